@@ -1,0 +1,48 @@
+//! Command-line interface of `ocds` (binary only: the library does no I/O).
+
+mod merge;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Command-line arguments.
+#[derive(Debug, Parser)]
+#[command(name = "ocds", version, about = "Compile, validate and summarise OCDS 1.1 data, offline")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The subcommands. (`verify-log` is planned for a later issue.)
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read a JSON array of releases on stdin and print the merged release (conformance runner).
+    Merge(merge::MergeArgs),
+}
+
+/// Input files shared by the subcommands that read OCDS data.
+#[derive(Debug, clap::Args)]
+struct Inputs {
+    /// Files to read: release/record packages, releases, JSON arrays or JSON Lines, optionally gzipped; `-` or none = stdin.
+    files: Vec<PathBuf>,
+    /// Never show a progress bar (it is shown only when stderr is a terminal).
+    #[arg(long)]
+    no_progress: bool,
+}
+
+/// Runs the command and maps its outcome to an exit status (0 ok, 1 invalid data, 2 usage or I/O error).
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Merge(args) => merge::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("ocds: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}

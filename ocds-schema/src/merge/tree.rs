@@ -1,0 +1,280 @@
+//! The merge itself: releases are folded into a tree of paths, then the tree is written out.
+//!
+//! This is the tree form of `ocdsmerge`'s flatten/update/unflatten, and it reproduces that
+//! reference's corner cases: empty objects and arrays in a release change nothing; a `null`
+//! removes a value but the objects above it stay (possibly empty); objects in arrays are matched
+//! by the string form of their `id` (an `id` of `1` and of `"1"` match) and keep the first `id`
+//! seen; objects without `id` are always appended; and a path that holds a value in one release
+//! and an object in another is an error, as in the reference.
+
+use serde_json::{Map, Value};
+
+use super::rules::{Rule, Rules};
+use super::{MergeError, py_eq};
+
+/// A node of the merged tree: a value at this path, children, or (in bad data) both.
+#[derive(Debug, Default)]
+pub(super) struct Node {
+    /// The path first held a value (not an object or array of objects).
+    created_as_leaf: bool,
+    /// Compiled merge: the latest value at this path.
+    leaf: Option<Value>,
+    /// Versioned merge: the history of values at this path.
+    history: Vec<Version>,
+    kids: Kids,
+}
+
+#[derive(Debug, Default)]
+enum Kids {
+    #[default]
+    None,
+    Object(Vec<(String, Node)>),
+    Array(Vec<Element>),
+}
+
+#[derive(Debug)]
+struct Element {
+    /// Matching key: the string form of `id`, or `None` for an object without `id` (never matched).
+    key: Option<String>,
+    /// The first non-null `id` seen, written back unversioned.
+    id: Option<Value>,
+    node: Node,
+}
+
+/// One entry of a versioned value's history; `release` indexes the merge's release metadata.
+#[derive(Debug)]
+struct Version {
+    release: usize,
+    value: Value,
+}
+
+/// The identity of a release, recorded with each versioned value.
+#[derive(Debug)]
+pub(super) struct ReleaseMeta {
+    pub id: Value,
+    pub date: Value,
+    pub tag: Value,
+}
+
+/// Folding state shared by the compiled and versioned merges.
+pub(super) struct Folder {
+    pub versioned: bool,
+    pub release: usize,
+}
+
+impl Folder {
+    /// Merges one release object (minus the fields the caller handles) into `root`.
+    pub fn object(&self, node: &mut Node, object: &Map<String, Value>, rules: Option<&Rules>, path: &str) -> Result<(), MergeError> {
+        for (key, value) in object {
+            // At the top, `tag` is always dropped, and the versioned release does not version `ocid`.
+            if path.is_empty() && (key == "tag" || (self.versioned && key == "ocid")) {
+                continue;
+            }
+            let rules = rules.and_then(|r| r.child(key));
+            let rule = rules.and_then(Rules::rule);
+            if rule == Some(Rule::Omit) {
+                continue;
+            }
+            let (child, fresh) = node.object_child(key, path)?;
+            self.field(child, value, rules, rule, path, key)?;
+            if fresh && child.is_empty() {
+                // Like the reference, a field that yields no value leaves no trace.
+                node.drop_last();
+            }
+        }
+        Ok(())
+    }
+
+    fn field(&self, node: &mut Node, value: &Value, rules: Option<&Rules>, rule: Option<Rule>, path: &str, key: &str) -> Result<(), MergeError> {
+        let is_leaf = rule == Some(Rule::WholeList)
+            || match value {
+                Value::Object(_) => false,
+                Value::Array(items) => items.iter().any(|item| !item.is_object()),
+                _ => true,
+            };
+        if is_leaf {
+            self.set(node, value);
+            return Ok(());
+        }
+        match value {
+            Value::Object(map) if !map.is_empty() => self.object(node, map, rules, &format!("{path}/{key}")),
+            Value::Array(items) if !items.is_empty() => {
+                let path = format!("{path}/{key}");
+                for item in items {
+                    if let Value::Object(map) = item {
+                        let (element, fresh) = node.element(map.get("id"), &path)?;
+                        self.object(element, map, rules, &path)?;
+                        if fresh && element.is_empty() {
+                            node.drop_last();
+                        }
+                    }
+                }
+                Ok(())
+            }
+            // An empty object or array changes nothing.
+            _ => Ok(()),
+        }
+    }
+
+    fn set(&self, node: &mut Node, value: &Value) {
+        if node.is_new() {
+            node.created_as_leaf = true;
+        }
+        if self.versioned {
+            if node.history.last().is_none_or(|last| !py_eq(&last.value, value)) {
+                node.history.push(Version { release: self.release, value: value.clone() });
+            }
+        } else {
+            node.leaf = Some(value.clone());
+        }
+    }
+}
+
+impl Node {
+    fn is_new(&self) -> bool {
+        self.leaf.is_none() && self.history.is_empty() && !self.has_kids()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.is_new()
+    }
+
+    fn has_kids(&self) -> bool {
+        match &self.kids {
+            Kids::None => false,
+            Kids::Object(entries) => !entries.is_empty(),
+            Kids::Array(elements) => !elements.is_empty(),
+        }
+    }
+
+    /// Removes the newest child (one just created that turned out empty).
+    fn drop_last(&mut self) {
+        match &mut self.kids {
+            Kids::Object(entries) => {
+                entries.pop();
+            }
+            Kids::Array(elements) => {
+                elements.pop();
+            }
+            Kids::None => {}
+        }
+    }
+
+    /// Sets a compiled value directly (the compiled release's `tag`, `id`, `date`, `ocid`).
+    pub fn set_value(&mut self, key: &str, value: Value) {
+        if let Ok((child, _)) = self.object_child(key, "") {
+            if child.is_new() {
+                child.created_as_leaf = true;
+            }
+            child.leaf = Some(value);
+        }
+    }
+
+    /// The index of child `key` (created if missing) and whether it was created.
+    fn object_child(&mut self, key: &str, path: &str) -> Result<(&mut Node, bool), MergeError> {
+        if !self.has_kids() && !matches!(self.kids, Kids::Object(_)) {
+            self.kids = Kids::Object(Vec::new());
+        }
+        let Kids::Object(entries) = &mut self.kids else {
+            return Err(MergeError::InconsistentType { path: path.to_owned() });
+        };
+        let (index, fresh) = match entries.iter().position(|(k, _)| k == key) {
+            Some(index) => (index, false),
+            None => {
+                entries.push((key.to_owned(), Node::default()));
+                (entries.len() - 1, true)
+            }
+        };
+        Ok((&mut entries[index].1, fresh))
+    }
+
+    /// The index of the array element matching `id` (appended if none) and whether it was created.
+    fn element(&mut self, id: Option<&Value>, path: &str) -> Result<(&mut Node, bool), MergeError> {
+        if !self.has_kids() && !matches!(self.kids, Kids::Array(_)) {
+            self.kids = Kids::Array(Vec::new());
+        }
+        let Kids::Array(elements) = &mut self.kids else {
+            return Err(MergeError::InconsistentType { path: path.to_owned() });
+        };
+        let key = id.map(id_key);
+        let found = key.as_ref().and_then(|key| elements.iter().position(|e| e.key.as_ref() == Some(key)));
+        let (index, fresh) = match found {
+            Some(index) => (index, false),
+            None => {
+                let id = id.filter(|id| !id.is_null()).cloned();
+                elements.push(Element { key, id, node: Node::default() });
+                (elements.len() - 1, true)
+            }
+        };
+        Ok((&mut elements[index].node, fresh))
+    }
+
+    /// Writes the merged tree out; `None` means the path is absent from the output.
+    pub fn emit(self, metas: &[ReleaseMeta], path: &str) -> Result<Option<Value>, MergeError> {
+        let has_kids = self.has_kids();
+        if self.created_as_leaf {
+            let value = if self.history.is_empty() {
+                self.leaf.filter(|v| !v.is_null())
+            } else {
+                Some(Value::Array(self.history.into_iter().map(|v| v.emit(metas)).collect()))
+            };
+            if let Some(value) = value {
+                if has_kids {
+                    return Err(MergeError::InconsistentType { path: path.to_owned() });
+                }
+                return Ok(Some(value));
+            }
+        }
+        match self.kids {
+            Kids::None => Ok(None),
+            Kids::Object(entries) => {
+                let mut map = Map::new();
+                for (key, node) in entries {
+                    let child_path = format!("{path}/{key}");
+                    if let Some(value) = node.emit(metas, &child_path)? {
+                        map.insert(key, value);
+                    }
+                }
+                Ok(Some(Value::Object(map)))
+            }
+            Kids::Array(elements) => {
+                let mut out = Vec::with_capacity(elements.len());
+                for element in elements {
+                    let mut map = match element.node.emit(metas, path)? {
+                        Some(Value::Object(map)) => map,
+                        _ => Map::new(),
+                    };
+                    if let Some(id) = element.id {
+                        map.insert("id".to_owned(), id);
+                    }
+                    out.push(Value::Object(map));
+                }
+                Ok(Some(Value::Array(out)))
+            }
+        }
+    }
+}
+
+impl Version {
+    fn emit(self, metas: &[ReleaseMeta]) -> Value {
+        let mut map = Map::new();
+        if let Some(meta) = metas.get(self.release) {
+            map.insert("releaseID".to_owned(), meta.id.clone());
+            map.insert("releaseDate".to_owned(), meta.date.clone());
+            map.insert("releaseTag".to_owned(), meta.tag.clone());
+        }
+        map.insert("value".to_owned(), self.value);
+        Value::Object(map)
+    }
+}
+
+/// The string an `id` is matched by, as Python's `str()` would give it.
+fn id_key(id: &Value) -> String {
+    match id {
+        Value::String(s) => s.clone(),
+        Value::Null => "None".to_owned(),
+        Value::Bool(true) => "True".to_owned(),
+        Value::Bool(false) => "False".to_owned(),
+        other => other.to_string(),
+    }
+}
