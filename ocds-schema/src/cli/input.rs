@@ -1,1 +1,252 @@
-//! placeholder
+//! Streaming input: release packages, record packages, releases, records, JSON arrays and JSON
+//! Lines, from files or stdin, optionally gzipped.
+//!
+//! A package's `releases` (or `records`) array is parsed one element at a time, so a package
+//! far larger than memory streams. JSON Lines are detected when the first line is a complete
+//! release or record, and are then parsed line by line (faster than a reader-based parse).
+
+use std::fmt;
+use std::fs::File;
+use std::io::{BufRead, BufReader, IsTerminal, Read};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use flate2::read::MultiGzDecoder;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+/// Something read from the input.
+pub enum Event {
+    /// Metadata of a package (its fields before `releases`/`records`).
+    Package(Map<String, Value>),
+    /// One release (from a package, a record's embedded releases, an array or a line).
+    Release(Value),
+    /// A record whose releases are only linked (`url`), which cannot be merged.
+    LinkedOnly,
+}
+
+/// Reads every input in turn (stdin when `files` is empty or `-`), sending events to `sink`.
+pub fn read(files: &[PathBuf], progress: bool, sink: &mut dyn FnMut(Event) -> anyhow::Result<()>) -> anyhow::Result<()> {
+    let stdin = [PathBuf::from("-")];
+    let files = if files.is_empty() { &stdin[..] } else { files };
+    for path in files {
+        let (reader, bar) = open(path, progress)?;
+        read_one(reader, sink).with_context(|| format!("reading {}", display(path)))?;
+        bar.finish_and_clear();
+    }
+    Ok(())
+}
+
+/// Reads whole documents (packages, releases, records) without splitting packages: for `validate`.
+pub fn documents(path: &Path, progress: bool, sink: &mut dyn FnMut(Value) -> anyhow::Result<()>) -> anyhow::Result<()> {
+    let (reader, bar) = open(path, progress)?;
+    let stream = serde_json::Deserializer::from_reader(reader).into_iter::<Value>();
+    for document in stream {
+        sink(document.with_context(|| format!("parsing {}", display(path)))?)?;
+    }
+    bar.finish_and_clear();
+    Ok(())
+}
+
+fn display(path: &Path) -> String {
+    if path == Path::new("-") { "stdin".to_owned() } else { path.display().to_string() }
+}
+
+/// Opens a file or stdin, with a progress bar on a terminal and transparent gunzip.
+fn open(path: &Path, progress: bool) -> anyhow::Result<(Box<dyn BufRead>, ProgressBar)> {
+    let show = progress && std::io::stderr().is_terminal();
+    let (raw, len): (Box<dyn Read>, Option<u64>) = if path == Path::new("-") {
+        (Box::new(std::io::stdin().lock()), None)
+    } else {
+        let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+        let len = file.metadata().ok().map(|m| m.len());
+        (Box::new(file), len)
+    };
+    let bar = if !show {
+        ProgressBar::hidden()
+    } else if let Some(len) = len {
+        let bar = ProgressBar::new(len);
+        if let Ok(style) = ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}") {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        ProgressBar::new_spinner()
+    };
+    let mut buffered = BufReader::with_capacity(1 << 20, bar.wrap_read(raw));
+    let gzipped = buffered.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+    let reader: Box<dyn BufRead> = if gzipped {
+        Box::new(BufReader::with_capacity(1 << 20, MultiGzDecoder::new(buffered)))
+    } else {
+        Box::new(buffered)
+    };
+    Ok((reader, bar))
+}
+
+fn read_one(mut reader: Box<dyn BufRead>, sink: &mut dyn FnMut(Event) -> anyhow::Result<()>) -> anyhow::Result<()> {
+    let mut first = Vec::new();
+    reader.read_until(b'\n', &mut first)?;
+    let first_doc = serde_json::from_slice::<Value>(&first).ok();
+    if let Some(doc) = first_doc.filter(|d| d.get("ocid").is_some()) {
+        // JSON Lines of releases or records.
+        classify(doc, sink)?;
+        let mut line = Vec::with_capacity(1 << 16);
+        let mut number = 1;
+        loop {
+            line.clear();
+            if reader.read_until(b'\n', &mut line)? == 0 {
+                return Ok(());
+            }
+            number += 1;
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let doc: Value = serde_json::from_slice(&line).with_context(|| format!("line {number} is not JSON"))?;
+            classify(doc, sink)?;
+        }
+    }
+    let chained = std::io::Cursor::new(first).chain(reader);
+    let mut de = serde_json::Deserializer::from_reader(chained);
+    loop {
+        DocSeed { sink: &mut *sink }.deserialize(&mut de)?;
+        if de.end().is_ok() {
+            return Ok(());
+        }
+    }
+}
+
+/// Sends a whole document: a package, a record, a release or an array of them.
+fn classify(doc: Value, sink: &mut dyn FnMut(Event) -> anyhow::Result<()>) -> anyhow::Result<()> {
+    match doc {
+        Value::Array(items) => items.into_iter().try_for_each(|item| classify(item, sink)),
+        Value::Object(mut map) => {
+            let releases = map.remove("releases");
+            let records = map.remove("records");
+            if releases.is_none() && records.is_none() {
+                return sink(Event::Release(Value::Object(map)));
+            }
+            if !map.contains_key("ocid") {
+                sink(Event::Package(map))?;
+            }
+            for item in releases.into_iter().chain(records).flat_map(into_items) {
+                item_event(item, sink)?;
+            }
+            Ok(())
+        }
+        _ => anyhow::bail!("expected a JSON object or array, found {doc}"),
+    }
+}
+
+fn into_items(value: Value) -> Vec<Value> {
+    match value {
+        Value::Array(items) => items,
+        _ => Vec::new(),
+    }
+}
+
+/// Sends an element of a `releases` or `records` array.
+fn item_event(item: Value, sink: &mut dyn FnMut(Event) -> anyhow::Result<()>) -> anyhow::Result<()> {
+    let is_record = item.get("releases").is_some() || item.get("compiledRelease").is_some();
+    if is_record {
+        let mut linked_only = true;
+        if let Value::Object(mut record) = item {
+            for release in record.remove("releases").into_iter().flat_map(into_items) {
+                if !is_linked(&release) {
+                    linked_only = false;
+                    sink(Event::Release(release))?;
+                }
+            }
+        }
+        if linked_only {
+            sink(Event::LinkedOnly)?;
+        }
+        return Ok(());
+    }
+    if is_linked(&item) { sink(Event::LinkedOnly) } else { sink(Event::Release(item)) }
+}
+
+/// A linked release (`{url, date, tag}` in a record) rather than an embedded one.
+fn is_linked(release: &Value) -> bool {
+    release.get("url").is_some() && release.get("ocid").is_none() && release.get("id").is_none()
+}
+
+/// Streams one document: arrays named `releases` or `records` are read element by element.
+struct DocSeed<'s> {
+    sink: &'s mut dyn FnMut(Event) -> anyhow::Result<()>,
+}
+
+impl<'de> DeserializeSeed<'de> for DocSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DocSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an OCDS package, release, record or array of them")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(item) = seq.next_element::<Value>()? {
+            classify(item, self.sink).map_err(serde::de::Error::custom)?;
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut rest = Map::new();
+        let mut streamed = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "releases" || key == "records" {
+                if !streamed && !rest.contains_key("ocid") {
+                    (self.sink)(Event::Package(rest.clone())).map_err(serde::de::Error::custom)?;
+                }
+                streamed = true;
+                map.next_value_seed(ItemsSeed { sink: &mut *self.sink })?;
+            } else {
+                rest.insert(key, map.next_value()?);
+            }
+        }
+        if !streamed {
+            (self.sink)(Event::Release(Value::Object(rest))).map_err(serde::de::Error::custom)?;
+        }
+        Ok(())
+    }
+}
+
+/// Streams the elements of a `releases` or `records` array.
+struct ItemsSeed<'s> {
+    sink: &'s mut dyn FnMut(Event) -> anyhow::Result<()>,
+}
+
+impl<'de> DeserializeSeed<'de> for ItemsSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ItemsSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of releases or records")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(item) = seq.next_element::<Value>()? {
+            item_event(item, self.sink).map_err(serde::de::Error::custom)?;
+        }
+        Ok(())
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}

@@ -1,6 +1,10 @@
 //! Command-line interface of `ocds` (binary only: the library does no I/O).
 
+mod compile;
+mod input;
 mod merge;
+mod output;
+mod spill;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,6 +22,8 @@ struct Cli {
 /// The subcommands. (`verify-log` is planned for a later issue.)
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Merge releases into records, compiled releases or versioned releases, streaming.
+    Compile(compile::CompileArgs),
     /// Read a JSON array of releases on stdin and print the merged release (conformance runner).
     Merge(merge::MergeArgs),
 }
@@ -36,6 +42,7 @@ struct Inputs {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Compile(args) => compile::run(&args),
         Command::Merge(args) => merge::run(&args),
     };
     match result {

@@ -1,1 +1,169 @@
-//! placeholder
+//! Writing merged groups: a record package (streamed) or JSON Lines.
+
+use std::io::{BufWriter, StdoutLock, Write};
+
+use anyhow::Context;
+use serde_json::{Map, Value};
+
+use super::compile::Group;
+
+/// Key of the metadata message that only counts a linked-only record.
+pub const LINKED_MARKER: &str = "\u{0}linked-only";
+
+/// The shape of the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputKind {
+    /// One record package.
+    RecordPackage,
+    /// JSON Lines of records.
+    Records,
+    /// JSON Lines of compiled releases.
+    Compiled,
+    /// JSON Lines of versioned releases.
+    Versioned,
+}
+
+/// Writes merged groups to stdout.
+pub struct Output {
+    kind: OutputKind,
+    versioned: bool,
+    out: BufWriter<StdoutLock<'static>>,
+    records_written: usize,
+    meta: Option<Map<String, Value>>,
+    packages: Vec<Value>,
+    newest_date: String,
+    uri: Option<String>,
+    published_date: Option<String>,
+    publisher_name: Option<String>,
+    /// Records skipped because their releases were only linked.
+    pub linked_only: usize,
+}
+
+impl Output {
+    /// An output of the given kind; `versioned` adds `versionedRelease` to records.
+    pub fn new(kind: OutputKind, versioned: bool) -> Self {
+        Self {
+            kind,
+            versioned,
+            out: BufWriter::with_capacity(1 << 20, std::io::stdout().lock()),
+            records_written: 0,
+            meta: None,
+            packages: Vec::new(),
+            newest_date: String::new(),
+            uri: None,
+            published_date: None,
+            publisher_name: None,
+            linked_only: 0,
+        }
+    }
+
+    /// Record package metadata given on the command line.
+    pub fn overrides(&mut self, uri: Option<String>, published_date: Option<String>, publisher_name: Option<String>) {
+        self.uri = uri;
+        self.published_date = published_date;
+        self.publisher_name = publisher_name;
+    }
+
+    /// Notes an input package's metadata (the first one supplies the record package's).
+    pub fn package(&mut self, meta: Map<String, Value>) {
+        if meta.contains_key(LINKED_MARKER) {
+            self.linked_only += 1;
+            return;
+        }
+        if let Some(uri) = meta.get("uri").filter(|u| u.is_string()) {
+            if !self.packages.contains(uri) {
+                self.packages.push(uri.clone());
+            }
+        }
+        if self.meta.is_none() {
+            self.meta = Some(meta);
+        }
+    }
+
+    /// Merges one group and writes it.
+    pub fn group(&mut self, group: Group) -> anyhow::Result<()> {
+        let Group { mut releases, merger } = group;
+        let ocid = releases.first().and_then(|r| r.get("ocid")).cloned().unwrap_or(Value::Null);
+        let failed = |e| anyhow::Error::new(e).context(format!("merging the releases of ocid {ocid}"));
+        for release in &releases {
+            if let Some(date) = release.get("date").and_then(Value::as_str) {
+                if date > self.newest_date.as_str() {
+                    date.clone_into(&mut self.newest_date);
+                }
+            }
+        }
+        match self.kind {
+            OutputKind::Compiled => return self.line(&merger.compile(&releases).map_err(failed)?),
+            OutputKind::Versioned => return self.line(&merger.versioned(&releases).map_err(failed)?),
+            OutputKind::Records | OutputKind::RecordPackage => {}
+        }
+        let compiled = merger.compile(&releases).map_err(failed)?;
+        let versioned = if self.versioned { Some(merger.versioned(&releases).map_err(failed)?) } else { None };
+        if releases.len() > 1 {
+            // Records list releases oldest first; merge already checked that dates are strings.
+            releases.sort_by(|a, b| a.get("date").and_then(Value::as_str).cmp(&b.get("date").and_then(Value::as_str)));
+        }
+        let mut record = Map::new();
+        record.insert("ocid".to_owned(), ocid);
+        record.insert("releases".to_owned(), Value::Array(releases));
+        record.insert("compiledRelease".to_owned(), compiled);
+        if let Some(versioned) = versioned {
+            record.insert("versionedRelease".to_owned(), versioned);
+        }
+        let record = Value::Object(record);
+        if self.kind == OutputKind::Records {
+            return self.line(&record);
+        }
+        self.out.write_all(if self.records_written == 0 { b"{\"records\":[\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut self.out, &record)?;
+        self.records_written += 1;
+        Ok(())
+    }
+
+    fn line(&mut self, value: &Value) -> anyhow::Result<()> {
+        serde_json::to_writer(&mut self.out, value)?;
+        self.out.write_all(b"\n")?;
+        Ok(())
+    }
+
+    /// Closes the record package (its metadata goes after `records`, once all is known) and flushes.
+    pub fn finish(&mut self) -> anyhow::Result<()> {
+        if self.kind == OutputKind::RecordPackage {
+            if self.records_written == 0 {
+                self.out.write_all(b"{\"records\":[")?;
+            }
+            self.out.write_all(b"\n]")?;
+            for (key, value) in self.package_meta() {
+                write!(self.out, ",{}:", Value::String(key))?;
+                serde_json::to_writer(&mut self.out, &value)?;
+            }
+            self.out.write_all(b"}\n")?;
+        }
+        self.out.flush().context("writing output")
+    }
+
+    fn package_meta(&self) -> Map<String, Value> {
+        let input = self.meta.clone().unwrap_or_default();
+        let mut meta = Map::new();
+        let uri = self.uri.clone().map(Value::String);
+        meta.insert("uri".to_owned(), uri.or_else(|| input.get("uri").cloned()).unwrap_or_else(|| Value::from("")));
+        let mut publisher = input.get("publisher").cloned().unwrap_or_else(|| serde_json::json!({"name": ""}));
+        if let (Some(name), Some(object)) = (&self.publisher_name, publisher.as_object_mut()) {
+            object.insert("name".to_owned(), Value::from(name.clone()));
+        }
+        meta.insert("publisher".to_owned(), publisher);
+        let date = self.published_date.clone().map(Value::String);
+        let date = date.or_else(|| input.get("publishedDate").cloned()).unwrap_or_else(|| Value::from(self.newest_date.clone()));
+        meta.insert("publishedDate".to_owned(), date);
+        meta.insert("version".to_owned(), Value::from("1.1"));
+        for key in ["license", "publicationPolicy", "extensions"] {
+            if let Some(value) = input.get(key) {
+                meta.insert(key.to_owned(), value.clone());
+            }
+        }
+        if !self.packages.is_empty() {
+            meta.insert("packages".to_owned(), Value::Array(self.packages.clone()));
+        }
+        meta
+    }
+}
