@@ -8,3 +8,4 @@
 
 pub mod merge;
 pub mod schema;
+pub mod validate;

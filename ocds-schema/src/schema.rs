@@ -111,6 +111,9 @@ pub enum SchemaError {
     /// An embedded or user-supplied schema that is not valid JSON.
     #[error("schema is not valid JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// The JSON Schema library rejected a patched schema.
+    #[error("cannot compile the schema: {0}")]
+    Build(String),
 }
 
 /// Resolves extension ids or URLs to stored extensions, keeping the canonical patch order.
@@ -120,6 +123,10 @@ pub fn resolve_extensions(ids: &[impl AsRef<str>]) -> Result<Vec<&'static Extens
         let found = find_extension(id.as_ref())
             .ok_or_else(|| SchemaError::UnknownExtension(id.as_ref().to_owned()))?;
         wanted.push(found.id);
+        if found.id == "lots" {
+            // The lots extension's `Lot.submissionTerms` refers to the submissionTerms extension.
+            wanted.push("submissionTerms");
+        }
     }
     Ok(EXTENSIONS.iter().filter(|e| wanted.contains(&e.id)).collect())
 }

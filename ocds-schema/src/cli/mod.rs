@@ -5,6 +5,7 @@ mod input;
 mod merge;
 mod output;
 mod spill;
+mod validate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,6 +25,8 @@ struct Cli {
 enum Command {
     /// Merge releases into records, compiled releases or versioned releases, streaming.
     Compile(compile::CompileArgs),
+    /// Validate packages, releases or records against the schema and extra checks.
+    Validate(validate::ValidateArgs),
     /// Read a JSON array of releases on stdin and print the merged release (conformance runner).
     Merge(merge::MergeArgs),
 }
@@ -43,6 +46,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Compile(args) => compile::run(&args),
+        Command::Validate(args) => validate::run(&args),
         Command::Merge(args) => merge::run(&args),
     };
     match result {

@@ -1,0 +1,95 @@
+//! Compiled JSON Schema validators (draft 4) for one set of extensions, fully offline.
+
+use jsonschema::{Draft, Retrieve, Uri};
+use serde_json::Value;
+
+use super::ValidationError;
+use crate::schema::{self, Extension, SchemaError, SchemaKind};
+
+/// The three validators for one extension set.
+pub(super) struct Schemas {
+    release: jsonschema::Validator,
+    release_package: jsonschema::Validator,
+    record_package: jsonschema::Validator,
+}
+
+/// What a document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Release,
+    ReleasePackage,
+    RecordPackage,
+}
+
+/// Serves the patched schemas for their official URLs; refuses everything else.
+struct LocalSchemas {
+    release: Value,
+    versioned: Value,
+}
+
+impl Retrieve for LocalSchemas {
+    fn retrieve(&self, uri: &Uri<String>) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let uri = uri.as_str();
+        let file = uri.strip_prefix(schema::SCHEMA_BASE_URL).unwrap_or(uri);
+        match file {
+            "release-schema.json" => Ok(self.release.clone()),
+            "versioned-release-validation-schema.json" => Ok(self.versioned.clone()),
+            _ => Err(format!("{uri} is not stored locally (no network access)").into()),
+        }
+    }
+}
+
+impl Schemas {
+    /// Builds the validators with the extensions' patches applied.
+    pub fn build(extensions: &[&Extension]) -> Result<Self, SchemaError> {
+        let release = schema::patched_schema(SchemaKind::Release, extensions)?;
+        let mut versioned: Value = serde_json::from_str(schema::VERSIONED_RELEASE_SCHEMA)?;
+        if extensions.iter().any(|e| e.id == "partyDetails_scale" || e.id == "organizationClassification") {
+            // The core versioned schema versions `details` as one value, but the reference merges
+            // (and ours) version its sub-fields once an extension gives it properties.
+            if let Some(details) = versioned.pointer_mut("/definitions/Organization/properties/details") {
+                *details = serde_json::json!({"type": ["array", "object", "null"]});
+            }
+        }
+        let local = || LocalSchemas { release: release.clone(), versioned: versioned.clone() };
+        let build = |root: &Value| -> Result<jsonschema::Validator, SchemaError> {
+            jsonschema::options()
+                .with_draft(Draft::Draft4)
+                .should_validate_formats(true)
+                .with_retriever(local())
+                .build(root)
+                .map_err(|e| SchemaError::Build(e.to_string()))
+        };
+        Ok(Self {
+            release: build(&release)?,
+            release_package: build(&schema::patched_schema(SchemaKind::ReleasePackage, extensions)?)?,
+            record_package: build(&schema::patched_schema(SchemaKind::RecordPackage, extensions)?)?,
+        })
+    }
+
+    /// Schema errors of `document`, each with its JSON pointer.
+    pub fn errors(&self, kind: Kind, document: &Value, prefix: &str) -> Vec<ValidationError> {
+        let validator = match kind {
+            Kind::Release => &self.release,
+            Kind::ReleasePackage => &self.release_package,
+            Kind::RecordPackage => &self.record_package,
+        };
+        validator.iter_errors(document).map(|error| convert(&error, prefix)).collect()
+    }
+}
+
+fn convert(error: &jsonschema::ValidationError<'_>, prefix: &str) -> ValidationError {
+    let mut pointer = format!("{prefix}{}", error.instance_path().as_str());
+    let rule = error.kind().keyword().to_owned();
+    if let jsonschema::error::ValidationErrorKind::Required { property } = error.kind() {
+        if let Some(property) = property.as_str() {
+            pointer.push('/');
+            pointer.push_str(&property.replace('~', "~0").replace('/', "~1"));
+        }
+    }
+    let mut message = error.to_string();
+    if message.chars().count() > 300 {
+        message = message.chars().take(300).collect::<String>() + "…";
+    }
+    ValidationError { pointer, rule, message }
+}
