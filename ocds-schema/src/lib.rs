@@ -4,8 +4,8 @@
 //! - [`merge`]: compiled and versioned releases ([`merge::Merger`]).
 //! - [`validate`]: schema and extra checks ([`validate::Validator`]).
 //! - [`schema`]: the embedded schemas, extension patches and extension URLs.
-//! - [`input`]: streaming readers for packages, JSON Lines and gzip, used by the `ocds` command.
 
 pub mod merge;
+pub mod model;
 pub mod schema;
 pub mod validate;
