@@ -1,0 +1,114 @@
+//! The `marco` command line.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+use crate::server::{self, StartupError};
+use crate::state::AppState;
+
+/// Marco: framework agreements for public buying, published as OCDS open data.
+///
+/// Settings come from MARCO_* environment variables; see README.md for the table.
+#[derive(Debug, Parser)]
+#[command(name = "marco", version, about, long_about)]
+pub struct Cli {
+    /// What to do; `run` when omitted.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate, load the demo data and serve: what `make run` does.
+    Run,
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Load the demo data (idempotent).
+    Seed,
+    /// Serve on MARCO_ADDR without migrating or seeding.
+    Serve,
+}
+
+/// Runs the command line; start-up problems print one line and exit with code 2.
+pub async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command.unwrap_or(Command::Run)).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("marco: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), StartupError> {
+    let mut config = Config::from_env().map_err(|e| StartupError(e.to_string()))?;
+    crate::telemetry::init(config.log_format);
+    server::prepare_data_dir(&config.data_dir)?;
+    let db = server::open_database(&config).await?;
+    match command {
+        Command::Migrate => {
+            server::migrate(&db).await?;
+            println!(
+                "marco: database is up to date ({})",
+                config.database_url_redacted()
+            );
+            Ok(())
+        }
+        Command::Seed => {
+            let accounts = seed(&db).await?;
+            println!("marco: demo data loaded ({} demo accounts)", accounts.len());
+            Ok(())
+        }
+        Command::Serve => {
+            server::ensure_jwt_secret(&mut config)?;
+            let listener = server::bind(&config).await?;
+            announce(&config, &[]);
+            serve(listener, AppState::new(db, config)).await
+        }
+        Command::Run => {
+            server::ensure_jwt_secret(&mut config)?;
+            let listener = server::bind(&config).await?;
+            server::migrate(&db).await?;
+            let accounts = seed(&db).await?;
+            announce(&config, &accounts);
+            serve(listener, AppState::new(db, config)).await
+        }
+    }
+}
+
+async fn seed(
+    db: &sea_orm::DatabaseConnection,
+) -> Result<Vec<crate::seed::DemoAccount>, StartupError> {
+    crate::seed::load(db)
+        .await
+        .map_err(|e| StartupError(format!("loading demo data failed: {e:#}")))
+}
+
+async fn serve(listener: tokio::net::TcpListener, state: AppState) -> Result<(), StartupError> {
+    server::serve(listener, state)
+        .await
+        .map_err(|e| StartupError(format!("server error: {e}")))
+}
+
+fn announce(config: &Config, accounts: &[crate::seed::DemoAccount]) {
+    println!();
+    println!("  Marco is running at {}", config.public_url);
+    println!("  Database: {}", config.database_url_redacted());
+    if !accounts.is_empty() {
+        println!();
+        println!(
+            "  Demo accounts (password: {}):",
+            crate::seed::DEMO_PASSWORD
+        );
+        for account in accounts {
+            println!("    {:<32} {}", account.email, account.what);
+        }
+    }
+    println!();
+    println!("  Stop with Ctrl-C.");
+    println!();
+}

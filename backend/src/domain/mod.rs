@@ -1,0 +1,5 @@
+//! Domain types and rules, free of axum and sea-orm: values are checked once, when made.
+
+pub mod identifier;
+pub mod password;
+pub mod rut;

@@ -1,0 +1,5 @@
+//! SeaORM entities, one file per table.
+
+pub mod organisation;
+pub mod user;
+pub mod user_role;

@@ -1,0 +1,35 @@
+//! Request-scoped values for pages: the language and the layout shell.
+
+use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
+use axum::http::header::ACCEPT_LANGUAGE;
+use axum::http::request::Parts;
+use axum_extra::extract::CookieJar;
+use marco_frontend::i18n::LANG_COOKIE;
+use marco_frontend::{Lang, Shell};
+
+/// The language of this request: cookie, then `Accept-Language`, then English.
+pub fn lang_from_headers(headers: &HeaderMap) -> Lang {
+    let jar = CookieJar::from_headers(headers);
+    let cookie = jar.get(LANG_COOKIE).map(|c| c.value().to_owned());
+    let accept = headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    Lang::negotiate(cookie.as_deref(), accept)
+}
+
+/// The layout shell for the page being rendered; handlers take it as an extractor.
+#[derive(Debug, Clone)]
+pub struct PageContext(pub Shell);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageContext {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let lang = lang_from_headers(&parts.headers);
+        let path = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
+        Ok(PageContext(Shell::new(lang, path)))
+    }
+}

@@ -1,0 +1,31 @@
+//! Marco, a framework-agreement marketplace for public buying that publishes every stage as
+//! Open Contracting Data Standard data. `router(state)` is the one place routes are wired.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod entities;
+pub mod error;
+pub mod http;
+pub mod routes;
+pub mod seed;
+pub mod server;
+pub mod state;
+pub mod telemetry;
+
+use axum::Router;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Builds the whole application: every route, wrapped in the middleware stack.
+pub fn router(state: AppState) -> Router {
+    let routes = Router::new()
+        .merge(routes::pages::router())
+        .merge(routes::ops::router())
+        .merge(routes::api::router())
+        .merge(routes::assets::router())
+        .fallback(|| async { AppError::NotFound });
+    http::with_layers(routes, state)
+}

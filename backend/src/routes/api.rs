@@ -1,0 +1,202 @@
+//! The JSON API under `/api/v1/`: its OpenAPI 3.1 document, generated from the code, and a
+//! reference page for people built from that same document.
+
+use axum::Router;
+use axum::extract::State;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use marco_frontend::pages::{ApiOperation, ApiReferencePage};
+use serde::Serialize;
+use utoipa::OpenApi;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::{RefOr, Response};
+
+use crate::error::{FieldError, code_for_status};
+use crate::http::api_json::ApiJson;
+use crate::http::context::PageContext;
+use crate::http::errors::example_error;
+use crate::routes::ops;
+use crate::state::AppState;
+
+/// The OpenAPI description of every documented route.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Marco API", description = "Framework agreements, catalogue and OCDS open data."),
+    paths(show_status, check_identifier, ops::healthz, ops::readyz, ops::metrics),
+    components(schemas(ApiError, ApiErrorBody, FieldError, Status, IdentifierCheck, CheckedIdentifier, ops::ProbeStatus)),
+    tags(
+        (name = "api", description = "Marco's JSON API"),
+        (name = "operations", description = "Probes and metrics for operators"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The routes under `/api/v1/`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/", get(show_reference))
+        .route("/api/v1", get(show_reference))
+        .route("/api/v1/openapi.json", get(openapi_json))
+        .route("/api/v1/status", get(show_status))
+        .route(
+            "/api/v1/organisation-identifiers/check",
+            axum::routing::post(check_identifier),
+        )
+}
+
+/// The error envelope every `/api/` error uses.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ApiError {
+    /// The error.
+    pub error: ApiErrorBody,
+}
+
+/// The error itself: a stable code, a message in the request's language, and field problems.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ApiErrorBody {
+    /// Stable snake_case code, e.g. `invalid_json`.
+    pub code: String,
+    /// A message for people.
+    pub message: String,
+    /// Problems per field name.
+    pub fields: std::collections::BTreeMap<String, FieldError>,
+}
+
+/// What this instance is running.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Status {
+    /// Marco's version.
+    pub version: &'static str,
+    /// The database backend: `sqlite` or `postgres`.
+    pub database: &'static str,
+    /// The OCDS ocid prefix this instance publishes under.
+    pub ocid_prefix: String,
+}
+
+/// The running version, database backend and ocid prefix.
+#[utoipa::path(get, path = "/api/v1/status", tag = "api",
+    responses((status = 200, description = "What this instance runs", body = Status)))]
+pub async fn show_status(State(state): State<AppState>) -> ApiJson<Status> {
+    ApiJson(Status {
+        version: env!("CARGO_PKG_VERSION"),
+        database: crate::db::backend_name(&state.db),
+        ocid_prefix: state.config.ocid_prefix.clone(),
+    })
+}
+
+async fn openapi_json() -> impl IntoResponse {
+    ApiJson(ApiDoc::openapi())
+}
+
+async fn show_reference(PageContext(shell): PageContext) -> ApiReferencePage {
+    let doc = ApiDoc::openapi();
+    let mut operations = Vec::new();
+    for (path, item) in &doc.paths.paths {
+        let methods = [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+        ];
+        for (method, op) in methods {
+            if let Some(op) = op {
+                operations.push(describe(method, path, op));
+            }
+        }
+    }
+    let error_example = example_error(shell.tr.lang);
+    ApiReferencePage {
+        shell,
+        api_title: doc.info.title.clone(),
+        api_version: doc.info.version.clone(),
+        operations,
+        error_example,
+    }
+}
+
+fn describe(method: &str, path: &str, op: &Operation) -> ApiOperation {
+    let method = method.to_owned();
+    let responses = op
+        .responses
+        .responses
+        .iter()
+        .map(|(status, response)| {
+            let what = match response {
+                RefOr::T(Response { description, .. }) => description.clone(),
+                RefOr::Ref(r) => r.ref_location.clone(),
+            };
+            let what = if what.is_empty() {
+                status
+                    .parse()
+                    .ok()
+                    .and_then(|s| http::StatusCode::from_u16(s).ok())
+                    .map(code_for_status)
+                    .unwrap_or_default()
+                    .to_owned()
+            } else {
+                what
+            };
+            (status.clone(), what)
+        })
+        .collect();
+    ApiOperation {
+        method,
+        path: path.to_owned(),
+        summary: op.summary.clone().unwrap_or_default(),
+        description: op.description.clone().unwrap_or_default(),
+        responses,
+    }
+}
+
+/// An identifier to check: an org-id.guide scheme and the id within it.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct IdentifierCheck {
+    /// org-id.guide list code, e.g. `CL-RUT` or `GB-COH`.
+    pub scheme: String,
+    /// The identifier as written, e.g. `76.123.456-0`.
+    pub id: String,
+}
+
+/// A valid identifier in the normal form Marco stores and publishes.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CheckedIdentifier {
+    /// The scheme in upper case.
+    pub scheme: String,
+    /// The identifier in normal form, e.g. `76123456-0`.
+    pub id: String,
+}
+
+/// Checks an organisation identifier: a Chilean RUT's check digit, a Companies House
+/// number's length, and the format of other org-id.guide schemes.
+#[utoipa::path(post, path = "/api/v1/organisation-identifiers/check", tag = "api",
+    request_body = IdentifierCheck,
+    responses(
+        (status = 200, description = "Valid; the normal form is returned", body = CheckedIdentifier),
+        (status = 400, description = "The body is not valid JSON", body = ApiError),
+        (status = 415, description = "The body is not sent as application/json", body = ApiError),
+        (status = 422, description = "The identifier is not valid; see the fields", body = ApiError),
+    ))]
+pub async fn check_identifier(
+    ApiJson(check): ApiJson<IdentifierCheck>,
+) -> Result<ApiJson<CheckedIdentifier>, crate::error::AppError> {
+    use crate::domain::identifier::OrgIdentifier;
+    match OrgIdentifier::parse(&check.scheme, &check.id) {
+        Ok(valid) => Ok(ApiJson(CheckedIdentifier {
+            scheme: valid.scheme,
+            id: valid.id,
+        })),
+        Err(err) => {
+            let field = if err.is_scheme() { "scheme" } else { "id" };
+            let mut fields = crate::error::FieldErrors::new();
+            fields.insert(
+                field.into(),
+                FieldError {
+                    code: err.code().into(),
+                    message: err.to_string(),
+                },
+            );
+            Err(crate::error::AppError::Invalid(fields))
+        }
+    }
+}

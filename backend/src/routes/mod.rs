@@ -1,0 +1,6 @@
+//! Every route Marco answers, per resource.
+
+pub mod api;
+pub mod assets;
+pub mod ops;
+pub mod pages;

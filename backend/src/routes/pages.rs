@@ -1,0 +1,91 @@
+//! The start page, the language switch and honest "not built yet" pages.
+
+use axum::Router;
+use axum::extract::{Path, Query};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use marco_frontend::Lang;
+use marco_frontend::i18n::LANG_COOKIE;
+use marco_frontend::pages::{ComingSoonPage, StartPage};
+use serde::Deserialize;
+
+use crate::error::AppError;
+use crate::http::context::PageContext;
+use crate::state::AppState;
+
+/// Routes of the public pages.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(show_start))
+        .route("/language/{code}", get(switch_language))
+        .route("/catalogue", get(|ctx| coming_soon(ctx, "soon-catalogue")))
+        .route(
+            "/opportunities",
+            get(|ctx| coming_soon(ctx, "soon-opportunities")),
+        )
+        .route("/open-data", get(|ctx| coming_soon(ctx, "soon-open-data")))
+        .route("/sign-in", get(|ctx| coming_soon(ctx, "soon-sign-in")))
+}
+
+async fn show_start(PageContext(shell): PageContext) -> StartPage {
+    StartPage { shell }
+}
+
+async fn coming_soon(PageContext(shell): PageContext, feature: &'static str) -> ComingSoonPage {
+    ComingSoonPage { shell, feature }
+}
+
+#[derive(Debug, Deserialize)]
+struct SwitchQuery {
+    next: Option<String>,
+}
+
+/// Remembers the chosen language for a year and returns to the page the person was on.
+/// A plain link, so it works without JavaScript.
+async fn switch_language(
+    Path(code): Path<String>,
+    Query(query): Query<SwitchQuery>,
+    jar: CookieJar,
+) -> Result<impl IntoResponse, AppError> {
+    let lang = Lang::from_code(&code).ok_or(AppError::NotFound)?;
+    let cookie = Cookie::build((LANG_COOKIE, lang.code()))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .http_only(true)
+        .max_age(time_year())
+        .build();
+    let next = query
+        .next
+        .as_deref()
+        .filter(|n| is_local_path(n))
+        .unwrap_or("/");
+    Ok((jar.add(cookie), Redirect::to(next)))
+}
+
+fn time_year() -> time::Duration {
+    time::Duration::days(365)
+}
+
+/// Only paths on this site are followed, so the switch cannot be used as an open redirect.
+pub fn is_local_path(next: &str) -> bool {
+    next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.contains("://")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_path;
+
+    #[test]
+    fn only_local_paths_are_followed_after_switching_language() {
+        assert!(is_local_path("/catalogue?q=cloud"));
+        assert!(!is_local_path("//evil.example/"));
+        assert!(!is_local_path("https://evil.example/"));
+        assert!(!is_local_path("/\\evil.example"));
+        assert!(!is_local_path("evil"));
+    }
+}

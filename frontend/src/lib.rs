@@ -1,0 +1,9 @@
+//! Marco's pages. Everything a person sees is rendered here from askama templates and the
+//! English and Spanish message catalogues; this crate never touches the database.
+
+pub mod assets;
+pub mod i18n;
+pub mod pages;
+
+pub use i18n::{Lang, Tr};
+pub use pages::Shell;

@@ -1,0 +1,21 @@
+//! Marco's schema: one migration per change, in order. Runs on SQLite and PostgreSQL alike,
+//! so it uses SeaQuery builders only and no backend-specific types.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_create_organisations;
+mod m20261127_000002_create_users;
+
+/// The ordered list of every migration Marco has.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261127_000001_create_organisations::Migration),
+            Box::new(m20261127_000002_create_users::Migration),
+        ]
+    }
+}

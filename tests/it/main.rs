@@ -1,0 +1,10 @@
+//! Marco's black-box tests: every request goes through the full router on a database of its
+//! own (SQLite, or PostgreSQL when `TEST_DATABASE_URL` is set).
+
+mod api;
+mod browser;
+mod cli;
+mod errors;
+mod ops;
+mod pages;
+mod seed;

@@ -1,0 +1,204 @@
+//! A real Marco server on a free port, and headless Chromium driven through chromedriver.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+use crate::app::TestApp;
+
+/// The app served on `127.0.0.1` at a free port, until dropped.
+pub struct TestServer {
+    /// The app behind the server (its database stays reachable for checks).
+    pub app: TestApp,
+    /// Where it listens.
+    pub addr: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl TestServer {
+    /// Starts a fresh app on a free port.
+    pub async fn start() -> TestServer {
+        let app = TestApp::new().await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("free port");
+        let addr = listener.local_addr().expect("address");
+        let router = app.router.clone();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, router).await.expect("server runs");
+        });
+        TestServer { app, addr, task }
+    }
+
+    /// The absolute URL of `path` on this server.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Headless Chromium through its own chromedriver, closed when dropped.
+pub struct Browser {
+    /// The WebDriver client.
+    pub client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+fn find_program(candidates: &[&str]) -> Option<PathBuf> {
+    candidates.iter().map(PathBuf::from).find(|p| p.exists())
+}
+
+impl Browser {
+    /// Starts chromedriver and a headless Chromium session. Panics with the fix when the
+    /// browser is missing: browser tests never skip silently.
+    pub async fn start() -> Browser {
+        let driver_path = find_program(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"])
+            .expect("chromedriver is missing: apt-get install -y chromium chromium-driver (make test does this)");
+        let chromium = find_program(&["/usr/bin/chromium", "/usr/lib/chromium/chromium"])
+            .expect("chromium is missing: apt-get install -y chromium chromium-driver");
+        let port = free_port();
+        let driver = Command::new(driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let profile = tempfile::tempdir().expect("profile folder");
+        let capabilities = json!({
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--window-size=1280,1000",
+                    "--lang=en-US", format!("--user-data-dir={}", profile.path().display()),
+                ],
+            }
+        });
+        let capabilities = match capabilities {
+            Value::Object(map) => map,
+            _ => unreachable!("capabilities are an object"),
+        };
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last_error = String::new();
+        for _ in 0..100 {
+            // chromedriver speaks plain HTTP on loopback, so no TLS stack is needed here.
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(capabilities.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    return Browser {
+                        client,
+                        driver,
+                        _profile: profile,
+                    };
+                }
+                Err(e) => last_error = e.to_string(),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("could not start a Chromium session through chromedriver: {last_error}");
+    }
+
+    /// Runs axe-core on the current page for WCAG 2.2 A and AA and returns the violations.
+    pub async fn axe_violations(&self) -> Vec<Value> {
+        let axe = std::fs::read_to_string(axe_path())
+            .expect("axe-core is missing: run npm ci in frontend/");
+        self.client
+            .execute(&axe, vec![])
+            .await
+            .expect("inject axe-core");
+        let result = self
+            .client
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                   axe.run(document, { runOnly: { type: 'tag',
+                       values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
+                      .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact,
+                          help: v.help, nodes: v.nodes.map(n => n.target.join(' ')) }))))
+                      .catch(e => done([{ id: 'axe-error', help: String(e) }]));"#,
+                vec![],
+            )
+            .await
+            .expect("run axe-core");
+        result.as_array().cloned().unwrap_or_default()
+    }
+
+    /// Saves a PNG of the current page as `target/screenshots/{name}.png`.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = workspace_root().join("target/screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshot folder");
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    /// The text of the first element matching a CSS selector.
+    pub async fn text(&self, css: &str) -> String {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .expect(css)
+            .text()
+            .await
+            .expect("text")
+    }
+
+    /// An attribute of the first element matching a CSS selector.
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .expect(css)
+            .attr(name)
+            .await
+            .expect("attribute")
+    }
+
+    /// Ends the session and chromedriver.
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+/// The repository's top folder.
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+fn axe_path() -> PathBuf {
+    workspace_root().join("frontend/node_modules/axe-core/axe.min.js")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("free port")
+        .local_addr()
+        .expect("address")
+        .port()
+}
