@@ -25,7 +25,7 @@ test: assets browser ## Run every test on SQLite, and again on PostgreSQL when T
 	env -u TEST_DATABASE_URL $(CARGO) test --workspace --no-fail-fast
 	@if [[ "$$TEST_DATABASE_URL" == postgres* ]]; then \
 		echo "== again on PostgreSQL ($${TEST_DATABASE_URL%%\?*})"; \
-		$(CARGO) test --workspace --no-fail-fast -p marco-tests -p marco; \
+		$(CARGO) test --no-fail-fast -p marco-tests -p marco; \
 	else \
 		echo "== TEST_DATABASE_URL is not a PostgreSQL URL: database tests ran on SQLite only"; \
 	fi

@@ -65,17 +65,19 @@ async fn run(command: Command) -> Result<(), StartupError> {
         }
         Command::Serve => {
             server::ensure_jwt_secret(&mut config)?;
+            server::ensure_log_key(&mut config)?;
             let listener = server::bind(&config).await?;
             announce(&config, &[]);
-            serve(listener, AppState::new(db, config)).await
+            serve(listener, server::state(db, config)?).await
         }
         Command::Run => {
             server::ensure_jwt_secret(&mut config)?;
+            server::ensure_log_key(&mut config)?;
             let listener = server::bind(&config).await?;
             server::migrate(&db).await?;
             let accounts = seed(&db).await?;
             announce(&config, &accounts);
-            serve(listener, AppState::new(db, config)).await
+            serve(listener, server::state(db, config)?).await
         }
     }
 }

@@ -48,6 +48,13 @@ pub struct Config {
     /// The JWT signing secret (`MARCO_JWT_SECRET`; generated into the data folder when absent
     /// outside production).
     pub jwt_secret: Option<SecretString>,
+    /// Hex Ed25519 seed that signs the release log head (`MARCO_LOG_SIGNING_KEY`; generated
+    /// into the data folder when absent).
+    pub log_signing_key: Option<SecretString>,
+    /// The publisher named in OCDS packages (`MARCO_PUBLISHER_NAME`).
+    pub publisher_name: String,
+    /// The licence URL of the open data (`MARCO_DATA_LICENSE`, CC BY 4.0 by default).
+    pub data_license: String,
 }
 
 /// A setting that cannot be used, with a message naming the variable and what is wrong.
@@ -143,7 +150,28 @@ impl Config {
             ));
         }
 
+        let log_signing_key = get("MARCO_LOG_SIGNING_KEY").map(SecretString::from);
+        if let Some(key) = &log_signing_key {
+            if hex::decode(key.expose_secret()).map(|b| b.len()) != Ok(32) {
+                return Err(ConfigError(
+                    "MARCO_LOG_SIGNING_KEY must be 64 hex characters (an Ed25519 seed)".into(),
+                ));
+            }
+        }
+        let publisher_name =
+            get("MARCO_PUBLISHER_NAME").unwrap_or_else(|| "Marco demo marketplace".into());
+        let data_license = get("MARCO_DATA_LICENSE")
+            .unwrap_or_else(|| "https://creativecommons.org/licenses/by/4.0/".into());
+        url::Url::parse(&data_license).map_err(|e| {
+            ConfigError(format!(
+                "MARCO_DATA_LICENSE={data_license:?} is not a URL: {e}"
+            ))
+        })?;
+
         Ok(Config {
+            log_signing_key,
+            publisher_name,
+            data_license,
             addr,
             data_dir,
             database_url: SecretString::from(database_url),

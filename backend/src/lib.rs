@@ -8,6 +8,7 @@ pub mod domain;
 pub mod entities;
 pub mod error;
 pub mod http;
+pub mod publish;
 pub mod routes;
 pub mod seed;
 pub mod server;
@@ -26,6 +27,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::ops::router())
         .merge(routes::api::router())
         .merge(routes::assets::router())
+        .merge(routes::ocds::router())
         .fallback(|| async { AppError::NotFound });
     http::with_layers(routes, state)
 }

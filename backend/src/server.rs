@@ -61,6 +61,37 @@ pub fn ensure_jwt_secret(config: &mut Config) -> Result<(), StartupError> {
     Ok(())
 }
 
+/// Uses `MARCO_LOG_SIGNING_KEY`, or the key generated earlier into the data folder, or
+/// generates one there, so the published log key survives restarts.
+pub fn ensure_log_key(config: &mut Config) -> Result<(), StartupError> {
+    if config.log_signing_key.is_some() {
+        return Ok(());
+    }
+    let path = config.data_dir.join("log-signing-key");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim().to_owned();
+        if hex::decode(&existing).map(|b| b.len()) == Ok(32) {
+            config.log_signing_key = Some(SecretString::from(existing));
+            return Ok(());
+        }
+    }
+    let seed = hex::encode(rand::random::<[u8; 32]>());
+    write_private(&path, seed.as_bytes()).map_err(|e| {
+        StartupError(format!(
+            "cannot write the log signing key to {}: {e}",
+            path.display()
+        ))
+    })?;
+    config.log_signing_key = Some(SecretString::from(seed));
+    Ok(())
+}
+
+/// The application state, or a start-up error when the OCDS schemas cannot be compiled.
+pub fn state(db: DatabaseConnection, config: Config) -> Result<AppState, StartupError> {
+    AppState::new(db, config)
+        .map_err(|e| StartupError(format!("cannot prepare OCDS publication: {e:#}")))
+}
+
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);

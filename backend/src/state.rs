@@ -2,10 +2,13 @@
 
 use std::sync::Arc;
 
+use ed25519_dalek::SigningKey;
 use sea_orm::DatabaseConnection;
+use secrecy::ExposeSecret;
 
-use crate::config::Config;
+use crate::config::{Config, Environment};
 use crate::http::metrics::Metrics;
+use crate::publish::Publisher;
 
 /// Shared, cheaply cloned application state: no globals, so tests can run many apps at once.
 #[derive(Clone)]
@@ -16,15 +19,29 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Prometheus metrics of this instance.
     pub metrics: Arc<Metrics>,
+    /// Validates and merges OCDS releases.
+    pub publisher: Arc<Publisher>,
+    /// Signs the head of the release log.
+    pub log_key: Arc<SigningKey>,
 }
 
 impl AppState {
-    /// State for `config` on an open database.
-    pub fn new(db: DatabaseConnection, config: Config) -> Self {
-        AppState {
+    /// State for `config` on an open database. Invalid releases are refused outside production.
+    pub fn new(db: DatabaseConnection, config: Config) -> anyhow::Result<Self> {
+        let strict = config.environment != Environment::Production;
+        let publisher = Publisher::new(&config.ocid_prefix, strict)?;
+        let seed: [u8; 32] = match &config.log_signing_key {
+            Some(hex_seed) => hex::decode(hex_seed.expose_secret())?
+                .try_into()
+                .map_err(|_| anyhow::anyhow!("the log signing key must be 32 bytes"))?,
+            None => rand::random(),
+        };
+        Ok(AppState {
             db,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),
-        }
+            publisher: Arc::new(publisher),
+            log_key: Arc::new(SigningKey::from_bytes(&seed)),
+        })
     }
 }

@@ -157,6 +157,13 @@ pub fn patched_schema(kind: SchemaKind, extensions: &[&Extension]) -> Result<Val
             merge_patch(&mut schema, &patch);
         }
     }
+    // The pagination extension patches `required` to `[]` (nothing required), which draft 4
+    // forbids (`required` needs at least one item); dropping the key means the same thing.
+    if let Value::Object(map) = &mut schema
+        && map.get("required").and_then(Value::as_array).is_some_and(Vec::is_empty)
+    {
+        map.remove("required");
+    }
     Ok(schema)
 }
 

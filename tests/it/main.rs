@@ -7,4 +7,5 @@ mod cli;
 mod errors;
 mod ops;
 mod pages;
+mod publish;
 mod seed;

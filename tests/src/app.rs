@@ -57,7 +57,7 @@ impl TestApp {
     pub async fn new() -> TestApp {
         let database = TestDatabase::new().await;
         let config = test_config(&database);
-        let state = AppState::new(database.db.clone(), config);
+        let state = AppState::new(database.db.clone(), config).expect("application state");
         TestApp {
             router: marco::router(state.clone()),
             state,

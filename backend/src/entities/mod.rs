@@ -1,5 +1,9 @@
 //! SeaORM entities, one file per table.
 
+pub mod ocds_process;
 pub mod organisation;
+pub mod publication_failure;
+pub mod release;
+pub mod release_facet;
 pub mod user;
 pub mod user_role;

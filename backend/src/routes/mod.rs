@@ -2,5 +2,6 @@
 
 pub mod api;
 pub mod assets;
+pub mod ocds;
 pub mod ops;
 pub mod pages;

@@ -1,0 +1,218 @@
+//! Queries on the release log; the only code that knows its columns.
+
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    Set,
+};
+use serde_json::Value;
+
+use crate::entities::{ocds_process, release, release_facet};
+
+/// Records what the feeds filter on: each tag, the buyer and every supplier of the release.
+pub async fn insert_facets<C: ConnectionTrait>(
+    txn: &C,
+    sequence: i64,
+    tags: &[&str],
+    release: &Value,
+) -> Result<(), sea_orm::DbErr> {
+    let mut facets: Vec<(&str, String)> = tags.iter().map(|t| ("tag", (*t).to_owned())).collect();
+    if let Some(buyer) = release.pointer("/buyer/id").and_then(Value::as_str) {
+        facets.push(("buyer", buyer.to_owned()));
+    }
+    for party in release
+        .get("parties")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(id) = party.get("id").and_then(Value::as_str) else {
+            continue;
+        };
+        for role in party
+            .get("roles")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            match role.as_str() {
+                Some("buyer") => facets.push(("buyer", id.to_owned())),
+                Some("supplier") => facets.push(("supplier", id.to_owned())),
+                _ => {}
+            }
+        }
+    }
+    for key in ["awards", "contracts"] {
+        for item in release
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            for supplier in item
+                .get("suppliers")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(id) = supplier.get("id").and_then(Value::as_str) {
+                    facets.push(("supplier", id.to_owned()));
+                }
+            }
+        }
+    }
+    facets.sort();
+    facets.dedup();
+    if facets.is_empty() {
+        return Ok(());
+    }
+    let rows = facets
+        .into_iter()
+        .map(|(kind, value)| release_facet::ActiveModel {
+            kind: Set(kind.into()),
+            value: Set(value),
+            sequence: Set(sequence),
+        });
+    release_facet::Entity::insert_many(rows).exec(txn).await?;
+    Ok(())
+}
+
+/// Adds the release to its contracting process's row.
+pub async fn record_process<C: ConnectionTrait>(
+    txn: &C,
+    ocid: &str,
+    sequence: i64,
+) -> Result<(), sea_orm::DbErr> {
+    match ocds_process::Entity::find_by_id(ocid.to_owned())
+        .one(txn)
+        .await?
+    {
+        Some(found) => {
+            ocds_process::Entity::update(ocds_process::ActiveModel {
+                ocid: Set(found.ocid),
+                first_sequence: Set(found.first_sequence),
+                last_sequence: Set(sequence),
+                release_count: Set(found.release_count + 1),
+            })
+            .exec(txn)
+            .await?;
+        }
+        None => {
+            ocds_process::Entity::insert(ocds_process::ActiveModel {
+                ocid: Set(ocid.to_owned()),
+                first_sequence: Set(sequence),
+                last_sequence: Set(sequence),
+                release_count: Set(1),
+            })
+            .on_conflict(
+                OnConflict::column(ocds_process::Column::Ocid)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Filters of the releases feed.
+#[derive(Clone, Debug, Default)]
+pub struct ReleaseFilter {
+    /// Only releases after this sequence number (the cursor).
+    pub after: i64,
+    /// Release date on or after (RFC 3339 prefix compare).
+    pub since: Option<String>,
+    /// Release date before.
+    pub until: Option<String>,
+    /// Only this contracting process.
+    pub ocid: Option<String>,
+    /// Only releases naming this buyer party id.
+    pub buyer: Option<String>,
+    /// Only releases naming this supplier party id.
+    pub supplier: Option<String>,
+    /// Only releases with this tag.
+    pub tag: Option<String>,
+}
+
+/// One page of releases in publication order.
+pub async fn list_releases<C: ConnectionTrait>(
+    db: &C,
+    filter: &ReleaseFilter,
+    limit: u64,
+) -> Result<Vec<release::Model>, sea_orm::DbErr> {
+    let mut query = release::Entity::find()
+        .filter(release::Column::Sequence.gt(filter.after))
+        .order_by_asc(release::Column::Sequence)
+        .limit(limit);
+    if let Some(since) = &filter.since {
+        query = query.filter(release::Column::Date.gte(since.clone()));
+    }
+    if let Some(until) = &filter.until {
+        query = query.filter(release::Column::Date.lt(until.clone()));
+    }
+    if let Some(ocid) = &filter.ocid {
+        query = query.filter(release::Column::Ocid.eq(ocid.clone()));
+    }
+    for (kind, value) in [
+        ("buyer", &filter.buyer),
+        ("supplier", &filter.supplier),
+        ("tag", &filter.tag),
+    ] {
+        if let Some(value) = value {
+            let sequences = release_facet::Entity::find()
+                .select_only()
+                .column(release_facet::Column::Sequence)
+                .filter(release_facet::Column::Kind.eq(kind))
+                .filter(release_facet::Column::Value.eq(value.clone()))
+                .into_query();
+            query = query.filter(release::Column::Sequence.in_subquery(sequences));
+        }
+    }
+    query.all(db).await
+}
+
+/// One release by its id.
+pub async fn find_release<C: ConnectionTrait>(
+    db: &C,
+    release_id: &str,
+) -> Result<Option<release::Model>, sea_orm::DbErr> {
+    release::Entity::find()
+        .filter(release::Column::ReleaseId.eq(release_id))
+        .one(db)
+        .await
+}
+
+/// Every release of a contracting process, in publication order.
+pub async fn releases_of<C: ConnectionTrait>(
+    db: &C,
+    ocid: &str,
+) -> Result<Vec<release::Model>, sea_orm::DbErr> {
+    release::Entity::find()
+        .filter(release::Column::Ocid.eq(ocid))
+        .order_by_asc(release::Column::Sequence)
+        .all(db)
+        .await
+}
+
+/// One page of contracting processes in order of their first release.
+pub async fn list_processes<C: ConnectionTrait>(
+    db: &C,
+    after_first_sequence: i64,
+    limit: u64,
+) -> Result<Vec<ocds_process::Model>, sea_orm::DbErr> {
+    ocds_process::Entity::find()
+        .filter(ocds_process::Column::FirstSequence.gt(after_first_sequence))
+        .order_by_asc(ocds_process::Column::FirstSequence)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// The newest release in the log, if any.
+pub async fn latest<C: ConnectionTrait>(db: &C) -> Result<Option<release::Model>, sea_orm::DbErr> {
+    release::Entity::find()
+        .order_by_desc(release::Column::Sequence)
+        .one(db)
+        .await
+}

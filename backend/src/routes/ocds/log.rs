@@ -1,0 +1,161 @@
+//! The tamper-evident log: hash-chain entries in sequence order, and a head signed with
+//! the published Ed25519 key, so anyone can prove nothing published was changed or removed.
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use ed25519_dalek::Signer;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::{Deserialize, Serialize};
+
+use super::{DEFAULT_LIMIT, invalid, package, parse_limit};
+use crate::entities::release;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The log routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/ocds/log", get(list_log))
+        .route("/ocds/log/head", get(show_head))
+        .route("/ocds/log/key", get(show_key))
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+struct LogQuery {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogEntry {
+    sequence: i64,
+    ocid: String,
+    release_id: String,
+    release_hash: String,
+    chain_hash: String,
+}
+
+#[derive(Debug, Serialize)]
+struct LogPage {
+    entries: Vec<LogEntry>,
+    next: Option<String>,
+}
+
+async fn list_log(
+    State(state): State<AppState>,
+    Query(query): Query<LogQuery>,
+) -> Result<Response, AppError> {
+    let from = match query.from.as_deref() {
+        None | Some("") => 1,
+        Some(raw) => raw.parse::<i64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+            invalid(
+                "from",
+                "invalid_sequence",
+                "from is a sequence number, 1 or more",
+            )
+        })?,
+    };
+    let limit = parse_limit(query.limit.as_deref(), DEFAULT_LIMIT)?;
+    let rows = release::Entity::find()
+        .select_only()
+        .columns([
+            release::Column::Sequence,
+            release::Column::Ocid,
+            release::Column::ReleaseId,
+            release::Column::ReleaseHash,
+            release::Column::ChainHash,
+        ])
+        .filter(release::Column::Sequence.gte(from))
+        .order_by_asc(release::Column::Sequence)
+        .limit(limit)
+        .into_tuple::<(i64, String, String, String, String)>()
+        .all(&state.db)
+        .await?;
+    let next = (rows.len() as u64 == limit)
+        .then(|| rows.last().map(|r| r.0 + 1))
+        .flatten()
+        .map(|from| {
+            package::feed_url(
+                &state.config.public_url,
+                "/ocds/log",
+                &LogQuery {
+                    from: Some(from.to_string()),
+                    limit: Some(limit.to_string()),
+                },
+            )
+        });
+    let entries = rows
+        .into_iter()
+        .map(
+            |(sequence, ocid, release_id, release_hash, chain_hash)| LogEntry {
+                sequence,
+                ocid,
+                release_id,
+                release_hash,
+                chain_hash,
+            },
+        )
+        .collect();
+    Ok(package::json(&LogPage { entries, next }))
+}
+
+/// The message the head signature covers: `marco-log-head:v1:{sequence}:{chainHash}`.
+pub fn head_message(sequence: i64, chain_hash: &str) -> String {
+    format!("marco-log-head:v1:{sequence}:{chain_hash}")
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Head {
+    sequence: i64,
+    chain_hash: String,
+    signed_message: String,
+    signature: String,
+    key: String,
+}
+
+async fn show_head(State(state): State<AppState>) -> Result<Response, AppError> {
+    let latest = crate::publish::store::latest(&state.db).await?;
+    let (sequence, chain_hash) = latest
+        .map(|r| (r.sequence, r.chain_hash))
+        .unwrap_or_else(|| (0, "0".repeat(64)));
+    let message = head_message(sequence, &chain_hash);
+    let signature = state.log_key.sign(message.as_bytes());
+    Ok(package::json(&Head {
+        sequence,
+        chain_hash,
+        signed_message: message,
+        signature: hex::encode(signature.to_bytes()),
+        key: format!("{}/ocds/log/key", state.config.public_url),
+    }))
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Key {
+    algorithm: &'static str,
+    public_key: String,
+    message_format: &'static str,
+}
+
+async fn show_key(State(state): State<AppState>) -> Response {
+    package::json(&Key {
+        algorithm: "Ed25519",
+        public_key: hex::encode(state.log_key.verifying_key().to_bytes()),
+        message_format: "marco-log-head:v1:{sequence}:{chainHash}",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_signed_message_names_version_sequence_and_chain() {
+        assert_eq!(super::head_message(7, "ab"), "marco-log-head:v1:7:ab");
+        let _ = super::AppError::NotFound;
+    }
+}

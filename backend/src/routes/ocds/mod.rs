@@ -1,0 +1,383 @@
+//! Keyless OCDS feeds for watchdogs: release and record packages with keyset pagination
+//! (`cursor`, `limit`, `links.next`), JSON Lines streams, and the tamper-evident log.
+
+mod log;
+mod package;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{ACCEPT, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::entities::release;
+use crate::error::{AppError, FieldError, FieldErrors};
+use crate::publish::store::{self, ReleaseFilter};
+use crate::state::AppState;
+use package::{PackageMeta, RecordEntry, RecordPackage, ReleasePackage};
+
+/// Default and largest page sizes of the feeds.
+pub const DEFAULT_LIMIT: u64 = 100;
+/// The largest `limit` accepted.
+pub const MAX_LIMIT: u64 = 1000;
+const JSON_LINES: &str = "application/x-ndjson";
+
+/// The `/ocds/` routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/ocds/releases", get(list_releases))
+        .route("/ocds/releases.jsonl", get(stream_releases))
+        .route("/ocds/releases/{id}", get(show_release))
+        .route("/ocds/records", get(list_records))
+        .route("/ocds/records/{ocid}", get(show_record))
+        .merge(log::router())
+}
+
+/// Query of the releases feed.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct ReleasesQuery {
+    /// Return releases after this publication sequence number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    /// Page size, 1 to 1000.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<String>,
+    /// Releases dated on or after (date or date-time).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    /// Releases dated before (date or date-time).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+    /// Only this contracting process.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocid: Option<String>,
+    /// Only releases naming this buyer (party id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buyer: Option<String>,
+    /// Only releases naming this supplier (party id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub supplier: Option<String>,
+    /// Only releases with this tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    /// Records feed: add versioned releases.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub versioned: Option<String>,
+}
+
+fn invalid(field: &str, code: &str, message: impl Into<String>) -> AppError {
+    let mut fields = FieldErrors::new();
+    fields.insert(
+        field.into(),
+        FieldError {
+            code: code.into(),
+            message: message.into(),
+        },
+    );
+    AppError::Invalid(fields)
+}
+
+fn parse_cursor(raw: Option<&str>) -> Result<i64, AppError> {
+    match raw {
+        None | Some("") => Ok(0),
+        Some(raw) => raw.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+            invalid(
+                "cursor",
+                "invalid_cursor",
+                "the cursor is the number from links.next",
+            )
+        }),
+    }
+}
+
+fn parse_limit(raw: Option<&str>, default: u64) -> Result<u64, AppError> {
+    match raw {
+        None | Some("") => Ok(default),
+        Some(raw) => raw
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=MAX_LIMIT).contains(n))
+            .ok_or_else(|| {
+                invalid(
+                    "limit",
+                    "invalid_limit",
+                    format!("limit is a whole number from 1 to {MAX_LIMIT}"),
+                )
+            }),
+    }
+}
+
+/// A date (`2026-11-27`) or date-time in any offset, as the stored UTC millisecond form.
+fn parse_date(field: &str, raw: Option<&str>) -> Result<Option<String>, AppError> {
+    let Some(raw) = raw.filter(|r| !r.is_empty()) else {
+        return Ok(None);
+    };
+    let parsed = DateTime::parse_from_rfc3339(raw)
+        .map(|d| d.with_timezone(&Utc))
+        .or_else(|_| {
+            NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+        })
+        .map_err(|_| {
+            invalid(
+                field,
+                "invalid_date",
+                "use a date such as 2026-11-27 or an RFC 3339 date-time",
+            )
+        })?;
+    Ok(Some(parsed.to_rfc3339_opts(SecondsFormat::Millis, true)))
+}
+
+fn release_filter(query: &ReleasesQuery) -> Result<ReleaseFilter, AppError> {
+    Ok(ReleaseFilter {
+        after: parse_cursor(query.cursor.as_deref())?,
+        since: parse_date("since", query.since.as_deref())?,
+        until: parse_date("until", query.until.as_deref())?,
+        ocid: query.ocid.clone().filter(|s| !s.is_empty()),
+        buyer: query.buyer.clone().filter(|s| !s.is_empty()),
+        supplier: query.supplier.clone().filter(|s| !s.is_empty()),
+        tag: query.tag.clone().filter(|s| !s.is_empty()),
+    })
+}
+
+fn wants_json_lines(headers: &HeaderMap) -> bool {
+    headers
+        .get(ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains(JSON_LINES))
+}
+
+fn raw(body: &str) -> Result<Box<RawValue>, AppError> {
+    RawValue::from_string(body.to_owned())
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored release is not JSON: {e}")))
+}
+
+/// A release package of releases in publication order, with `links.next`.
+async fn list_releases(
+    State(state): State<AppState>,
+    Query(query): Query<ReleasesQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    if wants_json_lines(&headers) {
+        return stream_releases(State(state), Query(query)).await;
+    }
+    let filter = release_filter(&query)?;
+    let limit = parse_limit(query.limit.as_deref(), DEFAULT_LIMIT)?;
+    let rows = store::list_releases(&state.db, &filter, limit).await?;
+    let next = (rows.len() as u64 == limit)
+        .then(|| rows.last().map(|r| r.sequence))
+        .flatten()
+        .map(|last| {
+            let next_query = ReleasesQuery {
+                cursor: Some(last.to_string()),
+                limit: Some(limit.to_string()),
+                ..query_clone(&query)
+            };
+            package::feed_url(&state.config.public_url, "/ocds/releases", &next_query)
+        });
+    let meta = PackageMeta::new(
+        &state,
+        package::feed_url(&state.config.public_url, "/ocds/releases", &query),
+        rows.last(),
+    );
+    let releases = rows
+        .iter()
+        .map(|r| raw(&r.body))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(package::json(&ReleasePackage::new(meta, releases, next)))
+}
+
+fn query_clone(query: &ReleasesQuery) -> ReleasesQuery {
+    ReleasesQuery {
+        cursor: query.cursor.clone(),
+        limit: query.limit.clone(),
+        since: query.since.clone(),
+        until: query.until.clone(),
+        ocid: query.ocid.clone(),
+        buyer: query.buyer.clone(),
+        supplier: query.supplier.clone(),
+        tag: query.tag.clone(),
+        versioned: query.versioned.clone(),
+    }
+}
+
+/// Every matching release as JSON Lines, streamed page by page so memory stays flat.
+async fn stream_releases(
+    State(state): State<AppState>,
+    Query(query): Query<ReleasesQuery>,
+) -> Result<Response, AppError> {
+    let mut filter = release_filter(&query)?;
+    let mut remaining = match query.limit.as_deref() {
+        None | Some("") => u64::MAX,
+        Some(_) => parse_limit(query.limit.as_deref(), DEFAULT_LIMIT)?,
+    };
+    let db = state.db.clone();
+    let stream = async_stream::stream! {
+        while remaining > 0 {
+            let page = remaining.min(500);
+            let rows = match store::list_releases(&db, &filter, page).await {
+                Ok(rows) => rows,
+                Err(err) => {
+                    tracing::error!(error = %err, "JSON Lines feed stopped by a database error");
+                    yield Err(std::io::Error::other("database error"));
+                    break;
+                }
+            };
+            let Some(last) = rows.last().map(|r| r.sequence) else { break };
+            let full = rows.len() as u64 == page;
+            let mut chunk = String::with_capacity(rows.iter().map(|r| r.body.len() + 1).sum());
+            for row in &rows {
+                chunk.push_str(&row.body);
+                chunk.push('\n');
+            }
+            remaining -= rows.len() as u64;
+            filter.after = last;
+            yield Ok::<_, std::io::Error>(chunk);
+            if !full {
+                break;
+            }
+        }
+    };
+    let mut response = Body::from_stream(stream).into_response();
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(JSON_LINES));
+    Ok(response)
+}
+
+/// One release, exactly as hashed, in a release package.
+async fn show_release(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let row = store::find_release(&state.db, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let uri = format!(
+        "{}/ocds/releases/{}",
+        state.config.public_url,
+        package::encode(&id)
+    );
+    let meta = PackageMeta::new(&state, uri, Some(&row));
+    Ok(package::json(&ReleasePackage::new(
+        meta,
+        vec![raw(&row.body)?],
+        None,
+    )))
+}
+
+fn record(
+    state: &AppState,
+    ocid: &str,
+    rows: &[release::Model],
+    versioned: bool,
+) -> Result<RecordEntry, AppError> {
+    let releases: Vec<Value> = rows
+        .iter()
+        .map(|r| serde_json::from_str(&r.body).map_err(|e| AppError::Internal(e.into())))
+        .collect::<Result<_, _>>()?;
+    let merger = state.publisher.merger();
+    let compiled = merger
+        .compile(&releases)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("compiling {ocid}: {e}")))?;
+    let versioned = if versioned {
+        Some(
+            merger
+                .versioned(&releases)
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("versioning {ocid}: {e}")))?,
+        )
+    } else {
+        None
+    };
+    Ok(RecordEntry::new(
+        &state.config.public_url,
+        ocid,
+        rows,
+        compiled,
+        versioned,
+    ))
+}
+
+/// The record of one contracting process: linked releases, compiled and versioned release.
+async fn show_record(
+    State(state): State<AppState>,
+    Path(ocid): Path<String>,
+) -> Result<Response, AppError> {
+    let rows = store::releases_of(&state.db, &ocid).await?;
+    if rows.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let entry = record(&state, &ocid, &rows, true)?;
+    let uri = format!(
+        "{}/ocds/records/{}",
+        state.config.public_url,
+        package::encode(&ocid)
+    );
+    let meta = PackageMeta::new(&state, uri, rows.last());
+    Ok(package::json(&RecordPackage::new(
+        meta,
+        &state.config.public_url,
+        vec![entry],
+        None,
+    )))
+}
+
+/// Records in order of their first release; compiled only unless `versioned=true`.
+async fn list_records(
+    State(state): State<AppState>,
+    Query(query): Query<ReleasesQuery>,
+) -> Result<Response, AppError> {
+    let after = parse_cursor(query.cursor.as_deref())?;
+    let limit = parse_limit(query.limit.as_deref(), DEFAULT_LIMIT)?;
+    let versioned = match query.versioned.as_deref() {
+        None | Some("") | Some("false") => false,
+        Some("true") => true,
+        Some(_) => {
+            return Err(invalid(
+                "versioned",
+                "invalid_boolean",
+                "versioned is true or false",
+            ));
+        }
+    };
+    let processes = store::list_processes(&state.db, after, limit).await?;
+    let mut records = Vec::with_capacity(processes.len());
+    let mut newest: Option<release::Model> = None;
+    for process in &processes {
+        let rows = store::releases_of(&state.db, &process.ocid).await?;
+        if let Some(last) = rows.last() {
+            if newest.as_ref().is_none_or(|n| n.sequence < last.sequence) {
+                newest = Some(last.clone());
+            }
+        }
+        records.push(record(&state, &process.ocid, &rows, versioned)?);
+    }
+    let next = (processes.len() as u64 == limit)
+        .then(|| processes.last().map(|p| p.first_sequence))
+        .flatten()
+        .map(|last| {
+            let next_query = ReleasesQuery {
+                cursor: Some(last.to_string()),
+                limit: Some(limit.to_string()),
+                ..query_clone(&query)
+            };
+            package::feed_url(&state.config.public_url, "/ocds/records", &next_query)
+        });
+    let meta = PackageMeta::new(
+        &state,
+        package::feed_url(&state.config.public_url, "/ocds/records", &query),
+        newest.as_ref(),
+    );
+    Ok(package::json(&RecordPackage::new(
+        meta,
+        &state.config.public_url,
+        records,
+        next,
+    )))
+}

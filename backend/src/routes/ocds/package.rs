@@ -1,0 +1,191 @@
+//! OCDS package envelopes: the metadata every release and record package carries.
+
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use chrono::{SecondsFormat, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::entities::release;
+use crate::state::AppState;
+
+/// The publisher block of packages.
+#[derive(Debug, Serialize)]
+pub struct PackagePublisher {
+    /// The publishing organisation's name.
+    pub name: String,
+    /// Its website.
+    pub uri: String,
+}
+
+/// Metadata shared by release and record packages.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PackageMeta {
+    /// This package's URL.
+    pub uri: String,
+    /// OCDS version.
+    pub version: &'static str,
+    /// Extensions used.
+    pub extensions: Vec<&'static str>,
+    /// Date of the newest release in the package (or now when empty).
+    pub published_date: String,
+    /// Who publishes.
+    pub publisher: PackagePublisher,
+    /// Data licence URL.
+    pub license: String,
+    /// Publication policy URL.
+    pub publication_policy: String,
+}
+
+impl PackageMeta {
+    /// Metadata for a package at `uri` whose newest release is `newest`.
+    pub fn new(state: &AppState, uri: String, newest: Option<&release::Model>) -> PackageMeta {
+        let config = &state.config;
+        PackageMeta {
+            uri,
+            version: "1.1",
+            extensions: state.publisher.extension_urls().to_vec(),
+            published_date: newest
+                .map(|r| r.date.clone())
+                .unwrap_or_else(|| Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)),
+            publisher: PackagePublisher {
+                name: config.publisher_name.clone(),
+                uri: config.public_url.clone(),
+            },
+            license: config.data_license.clone(),
+            publication_policy: format!("{}/open-data#publication-policy", config.public_url),
+        }
+    }
+}
+
+/// `links` of the pagination extension.
+#[derive(Debug, Serialize)]
+pub struct Links {
+    /// The next page, absent on the last one.
+    pub next: String,
+}
+
+/// A release package; stored releases are embedded byte for byte.
+#[derive(Debug, Serialize)]
+pub struct ReleasePackage {
+    #[serde(flatten)]
+    meta: PackageMeta,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    links: Option<Links>,
+    releases: Vec<Box<RawValue>>,
+}
+
+impl ReleasePackage {
+    /// A package of `releases`, with a `links.next` when there is a next page.
+    pub fn new(meta: PackageMeta, releases: Vec<Box<RawValue>>, next: Option<String>) -> Self {
+        ReleasePackage {
+            meta,
+            links: next.map(|next| Links { next }),
+            releases,
+        }
+    }
+}
+
+/// A linked release inside a record.
+#[derive(Debug, Serialize)]
+pub struct LinkedRelease {
+    url: String,
+    date: String,
+    tag: Vec<String>,
+}
+
+/// One record.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordEntry {
+    ocid: String,
+    releases: Vec<LinkedRelease>,
+    compiled_release: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    versioned_release: Option<Value>,
+}
+
+impl RecordEntry {
+    /// A record of `ocid` linking its `rows`, with the merged releases.
+    pub fn new(
+        public_url: &str,
+        ocid: &str,
+        rows: &[release::Model],
+        compiled: Value,
+        versioned: Option<Value>,
+    ) -> Self {
+        let releases = rows
+            .iter()
+            .map(|r| LinkedRelease {
+                url: format!(
+                    "{public_url}/ocds/releases/{}#{}",
+                    encode(&r.release_id),
+                    r.release_id
+                ),
+                date: r.date.clone(),
+                tag: r.tags.split_whitespace().map(str::to_owned).collect(),
+            })
+            .collect();
+        RecordEntry {
+            ocid: ocid.to_owned(),
+            releases,
+            compiled_release: compiled,
+            versioned_release: versioned,
+        }
+    }
+}
+
+/// A record package.
+#[derive(Debug, Serialize)]
+pub struct RecordPackage {
+    #[serde(flatten)]
+    meta: PackageMeta,
+    packages: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    links: Option<Links>,
+    records: Vec<RecordEntry>,
+}
+
+impl RecordPackage {
+    /// A package of `records`, naming the releases feed as its source.
+    pub fn new(
+        meta: PackageMeta,
+        public_url: &str,
+        records: Vec<RecordEntry>,
+        next: Option<String>,
+    ) -> Self {
+        RecordPackage {
+            meta,
+            packages: vec![format!("{public_url}/ocds/releases")],
+            links: next.map(|next| Links { next }),
+            records,
+        }
+    }
+}
+
+/// Percent-encodes a path segment.
+pub fn encode(segment: &str) -> String {
+    url::form_urlencoded::byte_serialize(segment.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+/// The absolute URL of a feed with its query.
+pub fn feed_url(public_url: &str, path: &str, query: &impl Serialize) -> String {
+    let query = serde_urlencoded::to_string(query).unwrap_or_default();
+    if query.is_empty() {
+        format!("{public_url}{path}")
+    } else {
+        format!("{public_url}{path}?{query}")
+    }
+}
+
+/// A JSON response from a serialisable package.
+pub fn json(package: &impl Serialize) -> Response {
+    match serde_json::to_vec(package) {
+        Ok(bytes) => ([(CONTENT_TYPE, "application/json")], bytes).into_response(),
+        Err(err) => crate::error::AppError::Internal(err.into()).into_response(),
+    }
+}
