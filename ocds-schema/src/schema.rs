@@ -12,7 +12,8 @@ pub const SCHEMA_BASE_URL: &str = "https://standard.open-contracting.org/schema/
 /// The official 1.1.5 release schema.
 pub const RELEASE_SCHEMA: &str = include_str!("../schema/1.1.5/release-schema.json");
 /// The official 1.1.5 release package schema.
-pub const RELEASE_PACKAGE_SCHEMA: &str = include_str!("../schema/1.1.5/release-package-schema.json");
+pub const RELEASE_PACKAGE_SCHEMA: &str =
+    include_str!("../schema/1.1.5/release-package-schema.json");
 /// The official 1.1.5 record package schema.
 pub const RECORD_PACKAGE_SCHEMA: &str = include_str!("../schema/1.1.5/record-package-schema.json");
 /// The official 1.1.5 versioned release validation schema.
@@ -20,11 +21,9 @@ pub const VERSIONED_RELEASE_SCHEMA: &str =
     include_str!("../schema/1.1.5/versioned-release-validation-schema.json");
 
 /// Canonical `extension.json` URL of the bid extension.
-pub const BID_EXTENSION_URL: &str =
-    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/master/extension.json";
+pub const BID_EXTENSION_URL: &str = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/master/extension.json";
 /// Canonical `extension.json` URL of the lots extension.
-pub const LOTS_EXTENSION_URL: &str =
-    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/master/extension.json";
+pub const LOTS_EXTENSION_URL: &str = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/master/extension.json";
 /// Canonical `extension.json` URL of the techniques extension.
 pub const TECHNIQUES_EXTENSION_URL: &str = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_techniques_extension/master/extension.json";
 /// Canonical `extension.json` URL of the submission terms extension.
@@ -59,21 +58,65 @@ pub struct Extension {
 
 /// Every extension stored locally, in the order their patches are applied.
 pub const EXTENSIONS: &[Extension] = &[
-    ext("submissionTerms", "ocds_submissionTerms_extension", SUBMISSION_TERMS_EXTENSION_URL, include_str!("../schema/extensions/submissionTerms/release-schema.json")),
-    ext("lots", "ocds_lots_extension", LOTS_EXTENSION_URL, include_str!("../schema/extensions/lots/release-schema.json")),
-    ext("techniques", "ocds_techniques_extension", TECHNIQUES_EXTENSION_URL, include_str!("../schema/extensions/techniques/release-schema.json")),
-    ext("bid", "ocds_bid_extension", BID_EXTENSION_URL, include_str!("../schema/extensions/bid/release-schema.json")),
-    ext("contract_suppliers", "ocds_contract_suppliers_extension", CONTRACT_SUPPLIERS_EXTENSION_URL, include_str!("../schema/extensions/contract_suppliers/release-schema.json")),
-    ext("organizationClassification", "ocds_organizationClassification_extension", ORGANIZATION_CLASSIFICATION_EXTENSION_URL, include_str!("../schema/extensions/organizationClassification/release-schema.json")),
-    ext("partyDetails_scale", "ocds_partyDetails_scale_extension", PARTY_SCALE_EXTENSION_URL, include_str!("../schema/extensions/partyDetails_scale/release-schema.json")),
-    ext("competitive", "ocds_competitive_extension", COMPETITIVE_EXTENSION_URL, include_str!("../schema/extensions/competitive/release-schema.json")),
+    ext(
+        "submissionTerms",
+        "ocds_submissionTerms_extension",
+        SUBMISSION_TERMS_EXTENSION_URL,
+        include_str!("../schema/extensions/submissionTerms/release-schema.json"),
+    ),
+    ext(
+        "lots",
+        "ocds_lots_extension",
+        LOTS_EXTENSION_URL,
+        include_str!("../schema/extensions/lots/release-schema.json"),
+    ),
+    ext(
+        "techniques",
+        "ocds_techniques_extension",
+        TECHNIQUES_EXTENSION_URL,
+        include_str!("../schema/extensions/techniques/release-schema.json"),
+    ),
+    ext(
+        "bid",
+        "ocds_bid_extension",
+        BID_EXTENSION_URL,
+        include_str!("../schema/extensions/bid/release-schema.json"),
+    ),
+    ext(
+        "contract_suppliers",
+        "ocds_contract_suppliers_extension",
+        CONTRACT_SUPPLIERS_EXTENSION_URL,
+        include_str!("../schema/extensions/contract_suppliers/release-schema.json"),
+    ),
+    ext(
+        "organizationClassification",
+        "ocds_organizationClassification_extension",
+        ORGANIZATION_CLASSIFICATION_EXTENSION_URL,
+        include_str!("../schema/extensions/organizationClassification/release-schema.json"),
+    ),
+    ext(
+        "partyDetails_scale",
+        "ocds_partyDetails_scale_extension",
+        PARTY_SCALE_EXTENSION_URL,
+        include_str!("../schema/extensions/partyDetails_scale/release-schema.json"),
+    ),
+    ext(
+        "competitive",
+        "ocds_competitive_extension",
+        COMPETITIVE_EXTENSION_URL,
+        include_str!("../schema/extensions/competitive/release-schema.json"),
+    ),
     Extension {
         id: "pagination",
         repo: "ocds_pagination_extension",
         url: PAGINATION_EXTENSION_URL,
         release_patch: "{}",
-        release_package_patch: Some(include_str!("../schema/extensions/pagination/release-package-schema.json")),
-        record_package_patch: Some(include_str!("../schema/extensions/pagination/record-package-schema.json")),
+        release_package_patch: Some(include_str!(
+            "../schema/extensions/pagination/release-package-schema.json"
+        )),
+        record_package_patch: Some(include_str!(
+            "../schema/extensions/pagination/record-package-schema.json"
+        )),
     },
 ];
 
@@ -89,8 +132,20 @@ pub const MARCO_EXTENSIONS: &[&str] = &[
     "pagination",
 ];
 
-const fn ext(id: &'static str, repo: &'static str, url: &'static str, release_patch: &'static str) -> Extension {
-    Extension { id, repo, url, release_patch, release_package_patch: None, record_package_patch: None }
+const fn ext(
+    id: &'static str,
+    repo: &'static str,
+    url: &'static str,
+    release_patch: &'static str,
+) -> Extension {
+    Extension {
+        id,
+        repo,
+        url,
+        release_patch,
+        release_package_patch: None,
+        record_package_patch: None,
+    }
 }
 
 /// Finds a stored extension by short id (`"bid"`) or by a declared URL naming its repository.
@@ -128,7 +183,10 @@ pub fn resolve_extensions(ids: &[impl AsRef<str>]) -> Result<Vec<&'static Extens
             wanted.push("submissionTerms");
         }
     }
-    Ok(EXTENSIONS.iter().filter(|e| wanted.contains(&e.id)).collect())
+    Ok(EXTENSIONS
+        .iter()
+        .filter(|e| wanted.contains(&e.id))
+        .collect())
 }
 
 /// Which of the three schemas to patch.
@@ -160,7 +218,10 @@ pub fn patched_schema(kind: SchemaKind, extensions: &[&Extension]) -> Result<Val
     // The pagination extension patches `required` to `[]` (nothing required), which draft 4
     // forbids (`required` needs at least one item); dropping the key means the same thing.
     if let Value::Object(map) = &mut schema
-        && map.get("required").and_then(Value::as_array).is_some_and(Vec::is_empty)
+        && map
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(Vec::is_empty)
     {
         map.remove("required");
     }
@@ -224,9 +285,17 @@ mod tests {
         let exts = resolve_extensions(&["bid", "partyDetails_scale"])?;
         let schema = patched_schema(SchemaKind::Release, &exts)?;
         assert!(schema.pointer("/properties/bids").is_some());
-        assert!(schema.pointer("/definitions/Organization/properties/details/properties/scale").is_some());
+        assert!(
+            schema
+                .pointer("/definitions/Organization/properties/details/properties/scale")
+                .is_some()
+        );
         // Core fields survive the patch.
-        assert!(schema.pointer("/definitions/Organization/properties/roles").is_some());
+        assert!(
+            schema
+                .pointer("/definitions/Organization/properties/roles")
+                .is_some()
+        );
         Ok(())
     }
 }

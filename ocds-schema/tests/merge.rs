@@ -31,8 +31,13 @@ fn every_reference_fixture_matches() {
             if !common::data(&input).exists() {
                 continue;
             }
-            let releases: Vec<Value> = serde_json::from_value(common::json(&input)).expect("a JSON array of releases");
-            let actual = if kind == "compiled" { merger.compile(&releases) } else { merger.versioned(&releases) };
+            let releases: Vec<Value> =
+                serde_json::from_value(common::json(&input)).expect("a JSON array of releases");
+            let actual = if kind == "compiled" {
+                merger.compile(&releases)
+            } else {
+                merger.versioned(&releases)
+            };
             assert_eq!(actual.as_ref(), Ok(&common::json(&path)), "{path}");
             checked += 1;
         }
@@ -60,21 +65,49 @@ fn worked_update_example_compiles_and_versions_as_published() {
     ]);
     let merger = Merger::new();
     let merged = common::json("merging/updates/merged.json");
-    assert_eq!(merger.compile(&releases).as_ref(), Ok(&merged["records"][0]["compiledRelease"]));
+    assert_eq!(
+        merger.compile(&releases).as_ref(),
+        Ok(&merged["records"][0]["compiledRelease"])
+    );
     let versioned = common::json("merging/updates/versioned.json");
-    assert_eq!(merger.versioned(&releases).as_ref(), Ok(&versioned["records"][0]["versionedRelease"]));
+    assert_eq!(
+        merger.versioned(&releases).as_ref(),
+        Ok(&versioned["records"][0]["versionedRelease"])
+    );
 }
 
 #[test]
 fn worked_deletion_examples_compile_as_published() {
     let cases = [
-        (&["merging/deletions/field_tender.json", "merging/deletions/field_tenderUpdate.json"][..], "merging/deletions/field_record.json"),
-        (&["merging/deletions/object_tender.json", "merging/deletions/object_tenderAmendment.json"][..], "merging/deletions/object_record.json"),
-        (&["merging/deletions/array_award.json", "merging/deletions/array_awardAmendment.json"][..], "merging/deletions/array_record.json"),
+        (
+            &[
+                "merging/deletions/field_tender.json",
+                "merging/deletions/field_tenderUpdate.json",
+            ][..],
+            "merging/deletions/field_record.json",
+        ),
+        (
+            &[
+                "merging/deletions/object_tender.json",
+                "merging/deletions/object_tenderAmendment.json",
+            ][..],
+            "merging/deletions/object_record.json",
+        ),
+        (
+            &[
+                "merging/deletions/array_award.json",
+                "merging/deletions/array_awardAmendment.json",
+            ][..],
+            "merging/deletions/array_record.json",
+        ),
     ];
     let merger = Merger::new();
     for (packages, record) in cases {
         let expected = common::json(record);
-        assert_eq!(merger.compile(&releases_of(packages)).as_ref(), Ok(&expected["records"][0]["compiledRelease"]), "{record}");
+        assert_eq!(
+            merger.compile(&releases_of(packages)).as_ref(),
+            Ok(&expected["records"][0]["compiledRelease"]),
+            "{record}"
+        );
     }
 }

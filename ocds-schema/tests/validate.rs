@@ -20,7 +20,10 @@ fn validator() -> Validator {
 }
 
 fn found(errors: &[ValidationError]) -> Vec<(String, String)> {
-    errors.iter().map(|e| (e.pointer.clone(), e.rule.clone())).collect()
+    errors
+        .iter()
+        .map(|e| (e.pointer.clone(), e.rule.clone()))
+        .collect()
 }
 
 #[test]
@@ -36,7 +39,10 @@ fn framework_examples_have_no_errors() {
 #[test]
 fn the_extensions_fragment_is_not_a_document() {
     let report = validator().check(&common::json("frameworks/extensions_block.json"));
-    assert_eq!(found(&report.errors), [(String::new(), "documentType".to_owned())]);
+    assert_eq!(
+        found(&report.errors),
+        [(String::new(), "documentType".to_owned())]
+    );
 }
 
 fn mutate(path: &str, change: impl FnOnce(&mut Value)) -> Vec<(String, String)> {
@@ -52,20 +58,26 @@ fn one(pointer: &str, rule: &str) -> Vec<(String, String)> {
 #[test]
 fn a_missing_ocid_is_reported_where_it_belongs() {
     let errors = mutate("frameworks/closed_single_award.json", |p| {
-        p["releases"][0].as_object_mut().map(|r| r.remove("ocid"));
+        if let Some(release) = p["releases"][0].as_object_mut() {
+            release.remove("ocid");
+        }
     });
     assert_eq!(errors, one("/releases/0/ocid", "required"));
 }
 
 #[test]
 fn a_bad_date_is_reported() {
-    let errors = mutate("frameworks/closed_single_award.json", |p| p["releases"][0]["date"] = json!("yesterday"));
+    let errors = mutate("frameworks/closed_single_award.json", |p| {
+        p["releases"][0]["date"] = json!("yesterday")
+    });
     assert_eq!(errors, one("/releases/0/date", "format"));
 }
 
 #[test]
 fn an_unknown_tag_is_reported() {
-    let errors = mutate("frameworks/open_multiple_award.json", |p| p["releases"][0]["tag"] = json!(["bogus"]));
+    let errors = mutate("frameworks/open_multiple_award.json", |p| {
+        p["releases"][0]["tag"] = json!(["bogus"])
+    });
     assert_eq!(errors, one("/releases/0/tag/0", "enum"));
 }
 
@@ -74,7 +86,9 @@ fn a_duplicate_release_id_is_reported_on_the_second_release() {
     let errors = mutate("frameworks/open_multiple_first_stage.json", |p| {
         let mut copy = p["releases"][0].clone();
         copy["date"] = json!("2030-01-01T00:00:00Z");
-        p["releases"].as_array_mut().map(|r| r.push(copy));
+        if let Some(releases) = p["releases"].as_array_mut() {
+            releases.push(copy);
+        }
     });
     assert_eq!(errors, one("/releases/1/id", "uniqueReleaseId"));
 }
@@ -84,30 +98,53 @@ fn a_supplier_missing_from_parties_is_reported() {
     let errors = mutate("frameworks/closed_single_supplier.json", |p| {
         p["releases"][0]["awards"][0]["suppliers"][0]["id"] = json!("ghost");
     });
-    assert_eq!(errors, one("/releases/0/awards/0/suppliers/0/id", "referenceInParties"));
+    assert_eq!(
+        errors,
+        one("/releases/0/awards/0/suppliers/0/id", "referenceInParties")
+    );
 }
 
 #[test]
 fn a_supplier_without_the_supplier_role_is_reported() {
-    let errors = mutate("frameworks/closed_single_supplier.json", |p| p["releases"][0]["parties"][0]["roles"] = json!(["buyer"]));
-    assert_eq!(errors, one("/releases/0/awards/0/suppliers/0/id", "partyRole"));
+    let errors = mutate("frameworks/closed_single_supplier.json", |p| {
+        p["releases"][0]["parties"][0]["roles"] = json!(["buyer"])
+    });
+    assert_eq!(
+        errors,
+        one("/releases/0/awards/0/suppliers/0/id", "partyRole")
+    );
 }
 
 #[test]
 fn negative_amounts_and_reversed_periods_are_reported() {
     let errors = mutate("frameworks/closed_single_first_stage.json", |p| {
         p["releases"][0]["tender"]["value"] = json!({"amount": -5, "currency": "GBP"});
-        p["releases"][0]["tender"]["tenderPeriod"] = json!({"startDate": "2020-02-01T00:00:00Z", "endDate": "2020-01-01T00:00:00Z"});
+        p["releases"][0]["tender"]["tenderPeriod"] =
+            json!({"startDate": "2020-02-01T00:00:00Z", "endDate": "2020-01-01T00:00:00Z"});
     });
-    assert!(errors.contains(&("/releases/0/tender/value/amount".to_owned(), "nonNegativeAmount".to_owned())), "{errors:?}");
-    assert!(errors.contains(&("/releases/0/tender/tenderPeriod/endDate".to_owned(), "periodOrder".to_owned())), "{errors:?}");
+    assert!(
+        errors.contains(&(
+            "/releases/0/tender/value/amount".to_owned(),
+            "nonNegativeAmount".to_owned()
+        )),
+        "{errors:?}"
+    );
+    assert!(
+        errors.contains(&(
+            "/releases/0/tender/tenderPeriod/endDate".to_owned(),
+            "periodOrder".to_owned()
+        )),
+        "{errors:?}"
+    );
     assert_eq!(errors.len(), 2, "{errors:?}");
 }
 
 #[test]
 fn the_ocid_prefix_is_checked_when_configured() {
     let validator = Validator::new::<&str>(&[], Some("ocds-abcdef-")).expect("schemas compile");
-    let errors = found(&validator.validate_release_package(&common::json("frameworks/closed_single_award.json")));
+    let errors = found(
+        &validator.validate_release_package(&common::json("frameworks/closed_single_award.json")),
+    );
     assert_eq!(errors, one("/releases/0/ocid", "ocidPrefix"));
 }
 
@@ -115,9 +152,16 @@ fn the_ocid_prefix_is_checked_when_configured() {
 fn declared_extensions_are_applied_from_local_copies() {
     // techniques is declared: its closed `method` codelist is enforced.
     let errors = mutate("frameworks/open_multiple_first_stage.json", |p| {
-        p["releases"][0]["tender"]["techniques"]["frameworkAgreement"]["method"] = json!("byLottery");
+        p["releases"][0]["tender"]["techniques"]["frameworkAgreement"]["method"] =
+            json!("byLottery");
     });
-    assert_eq!(errors, one("/releases/0/tender/techniques/frameworkAgreement/method", "enum"));
+    assert_eq!(
+        errors,
+        one(
+            "/releases/0/tender/techniques/frameworkAgreement/method",
+            "enum"
+        )
+    );
 }
 
 #[test]
@@ -126,19 +170,32 @@ fn unknown_extensions_are_warnings_not_errors() {
     package["extensions"] = json!(["https://example.com/unknown/extension.json"]);
     let report = validator().check(&package);
     assert_eq!(report.errors, []);
-    assert_eq!(found(&report.warnings), one("/extensions/0", "unknownExtension"));
+    assert_eq!(
+        found(&report.warnings),
+        one("/extensions/0", "unknownExtension")
+    );
 }
 
 #[test]
 fn errors_serialize_with_pointer_rule_and_message() {
-    let error = ValidationError { pointer: "/a".to_owned(), rule: "required".to_owned(), message: "m".to_owned() };
-    assert_eq!(serde_json::to_value(&error).expect("serializes"), json!({"pointer": "/a", "rule": "required", "message": "m"}));
+    let error = ValidationError {
+        pointer: "/a".to_owned(),
+        rule: "required".to_owned(),
+        message: "m".to_owned(),
+    };
+    assert_eq!(
+        serde_json::to_value(&error).expect("serializes"),
+        json!({"pointer": "/a", "rule": "required", "message": "m"})
+    );
 }
 
 #[test]
 fn record_packages_from_the_merge_examples_validate() {
     let validator = validator();
-    for path in ["merging/updates/merged.json", "merging/updates/versioned.json"] {
+    for path in [
+        "merging/updates/merged.json",
+        "merging/updates/versioned.json",
+    ] {
         let errors = validator.validate_record_package(&common::json(path));
         assert_eq!(errors, [], "{path}");
     }

@@ -4,13 +4,16 @@
 //! streams in constant memory: a group is merged as soon as the next ocid starts. An ocid that
 //! reappears after its group ended is an error naming the rule; `--unsorted` instead spills the
 //! releases to temporary bucket files by ocid and merges bucket by bucket.
-//! Reading and parsing run on one thread and merging and writing on another.
+//! One thread reads and groups lines (reading only each JSON Lines release's `ocid`), worker
+//! threads parse, merge and serialize batches of groups, and the main thread writes them in
+//! input order.
 
+use std::collections::BTreeMap;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use clap::ValueEnum;
@@ -19,7 +22,7 @@ use serde_json::{Map, Value};
 
 use super::Inputs;
 use super::input::{self, Event};
-use super::output::{Output, OutputKind};
+use super::output::{self, Output, OutputKind, Rendered};
 use super::spill::Spill;
 
 /// Arguments of `ocds compile`.
@@ -48,6 +51,9 @@ pub struct CompileArgs {
     /// Record package `publisher.name` (default: the first input package's).
     #[arg(long)]
     publisher_name: Option<String>,
+    /// Worker threads that parse, merge and serialize (default: the number of CPUs).
+    #[arg(long)]
+    threads: Option<usize>,
 }
 
 /// The `--output` choices.
@@ -63,21 +69,38 @@ enum Format {
     Versioned,
 }
 
+/// A release, parsed or still a JSON line.
+pub enum Item {
+    /// Parsed (from a package or a record).
+    Parsed(Value),
+    /// A JSON Lines release, parsed later by a worker.
+    Raw(Vec<u8>),
+}
+
 /// The releases of one ocid, with the merger their package calls for.
 pub struct Group {
     /// The releases, in input order.
-    pub releases: Vec<Value>,
+    pub releases: Vec<Item>,
     /// Merger for the package's declared extensions.
     pub merger: Arc<Merger>,
 }
 
-/// What the reader thread sends to the merging thread.
+/// What the reader thread sends, in input order.
 pub enum Message {
     /// Metadata of an input package.
     Package(Map<String, Value>),
-    /// A complete group.
-    Group(Group),
+    /// Complete groups.
+    Groups(Vec<Group>),
 }
+
+/// What a worker returns for a message.
+enum Done {
+    Package(Map<String, Value>),
+    Groups(Vec<anyhow::Result<Rendered>>),
+}
+
+/// Groups per batch: enough to make channel traffic negligible, few enough to keep memory low.
+const BATCH: usize = 64;
 
 /// Runs `ocds compile`.
 pub fn run(args: &CompileArgs) -> anyhow::Result<ExitCode> {
@@ -87,23 +110,84 @@ pub fn run(args: &CompileArgs) -> anyhow::Result<ExitCode> {
         Format::Compiled => OutputKind::Compiled,
         Format::Versioned => OutputKind::Versioned,
     };
-    let mut output = Output::new(kind, args.versioned);
-    output.overrides(args.uri.clone(), args.published_date.clone(), args.publisher_name.clone());
+    let mut output = Output::new(kind);
+    output.overrides(
+        args.uri.clone(),
+        args.published_date.clone(),
+        args.publisher_name.clone(),
+    );
     let mergers = Mergers::new(&args.extensions)?;
-    let (sender, receiver) = sync_channel::<Message>(64);
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from))
+        .max(1);
+    let (to_workers, jobs) = sync_channel::<(u64, Message)>(threads * 4);
+    let (to_writer, done) = sync_channel::<(u64, Done)>(threads * 4);
+    let jobs = Arc::new(Mutex::new(jobs));
+    let workers: Vec<_> = (0..threads)
+        .map(|_| {
+            let (jobs, to_writer) = (Arc::clone(&jobs), to_writer.clone());
+            let versioned = args.versioned;
+            std::thread::spawn(move || work(&jobs, &to_writer, kind, versioned))
+        })
+        .collect();
+    drop(to_writer);
     let files = args.inputs.files.clone();
     let progress = !args.inputs.no_progress;
     let unsorted = args.unsorted;
-    let reader = std::thread::spawn(move || read_groups(&files, progress, unsorted, mergers, &sender));
-    let written = write_groups(&receiver, &mut output);
-    drop(receiver);
-    let read = reader.join().map_err(|_| anyhow::anyhow!("the reading thread panicked"))?;
+    let reader =
+        std::thread::spawn(move || read_groups(&files, progress, unsorted, mergers, &to_workers));
+    let written = write_in_order(&done, &mut output);
+    drop(done);
+    let read = reader
+        .join()
+        .map_err(|_| anyhow::anyhow!("the reading thread panicked"))?;
+    for worker in workers {
+        worker
+            .join()
+            .map_err(|_| anyhow::anyhow!("a worker thread panicked"))?;
+    }
     read?;
     let summary = written?;
     if summary.linked_only > 0 {
-        eprintln!("ocds: skipped {} records whose releases are only linked (no embedded releases to merge)", summary.linked_only);
+        eprintln!(
+            "ocds: skipped {} records whose releases are only linked (no embedded releases to merge)",
+            summary.linked_only
+        );
     }
-    Ok(if summary.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if summary.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// A worker: takes messages, renders groups, hands results to the writer.
+fn work(
+    jobs: &Mutex<Receiver<(u64, Message)>>,
+    to_writer: &SyncSender<(u64, Done)>,
+    kind: OutputKind,
+    versioned: bool,
+) {
+    loop {
+        let job = match jobs.lock() {
+            Ok(receiver) => receiver.recv(),
+            Err(_) => return,
+        };
+        let Ok((seq, message)) = job else { return };
+        let done = match message {
+            Message::Package(meta) => Done::Package(meta),
+            Message::Groups(groups) => Done::Groups(
+                groups
+                    .into_iter()
+                    .map(|g| output::render(g, kind, versioned))
+                    .collect(),
+            ),
+        };
+        if to_writer.send((seq, done)).is_err() {
+            return;
+        }
+    }
 }
 
 /// Counts reported at the end.
@@ -112,22 +196,36 @@ struct Summary {
     linked_only: usize,
 }
 
-fn write_groups(receiver: &Receiver<Message>, output: &mut Output) -> anyhow::Result<Summary> {
+fn write_in_order(done: &Receiver<(u64, Done)>, output: &mut Output) -> anyhow::Result<Summary> {
     let mut failed = 0;
-    for message in receiver {
-        match message {
-            Message::Package(meta) => output.package(meta),
-            Message::Group(group) => {
-                if let Err(error) = output.group(group) {
-                    failed += 1;
-                    eprintln!("ocds: {error:#}");
+    let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
+    let mut next = 0_u64;
+    for (seq, result) in done {
+        pending.insert(seq, result);
+        while let Some(result) = pending.remove(&next) {
+            next += 1;
+            match result {
+                Done::Package(meta) => output.package(meta),
+                Done::Groups(groups) => {
+                    for group in groups {
+                        match group {
+                            Ok(rendered) => output.write(&rendered)?,
+                            Err(error) => {
+                                failed += 1;
+                                eprintln!("ocds: {error:#}");
+                            }
+                        }
+                    }
                 }
             }
         }
     }
     let linked_only = output.linked_only;
     output.finish()?;
-    Ok(Summary { failed, linked_only })
+    Ok(Summary {
+        failed,
+        linked_only,
+    })
 }
 
 /// Mergers for each set of declared extensions, built once.
@@ -141,18 +239,31 @@ pub struct Mergers {
 impl Mergers {
     fn new(base: &[String]) -> anyhow::Result<Self> {
         let current = Arc::new(Merger::for_extensions(base)?);
-        Ok(Self { base: base.to_vec(), cache: HashMap::new(), current, warned: HashSet::new() })
+        Ok(Self {
+            base: base.to_vec(),
+            cache: HashMap::new(),
+            current,
+            warned: HashSet::new(),
+        })
     }
 
     /// Switches to the merger for a package's declared `extensions`.
     fn package(&mut self, meta: &Map<String, Value>) -> anyhow::Result<()> {
         let mut ids = self.base.clone();
-        for url in meta.get("extensions").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+        for url in meta
+            .get("extensions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
             match ocds_schema::schema::find_extension(url) {
                 Some(extension) => ids.push(extension.id.to_owned()),
                 None => {
                     if self.warned.insert(url.to_owned()) {
-                        eprintln!("ocds: warning: no local copy of extension {url}; its merge rules are not applied");
+                        eprintln!(
+                            "ocds: warning: no local copy of extension {url}; its merge rules are not applied"
+                        );
                     }
                 }
             }
@@ -170,48 +281,100 @@ impl Mergers {
     }
 }
 
-fn read_groups(files: &[PathBuf], progress: bool, unsorted: bool, mut mergers: Mergers, sender: &SyncSender<Message>) -> anyhow::Result<()> {
-    let send = |message: Message| sender.send(message).map_err(|_| anyhow::anyhow!("the writing thread stopped"));
+/// Numbers messages and batches groups on their way to the workers.
+struct Sender<'s> {
+    channel: &'s SyncSender<(u64, Message)>,
+    seq: u64,
+    batch: Vec<Group>,
+}
+
+impl Sender<'_> {
+    fn send(&mut self, message: Message) -> anyhow::Result<()> {
+        self.channel
+            .send((self.seq, message))
+            .map_err(|_| anyhow::anyhow!("the worker threads stopped"))?;
+        self.seq += 1;
+        Ok(())
+    }
+
+    fn package(&mut self, meta: Map<String, Value>) -> anyhow::Result<()> {
+        self.flush()?;
+        self.send(Message::Package(meta))
+    }
+
+    fn group(&mut self, group: Group) -> anyhow::Result<()> {
+        self.batch.push(group);
+        if self.batch.len() >= BATCH {
+            self.flush()
+        } else {
+            Ok(())
+        }
+    }
+
+    fn flush(&mut self) -> anyhow::Result<()> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::take(&mut self.batch);
+        self.send(Message::Groups(batch))
+    }
+}
+
+fn read_groups(
+    files: &[PathBuf],
+    progress: bool,
+    unsorted: bool,
+    mut mergers: Mergers,
+    channel: &SyncSender<(u64, Message)>,
+) -> anyhow::Result<()> {
+    let mut out = Sender {
+        channel,
+        seq: 0,
+        batch: Vec::with_capacity(BATCH),
+    };
     if unsorted {
         let mut spill = Spill::new()?;
-        input::read(files, progress, &mut |event| match event {
+        input::read(files, progress, false, &mut |event| match event {
             Event::Package(meta) => {
                 mergers.package(&meta)?;
-                send(Message::Package(meta))
+                out.package(meta)
             }
             Event::Release(release) => spill.push(&release, &mergers.current),
-            Event::LinkedOnly => send(Message::Package(linked_marker())),
+            Event::RawRelease { line, .. } => {
+                spill.push(&serde_json::from_slice(&line)?, &mergers.current)
+            }
+            Event::LinkedOnly => out.package(linked_marker()),
         })?;
-        return spill.drain(&mut |group| send(Message::Group(group)));
+        spill.drain(&mut |group| out.group(group))?;
+        return out.flush();
     }
-    let mut current: Option<(String, Vec<Value>)> = None;
+    let mut current: Option<(String, Vec<Item>)> = None;
     let mut finished: HashSet<String> = HashSet::new();
     let mut count = 0_u64;
-    input::read(files, progress, &mut |event| {
-        match event {
+    input::read(files, progress, true, &mut |event| {
+        let (ocid, item) = match event {
             Event::Package(meta) => {
                 mergers.package(&meta)?;
-                send(Message::Package(meta))?;
+                return out.package(meta);
             }
-            Event::LinkedOnly => send(Message::Package(linked_marker()))?,
-            Event::Release(release) => {
-                count += 1;
-                let ocid = ocid_key(&release);
-                match &mut current {
-                    Some((open, releases)) if *open == ocid => releases.push(release),
-                    _ => {
-                        if finished.contains(&ocid) {
-                            anyhow::bail!(
-                                "release {count} has ocid {ocid:?}, whose group ended earlier: `ocds compile` streams input \
-                                 grouped by ocid (all releases of a process next to each other, e.g. sorted by ocid). \
-                                 Sort the input by ocid, or pass --unsorted to spill to temporary files"
-                            );
-                        }
-                        if let Some((done, releases)) = current.replace((ocid, vec![release])) {
-                            send(Message::Group(Group { releases, merger: Arc::clone(&mergers.current) }))?;
-                            finished.insert(done);
-                        }
-                    }
+            Event::LinkedOnly => return out.package(linked_marker()),
+            Event::Release(release) => (ocid_key(&release), Item::Parsed(release)),
+            Event::RawRelease { ocid, line } => (ocid, Item::Raw(line)),
+        };
+        count += 1;
+        match &mut current {
+            Some((open, releases)) if *open == ocid => releases.push(item),
+            _ => {
+                if finished.contains(&ocid) {
+                    anyhow::bail!(
+                        "release {count} has ocid {ocid:?}, whose group ended earlier: `ocds compile` streams input \
+                         grouped by ocid (all releases of a process next to each other, e.g. sorted by ocid). \
+                         Sort the input by ocid, or pass --unsorted to spill to temporary files"
+                    );
+                }
+                if let Some((done, releases)) = current.replace((ocid, vec![item])) {
+                    out.group(Group { releases, merger: Arc::clone(&mergers.current) })?;
+                    finished.insert(done);
                 }
             }
         }
@@ -219,9 +382,12 @@ fn read_groups(files: &[PathBuf], progress: bool, unsorted: bool, mut mergers: M
     })
     .context("reading input")?;
     if let Some((_, releases)) = current {
-        send(Message::Group(Group { releases, merger: Arc::clone(&mergers.current) }))?;
+        out.group(Group {
+            releases,
+            merger: Arc::clone(&mergers.current),
+        })?;
     }
-    Ok(())
+    out.flush()
 }
 
 /// The grouping key of a release: its `ocid` (a missing or non-string ocid groups as text).

@@ -1,9 +1,10 @@
 //! Streaming input: release packages, record packages, releases, records, JSON arrays and JSON
 //! Lines, from files or stdin, optionally gzipped.
 //!
-//! A package's `releases` (or `records`) array is parsed one element at a time, so a package
-//! far larger than memory streams. JSON Lines are detected when the first line is a complete
-//! release or record, and are then parsed line by line (faster than a reader-based parse).
+//! JSON Lines are detected when the first line is a complete JSON document, and are then read
+//! line by line (each line is held in memory). Otherwise (a pretty-printed package) a package's
+//! `releases` or `records` array is parsed one element at a time, so a package far larger than
+//! memory streams; its metadata is what precedes that array.
 
 use std::fmt;
 use std::fs::File;
@@ -24,22 +25,59 @@ pub enum Event {
     Release(Value),
     /// A record whose releases are only linked (`url`), which cannot be merged.
     LinkedOnly,
+    /// One JSON Lines release left unparsed (only its `ocid` was read), for parallel parsing.
+    RawRelease {
+        /// The release's `ocid`.
+        ocid: String,
+        /// The line.
+        line: Vec<u8>,
+    },
+}
+
+/// The fields of a line looked at before deciding to leave it unparsed.
+#[derive(serde::Deserialize)]
+struct Peek<'a> {
+    #[serde(borrow)]
+    ocid: Option<std::borrow::Cow<'a, str>>,
+    releases: Option<serde::de::IgnoredAny>,
+    records: Option<serde::de::IgnoredAny>,
+    #[serde(rename = "compiledRelease")]
+    compiled_release: Option<serde::de::IgnoredAny>,
+}
+
+/// The ocid of a line that is a release (not a package or record), read without building values.
+fn peek_release(line: &[u8]) -> Option<String> {
+    let peek: Peek<'_> = serde_json::from_slice(line).ok()?;
+    if peek.releases.is_some() || peek.records.is_some() || peek.compiled_release.is_some() {
+        return None;
+    }
+    peek.ocid.map(std::borrow::Cow::into_owned)
 }
 
 /// Reads every input in turn (stdin when `files` is empty or `-`), sending events to `sink`.
-pub fn read(files: &[PathBuf], progress: bool, sink: &mut dyn FnMut(Event) -> anyhow::Result<()>) -> anyhow::Result<()> {
+/// With `raw`, JSON Lines releases are sent unparsed ([`Event::RawRelease`]).
+pub fn read(
+    files: &[PathBuf],
+    progress: bool,
+    raw: bool,
+    sink: &mut dyn FnMut(Event) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let stdin = [PathBuf::from("-")];
     let files = if files.is_empty() { &stdin[..] } else { files };
     for path in files {
         let (reader, bar) = open(path, progress)?;
-        read_one(reader, sink).with_context(|| format!("reading {}", display(path)))?;
+        read_one(reader, raw, sink).with_context(|| format!("reading {}", display(path)))?;
         bar.finish_and_clear();
     }
     Ok(())
 }
 
 /// Reads whole documents (packages, releases, records) without splitting packages: for `validate`.
-pub fn documents(path: &Path, progress: bool, sink: &mut dyn FnMut(Value) -> anyhow::Result<()>) -> anyhow::Result<()> {
+pub fn documents(
+    path: &Path,
+    progress: bool,
+    sink: &mut dyn FnMut(Value) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let (reader, bar) = open(path, progress)?;
     let stream = serde_json::Deserializer::from_reader(reader).into_iter::<Value>();
     for document in stream {
@@ -50,7 +88,11 @@ pub fn documents(path: &Path, progress: bool, sink: &mut dyn FnMut(Value) -> any
 }
 
 fn display(path: &Path) -> String {
-    if path == Path::new("-") { "stdin".to_owned() } else { path.display().to_string() }
+    if path == Path::new("-") {
+        "stdin".to_owned()
+    } else {
+        path.display().to_string()
+    }
 }
 
 /// Opens a file or stdin, with a progress bar on a terminal and transparent gunzip.
@@ -67,7 +109,9 @@ fn open(path: &Path, progress: bool) -> anyhow::Result<(Box<dyn BufRead>, Progre
         ProgressBar::hidden()
     } else if let Some(len) = len {
         let bar = ProgressBar::new(len);
-        if let Ok(style) = ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}") {
+        if let Ok(style) =
+            ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+        {
             bar.set_style(style);
         }
         bar
@@ -77,24 +121,30 @@ fn open(path: &Path, progress: bool) -> anyhow::Result<(Box<dyn BufRead>, Progre
     let mut buffered = BufReader::with_capacity(1 << 20, bar.wrap_read(raw));
     let gzipped = buffered.fill_buf()?.starts_with(&[0x1f, 0x8b]);
     let reader: Box<dyn BufRead> = if gzipped {
-        Box::new(BufReader::with_capacity(1 << 20, MultiGzDecoder::new(buffered)))
+        Box::new(BufReader::with_capacity(
+            1 << 20,
+            MultiGzDecoder::new(buffered),
+        ))
     } else {
         Box::new(buffered)
     };
     Ok((reader, bar))
 }
 
-fn read_one(mut reader: Box<dyn BufRead>, sink: &mut dyn FnMut(Event) -> anyhow::Result<()>) -> anyhow::Result<()> {
+fn read_one(
+    mut reader: Box<dyn BufRead>,
+    raw: bool,
+    sink: &mut dyn FnMut(Event) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let mut first = Vec::new();
     reader.read_until(b'\n', &mut first)?;
     let first_doc = serde_json::from_slice::<Value>(&first).ok();
-    if let Some(doc) = first_doc.filter(|d| d.get("ocid").is_some()) {
-        // JSON Lines of releases or records.
+    if let Some(doc) = first_doc {
+        // JSON Lines (of releases, records or whole packages): the first line is a complete document.
         classify(doc, sink)?;
-        let mut line = Vec::with_capacity(1 << 16);
         let mut number = 1;
         loop {
-            line.clear();
+            let mut line = Vec::with_capacity(1 << 12);
             if reader.read_until(b'\n', &mut line)? == 0 {
                 return Ok(());
             }
@@ -102,7 +152,12 @@ fn read_one(mut reader: Box<dyn BufRead>, sink: &mut dyn FnMut(Event) -> anyhow:
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let doc: Value = serde_json::from_slice(&line).with_context(|| format!("line {number} is not JSON"))?;
+            if raw && let Some(ocid) = peek_release(&line) {
+                sink(Event::RawRelease { ocid, line })?;
+                continue;
+            }
+            let doc: Value = serde_json::from_slice(&line)
+                .with_context(|| format!("line {number} is not JSON"))?;
             classify(doc, sink)?;
         }
     }
@@ -146,7 +201,10 @@ fn into_items(value: Value) -> Vec<Value> {
 }
 
 /// Sends an element of a `releases` or `records` array.
-fn item_event(item: Value, sink: &mut dyn FnMut(Event) -> anyhow::Result<()>) -> anyhow::Result<()> {
+fn item_event(
+    item: Value,
+    sink: &mut dyn FnMut(Event) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let is_record = item.get("releases").is_some() || item.get("compiledRelease").is_some();
     if is_record {
         let mut linked_only = true;
@@ -163,7 +221,11 @@ fn item_event(item: Value, sink: &mut dyn FnMut(Event) -> anyhow::Result<()>) ->
         }
         return Ok(());
     }
-    if is_linked(&item) { sink(Event::LinkedOnly) } else { sink(Event::Release(item)) }
+    if is_linked(&item) {
+        sink(Event::LinkedOnly)
+    } else {
+        sink(Event::Release(item))
+    }
 }
 
 /// A linked release (`{url, date, tag}` in a record) rather than an embedded one.
@@ -207,7 +269,9 @@ impl<'de> Visitor<'de> for DocSeed<'_> {
                     (self.sink)(Event::Package(rest.clone())).map_err(serde::de::Error::custom)?;
                 }
                 streamed = true;
-                map.next_value_seed(ItemsSeed { sink: &mut *self.sink })?;
+                map.next_value_seed(ItemsSeed {
+                    sink: &mut *self.sink,
+                })?;
             } else {
                 rest.insert(key, map.next_value()?);
             }

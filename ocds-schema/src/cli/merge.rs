@@ -36,8 +36,11 @@ pub struct MergeArgs {
 pub fn run(args: &MergeArgs) -> anyhow::Result<ExitCode> {
     let merger = merger(args.schema.as_ref(), &args.extensions)?;
     let mut text = String::new();
-    std::io::stdin().read_to_string(&mut text).context("reading stdin")?;
-    let releases: Vec<Value> = serde_json::from_str(&text).context("stdin must hold a JSON array of releases")?;
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .context("reading stdin")?;
+    let releases: Vec<Value> =
+        serde_json::from_str(&text).context("stdin must hold a JSON array of releases")?;
     let merged = match args.kind {
         Kind::Compiled => merger.compile(&releases),
         Kind::Versioned => merger.versioned(&releases),
@@ -52,7 +55,8 @@ pub fn run(args: &MergeArgs) -> anyhow::Result<ExitCode> {
 pub fn merger(schema: Option<&PathBuf>, extensions: &[String]) -> anyhow::Result<Merger> {
     match schema {
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
             Ok(Merger::from_schema(&serde_json::from_str(&text)?))
         }
         None => Ok(Merger::for_extensions(extensions)?),

@@ -5,6 +5,7 @@ mod input;
 mod merge;
 mod output;
 mod spill;
+mod stats;
 mod validate;
 
 use std::path::PathBuf;
@@ -14,19 +15,25 @@ use clap::{Parser, Subcommand};
 
 /// Command-line arguments.
 #[derive(Debug, Parser)]
-#[command(name = "ocds", version, about = "Compile, validate and summarise OCDS 1.1 data, offline")]
+#[command(
+    name = "ocds",
+    version,
+    about = "Compile, validate and summarise OCDS 1.1 data, offline"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
-/// The subcommands. (`verify-log` is planned for a later issue.)
+/// The subcommands. (`verify-log`, to check a published release log, comes with a later issue.)
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Merge releases into records, compiled releases or versioned releases, streaming.
     Compile(compile::CompileArgs),
     /// Validate packages, releases or records against the schema and extra checks.
     Validate(validate::ValidateArgs),
+    /// Count ocids, releases, tags, parties, awards and award value by currency.
+    Stats(stats::StatsArgs),
     /// Read a JSON array of releases on stdin and print the merged release (conformance runner).
     Merge(merge::MergeArgs),
 }
@@ -47,6 +54,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Compile(args) => compile::run(&args),
         Command::Validate(args) => validate::run(&args),
+        Command::Stats(args) => stats::run(&args),
         Command::Merge(args) => merge::run(&args),
     };
     match result {

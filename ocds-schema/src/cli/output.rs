@@ -5,7 +5,7 @@ use std::io::{BufWriter, StdoutLock, Write};
 use anyhow::Context;
 use serde_json::{Map, Value};
 
-use super::compile::Group;
+use super::compile::{Group, Item};
 
 /// Key of the metadata message that only counts a linked-only record.
 pub const LINKED_MARKER: &str = "\u{0}linked-only";
@@ -26,7 +26,6 @@ pub enum OutputKind {
 /// Writes merged groups to stdout.
 pub struct Output {
     kind: OutputKind,
-    versioned: bool,
     out: BufWriter<StdoutLock<'static>>,
     records_written: usize,
     meta: Option<Map<String, Value>>,
@@ -40,11 +39,10 @@ pub struct Output {
 }
 
 impl Output {
-    /// An output of the given kind; `versioned` adds `versionedRelease` to records.
-    pub fn new(kind: OutputKind, versioned: bool) -> Self {
+    /// An output of the given kind.
+    pub fn new(kind: OutputKind) -> Self {
         Self {
             kind,
-            versioned,
             out: BufWriter::with_capacity(1 << 20, std::io::stdout().lock()),
             records_written: 0,
             meta: None,
@@ -58,7 +56,12 @@ impl Output {
     }
 
     /// Record package metadata given on the command line.
-    pub fn overrides(&mut self, uri: Option<String>, published_date: Option<String>, publisher_name: Option<String>) {
+    pub fn overrides(
+        &mut self,
+        uri: Option<String>,
+        published_date: Option<String>,
+        publisher_name: Option<String>,
+    ) {
         self.uri = uri;
         self.published_date = published_date;
         self.publisher_name = publisher_name;
@@ -70,59 +73,30 @@ impl Output {
             self.linked_only += 1;
             return;
         }
-        if let Some(uri) = meta.get("uri").filter(|u| u.is_string()) {
-            if !self.packages.contains(uri) {
-                self.packages.push(uri.clone());
-            }
+        if let Some(uri) = meta.get("uri").filter(|u| u.is_string())
+            && !self.packages.contains(uri)
+        {
+            self.packages.push(uri.clone());
         }
         if self.meta.is_none() {
             self.meta = Some(meta);
         }
     }
 
-    /// Merges one group and writes it.
-    pub fn group(&mut self, group: Group) -> anyhow::Result<()> {
-        let Group { mut releases, merger } = group;
-        let ocid = releases.first().and_then(|r| r.get("ocid")).cloned().unwrap_or(Value::Null);
-        let failed = |e| anyhow::Error::new(e).context(format!("merging the releases of ocid {ocid}"));
-        for release in &releases {
-            if let Some(date) = release.get("date").and_then(Value::as_str) {
-                if date > self.newest_date.as_str() {
-                    date.clone_into(&mut self.newest_date);
-                }
-            }
+    /// Writes one rendered group.
+    pub fn write(&mut self, rendered: &Rendered) -> anyhow::Result<()> {
+        if rendered.newest_date > self.newest_date {
+            self.newest_date.clone_from(&rendered.newest_date);
         }
-        match self.kind {
-            OutputKind::Compiled => return self.line(&merger.compile(&releases).map_err(failed)?),
-            OutputKind::Versioned => return self.line(&merger.versioned(&releases).map_err(failed)?),
-            OutputKind::Records | OutputKind::RecordPackage => {}
+        if self.kind == OutputKind::RecordPackage {
+            self.out.write_all(if self.records_written == 0 {
+                b"{\"records\":[\n"
+            } else {
+                b",\n"
+            })?;
+            self.records_written += 1;
         }
-        let compiled = merger.compile(&releases).map_err(failed)?;
-        let versioned = if self.versioned { Some(merger.versioned(&releases).map_err(failed)?) } else { None };
-        if releases.len() > 1 {
-            // Records list releases oldest first; merge already checked that dates are strings.
-            releases.sort_by(|a, b| a.get("date").and_then(Value::as_str).cmp(&b.get("date").and_then(Value::as_str)));
-        }
-        let mut record = Map::new();
-        record.insert("ocid".to_owned(), ocid);
-        record.insert("releases".to_owned(), Value::Array(releases));
-        record.insert("compiledRelease".to_owned(), compiled);
-        if let Some(versioned) = versioned {
-            record.insert("versionedRelease".to_owned(), versioned);
-        }
-        let record = Value::Object(record);
-        if self.kind == OutputKind::Records {
-            return self.line(&record);
-        }
-        self.out.write_all(if self.records_written == 0 { b"{\"records\":[\n" } else { b",\n" })?;
-        serde_json::to_writer(&mut self.out, &record)?;
-        self.records_written += 1;
-        Ok(())
-    }
-
-    fn line(&mut self, value: &Value) -> anyhow::Result<()> {
-        serde_json::to_writer(&mut self.out, value)?;
-        self.out.write_all(b"\n")?;
+        self.out.write_all(&rendered.bytes)?;
         Ok(())
     }
 
@@ -146,14 +120,23 @@ impl Output {
         let input = self.meta.clone().unwrap_or_default();
         let mut meta = Map::new();
         let uri = self.uri.clone().map(Value::String);
-        meta.insert("uri".to_owned(), uri.or_else(|| input.get("uri").cloned()).unwrap_or_else(|| Value::from("")));
-        let mut publisher = input.get("publisher").cloned().unwrap_or_else(|| serde_json::json!({"name": ""}));
+        meta.insert(
+            "uri".to_owned(),
+            uri.or_else(|| input.get("uri").cloned())
+                .unwrap_or_else(|| Value::from("")),
+        );
+        let mut publisher = input
+            .get("publisher")
+            .cloned()
+            .unwrap_or_else(|| serde_json::json!({"name": ""}));
         if let (Some(name), Some(object)) = (&self.publisher_name, publisher.as_object_mut()) {
             object.insert("name".to_owned(), Value::from(name.clone()));
         }
         meta.insert("publisher".to_owned(), publisher);
         let date = self.published_date.clone().map(Value::String);
-        let date = date.or_else(|| input.get("publishedDate").cloned()).unwrap_or_else(|| Value::from(self.newest_date.clone()));
+        let date = date
+            .or_else(|| input.get("publishedDate").cloned())
+            .unwrap_or_else(|| Value::from(self.newest_date.clone()));
         meta.insert("publishedDate".to_owned(), date);
         meta.insert("version".to_owned(), Value::from("1.1"));
         for key in ["license", "publicationPolicy", "extensions"] {
@@ -166,4 +149,76 @@ impl Output {
         }
         meta
     }
+}
+
+/// A merged group, serialized by a worker thread.
+pub struct Rendered {
+    /// The JSON (a line for JSON Lines, a bare record for a record package).
+    pub bytes: Vec<u8>,
+    /// The newest release date in the group (for the package's default `publishedDate`).
+    pub newest_date: String,
+}
+
+/// Parses, merges and serializes one group (runs on worker threads).
+pub fn render(group: Group, kind: OutputKind, versioned: bool) -> anyhow::Result<Rendered> {
+    let Group { releases, merger } = group;
+    let mut parsed = Vec::with_capacity(releases.len());
+    for item in releases {
+        parsed.push(match item {
+            Item::Parsed(value) => value,
+            Item::Raw(line) => {
+                serde_json::from_slice(&line).context("a JSON Lines release is not valid JSON")?
+            }
+        });
+    }
+    let mut releases = parsed;
+    let ocid = releases
+        .first()
+        .and_then(|r| r.get("ocid"))
+        .cloned()
+        .unwrap_or(Value::Null);
+    let failed = |e| anyhow::Error::new(e).context(format!("merging the releases of ocid {ocid}"));
+    let newest_date = releases
+        .iter()
+        .filter_map(|r| r.get("date").and_then(Value::as_str))
+        .max()
+        .unwrap_or_default()
+        .to_owned();
+    let mut bytes = Vec::with_capacity(4096);
+    match kind {
+        OutputKind::Compiled => {
+            serde_json::to_writer(&mut bytes, &merger.compile(&releases).map_err(failed)?)?
+        }
+        OutputKind::Versioned => {
+            serde_json::to_writer(&mut bytes, &merger.versioned(&releases).map_err(failed)?)?
+        }
+        OutputKind::Records | OutputKind::RecordPackage => {
+            let compiled = merger.compile(&releases).map_err(failed)?;
+            let versioned = if versioned {
+                Some(merger.versioned(&releases).map_err(failed)?)
+            } else {
+                None
+            };
+            if releases.len() > 1 {
+                // Records list releases oldest first; the merge already checked that dates are strings.
+                releases.sort_by(|a, b| {
+                    a.get("date")
+                        .and_then(Value::as_str)
+                        .cmp(&b.get("date").and_then(Value::as_str))
+                });
+            }
+            let mut record = Map::new();
+            record.insert("ocid".to_owned(), ocid.clone());
+            record.insert("releases".to_owned(), Value::Array(releases));
+            record.insert("compiledRelease".to_owned(), compiled);
+            if let Some(versioned) = versioned {
+                record.insert("versionedRelease".to_owned(), versioned);
+            }
+            serde_json::to_writer(&mut bytes, &Value::Object(record))?;
+        }
+    }
+    if kind != OutputKind::RecordPackage {
+        bytes.push(b'\n');
+    }
+    Ok(Rendered { bytes, newest_date })
 }

@@ -14,7 +14,7 @@ use anyhow::Context;
 use ocds_schema::merge::Merger;
 use serde_json::Value;
 
-use super::compile::{Group, ocid_key};
+use super::compile::{Group, Item, ocid_key};
 
 const BUCKETS: usize = 256;
 
@@ -30,9 +30,18 @@ impl Spill {
     pub fn new() -> anyhow::Result<Self> {
         let dir = tempfile::tempdir().context("creating a temporary directory for --unsorted")?;
         let writers = (0..BUCKETS)
-            .map(|i| Ok(BufWriter::with_capacity(1 << 15, File::create(dir.path().join(i.to_string()))?)))
+            .map(|i| {
+                Ok(BufWriter::with_capacity(
+                    1 << 15,
+                    File::create(dir.path().join(i.to_string()))?,
+                ))
+            })
             .collect::<std::io::Result<Vec<_>>>()?;
-        Ok(Self { dir, writers, mergers: Vec::new() })
+        Ok(Self {
+            dir,
+            writers,
+            mergers: Vec::new(),
+        })
     }
 
     /// Appends a release to its ocid's bucket.
@@ -55,14 +64,17 @@ impl Spill {
     }
 
     /// Reads the buckets back and sends each ocid's group.
-    pub fn drain(mut self, send: &mut dyn FnMut(Group) -> anyhow::Result<()>) -> anyhow::Result<()> {
+    pub fn drain(
+        mut self,
+        send: &mut dyn FnMut(Group) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
         for writer in &mut self.writers {
             writer.flush()?;
         }
         for bucket in 0..BUCKETS {
             let file = File::open(self.dir.path().join(bucket.to_string()))?;
             let mut order: Vec<String> = Vec::new();
-            let mut groups: HashMap<String, (usize, Vec<Value>)> = HashMap::new();
+            let mut groups: HashMap<String, (usize, Vec<Item>)> = HashMap::new();
             for line in BufReader::new(file).lines() {
                 let line = line?;
                 let (index, json) = line.split_once('\t').context("corrupt spill file")?;
@@ -73,11 +85,15 @@ impl Spill {
                     order.push(ocid);
                     (index, Vec::new())
                 });
-                entry.1.push(release);
+                entry.1.push(Item::Parsed(release));
             }
             for ocid in order {
                 if let Some((index, releases)) = groups.remove(&ocid) {
-                    let merger = self.mergers.get(index).cloned().context("corrupt spill file")?;
+                    let merger = self
+                        .mergers
+                        .get(index)
+                        .cloned()
+                        .context("corrupt spill file")?;
                     send(Group { releases, merger })?;
                 }
             }

@@ -30,14 +30,22 @@ pub struct ValidateArgs {
 pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     let validator = Validator::new(&args.extensions, args.ocid_prefix.as_deref())?;
     let stdin = [PathBuf::from("-")];
-    let files = if args.files.is_empty() { &stdin[..] } else { &args.files[..] };
+    let files = if args.files.is_empty() {
+        &stdin[..]
+    } else {
+        &args.files[..]
+    };
     let (mut errors, mut warnings, mut documents) = (0_usize, 0_usize, 0_usize);
     for path in files {
         let mut index = 0_usize;
         let mut stream = validator.stream();
         input::documents(path, true, &mut |document| {
             let is_release = document.get("ocid").is_some() && document.get("releases").is_none();
-            let report = if is_release { stream.check(&document) } else { validator.check(&document) };
+            let report = if is_release {
+                stream.check(&document)
+            } else {
+                validator.check(&document)
+            };
             let name = format!("{}#{index}", path.display());
             index += 1;
             documents += 1;
@@ -50,7 +58,11 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     if !args.json {
         println!("{documents} documents: {errors} errors, {warnings} warnings");
     }
-    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn print(name: &str, report: &Report, args: &ValidateArgs) {
@@ -60,11 +72,21 @@ fn print(name: &str, report: &Report, args: &ValidateArgs) {
         return;
     }
     for error in &report.errors {
-        println!("ERROR   {name} {} [{}] {}", pointer(&error.pointer), error.rule, error.message);
+        println!(
+            "ERROR   {name} {} [{}] {}",
+            pointer(&error.pointer),
+            error.rule,
+            error.message
+        );
     }
     if !args.quiet {
         for warning in &report.warnings {
-            println!("WARNING {name} {} [{}] {}", pointer(&warning.pointer), warning.rule, warning.message);
+            println!(
+                "WARNING {name} {} [{}] {}",
+                pointer(&warning.pointer),
+                warning.rule,
+                warning.message
+            );
         }
     }
 }

@@ -48,10 +48,12 @@ pub enum MergeError {
         /// Position of the release in the input.
         index: usize,
     },
-    /// A path holds an object in one release and a value or array in another.
-    #[error("releases disagree on the type of {path}: an object in one, a value or array in another")]
+    /// A field holds an object in one release and a value or array in another.
+    #[error(
+        "releases disagree on the type of field {path:?}: an object in one, a value or array in another"
+    )]
     InconsistentType {
-        /// JSON pointer of the path.
+        /// Name of the field (or of the field holding it).
         path: String,
     },
 }
@@ -65,7 +67,9 @@ pub struct Merger {
 impl Merger {
     /// A merger with the rules of the embedded OCDS 1.1.5 release schema and no extensions.
     pub fn new() -> Self {
-        Self::for_extensions::<&str>(&[]).unwrap_or_else(|_| Self { rules: Rules::default() })
+        Self::for_extensions::<&str>(&[]).unwrap_or_else(|_| Self {
+            rules: Rules::default(),
+        })
     }
 
     /// A merger for the 1.1.5 release schema patched with the given extensions (ids or URLs).
@@ -77,7 +81,9 @@ impl Merger {
 
     /// A merger with the rules of any release schema (e.g. OCDS 1.0, or a test schema).
     pub fn from_schema(schema: &Value) -> Self {
-        Self { rules: Rules::from_schema(schema) }
+        Self {
+            rules: Rules::from_schema(schema),
+        }
     }
 
     /// The merge rules in use.
@@ -108,7 +114,10 @@ impl Merger {
             if versioned {
                 root.set_value("ocid", ocid);
             } else {
-                root.set_value("id", Value::from(format!("{}-{}", py_str(&ocid), py_str(&date))));
+                root.set_value(
+                    "id",
+                    Value::from(format!("{}-{}", py_str(&ocid), py_str(&date))),
+                );
                 root.set_value("date", date.clone());
                 root.set_value("ocid", ocid);
             }
@@ -117,10 +126,15 @@ impl Merger {
                 date,
                 tag: release.get("tag").cloned().unwrap_or(Value::Null),
             });
-            let folder = Folder { versioned, release: position };
-            folder.object(&mut root, release, Some(&self.rules), "")?;
+            let folder = Folder {
+                versioned,
+                release: position,
+            };
+            folder.release(&mut root, release, &self.rules)?;
         }
-        Ok(root.emit(&metas, "")?.unwrap_or_else(|| Value::Object(Map::new())))
+        Ok(root
+            .emit(&metas, "")?
+            .unwrap_or_else(|| Value::Object(Map::new())))
     }
 }
 
@@ -135,7 +149,9 @@ impl Default for Merger {
 fn sorted(releases: &[Value]) -> Result<Vec<&Map<String, Value>>, MergeError> {
     let mut out = Vec::with_capacity(releases.len());
     for (index, release) in releases.iter().enumerate() {
-        let object = release.as_object().ok_or(MergeError::NotAnObject { index })?;
+        let object = release
+            .as_object()
+            .ok_or(MergeError::NotAnObject { index })?;
         out.push(object);
     }
     if out.len() == 1 {
@@ -173,8 +189,12 @@ pub(crate) fn py_eq(a: &Value, b: &Value) -> bool {
                 x.as_f64() == y.as_f64()
             }
         }
-        (Value::Bool(x), Value::Number(n)) | (Value::Number(n), Value::Bool(x)) => n.as_f64() == Some(f64::from(u8::from(*x))),
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| py_eq(x, y)),
+        (Value::Bool(x), Value::Number(n)) | (Value::Number(n), Value::Bool(x)) => {
+            n.as_f64() == Some(f64::from(u8::from(*x)))
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| py_eq(x, y))
+        }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| py_eq(v, w)))
         }

@@ -46,12 +46,27 @@ impl Rules {
             let types = types(value);
             let has = |t: &str| types.contains(&t);
             let child = || Self::default();
-            if value.get("omitWhenMerged").is_some_and(truthy) || value.get("mergeStrategy") == Some(&Value::from("ocdsOmit")) {
-                self.insert(key, Self { rule: Some(Rule::Omit), ..child() });
-            } else if has("array")
-                && (value.get("wholeListMerge").is_some_and(truthy) || value.get("mergeStrategy") == Some(&Value::from("ocdsVersion")))
+            if value.get("omitWhenMerged").is_some_and(truthy)
+                || value.get("mergeStrategy") == Some(&Value::from("ocdsOmit"))
             {
-                self.insert(key, Self { rule: Some(Rule::WholeList), ..child() });
+                self.insert(
+                    key,
+                    Self {
+                        rule: Some(Rule::Omit),
+                        ..child()
+                    },
+                );
+            } else if has("array")
+                && (value.get("wholeListMerge").is_some_and(truthy)
+                    || value.get("mergeStrategy") == Some(&Value::from("ocdsVersion")))
+            {
+                self.insert(
+                    key,
+                    Self {
+                        rule: Some(Rule::WholeList),
+                        ..child()
+                    },
+                );
             } else if has("object") && value.get("properties").is_some() {
                 if let Some(Value::Object(props)) = value.get("properties") {
                     let mut node = child();
@@ -59,19 +74,34 @@ impl Rules {
                     self.insert(key, node);
                 }
             } else if has("array") && value.get("items").is_some() {
-                let items = value.get("items").map(|items| deref(root, items)).unwrap_or(&Value::Null);
+                let items = value
+                    .get("items")
+                    .map(|items| deref(root, items))
+                    .unwrap_or(&Value::Null);
                 let item_types = types_of(items);
                 if item_types.iter().any(|t| *t != "object") {
-                    self.insert(key, Self { rule: Some(Rule::WholeList), ..child() });
-                } else if item_types.contains(&"object") {
-                    if let Some(Value::Object(props)) = items.get("properties") {
-                        if props.contains_key("id") {
-                            let mut node = child();
-                            node.collect(root, props, depth + 1);
-                            self.insert(key, node);
-                        } else {
-                            self.insert(key, Self { rule: Some(Rule::WholeList), ..child() });
-                        }
+                    self.insert(
+                        key,
+                        Self {
+                            rule: Some(Rule::WholeList),
+                            ..child()
+                        },
+                    );
+                } else if item_types.contains(&"object")
+                    && let Some(Value::Object(props)) = items.get("properties")
+                {
+                    if props.contains_key("id") {
+                        let mut node = child();
+                        node.collect(root, props, depth + 1);
+                        self.insert(key, node);
+                    } else {
+                        self.insert(
+                            key,
+                            Self {
+                                rule: Some(Rule::WholeList),
+                                ..child()
+                            },
+                        );
                     }
                 }
             }
@@ -155,11 +185,21 @@ mod tests {
         let schema: Value = serde_json::from_str(crate::schema::RELEASE_SCHEMA)?;
         let rules = Rules::from_schema(&schema);
         let list = rules.list();
-        let omit: Vec<_> = list.iter().filter(|(_, r)| *r == Rule::Omit).map(|(p, _)| p.as_str()).collect();
+        let omit: Vec<_> = list
+            .iter()
+            .filter(|(_, r)| *r == Rule::Omit)
+            .map(|(p, _)| p.as_str())
+            .collect();
         assert_eq!(omit, ["/date", "/id", "/tag"]);
         let whole = list.iter().filter(|(_, r)| *r == Rule::WholeList).count();
         assert_eq!(whole, 21, "GUIDE.md 1.3: 21 whole-list paths in 1.1.5");
-        assert_eq!(rules.child("parties").and_then(|p| p.child("additionalIdentifiers")).and_then(Rules::rule), Some(Rule::WholeList));
+        assert_eq!(
+            rules
+                .child("parties")
+                .and_then(|p| p.child("additionalIdentifiers"))
+                .and_then(Rules::rule),
+            Some(Rule::WholeList)
+        );
         Ok(())
     }
 }

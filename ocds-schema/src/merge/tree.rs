@@ -7,45 +7,49 @@
 //! seen; objects without `id` are always appended; and a path that holds a value in one release
 //! and an object in another is an error, as in the reference.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use super::rules::{Rule, Rules};
 use super::{MergeError, py_eq};
 
 /// A node of the merged tree: a value at this path, children, or (in bad data) both.
+///
+/// Values are borrowed from the releases being merged and cloned once, when written out.
 #[derive(Debug, Default)]
-pub(super) struct Node {
+pub(super) struct Node<'a> {
     /// The path first held a value (not an object or array of objects).
     created_as_leaf: bool,
     /// Compiled merge: the latest value at this path.
-    leaf: Option<Value>,
+    leaf: Option<Cow<'a, Value>>,
     /// Versioned merge: the history of values at this path.
-    history: Vec<Version>,
-    kids: Kids,
+    history: Vec<Version<'a>>,
+    kids: Kids<'a>,
 }
 
 #[derive(Debug, Default)]
-enum Kids {
+enum Kids<'a> {
     #[default]
     None,
-    Object(Vec<(String, Node)>),
-    Array(Vec<Element>),
+    Object(Vec<(&'a str, Node<'a>)>),
+    Array(Vec<Element<'a>>),
 }
 
 #[derive(Debug)]
-struct Element {
+struct Element<'a> {
     /// Matching key: the string form of `id`, or `None` for an object without `id` (never matched).
-    key: Option<String>,
+    key: Option<Cow<'a, str>>,
     /// The first non-null `id` seen, written back unversioned.
-    id: Option<Value>,
-    node: Node,
+    id: Option<&'a Value>,
+    node: Node<'a>,
 }
 
 /// One entry of a versioned value's history; `release` indexes the merge's release metadata.
 #[derive(Debug)]
-struct Version {
+struct Version<'a> {
     release: usize,
-    value: Value,
+    value: &'a Value,
 }
 
 /// The identity of a release, recorded with each versioned value.
@@ -63,11 +67,28 @@ pub(super) struct Folder {
 }
 
 impl Folder {
-    /// Merges one release object (minus the fields the caller handles) into `root`.
-    pub fn object(&self, node: &mut Node, object: &Map<String, Value>, rules: Option<&Rules>, path: &str) -> Result<(), MergeError> {
+    /// Merges one release into `root`.
+    pub fn release<'a>(
+        &self,
+        root: &mut Node<'a>,
+        release: &'a Map<String, Value>,
+        rules: &Rules,
+    ) -> Result<(), MergeError> {
+        self.object(root, release, Some(rules), "", true)
+    }
+
+    /// Merges an object; `path` is the field holding it (for error messages).
+    fn object<'a>(
+        &self,
+        node: &mut Node<'a>,
+        object: &'a Map<String, Value>,
+        rules: Option<&Rules>,
+        path: &str,
+        top: bool,
+    ) -> Result<(), MergeError> {
         for (key, value) in object {
             // At the top, `tag` is always dropped, and the versioned release does not version `ocid`.
-            if path.is_empty() && (key == "tag" || (self.versioned && key == "ocid")) {
+            if top && (key == "tag" || (self.versioned && key == "ocid")) {
                 continue;
             }
             let rules = rules.and_then(|r| r.child(key));
@@ -76,7 +97,7 @@ impl Folder {
                 continue;
             }
             let (child, fresh) = node.object_child(key, path)?;
-            self.field(child, value, rules, rule, path, key)?;
+            self.field(child, value, rules, rule, key)?;
             if fresh && child.is_empty() {
                 // Like the reference, a field that yields no value leaves no trace.
                 node.drop_last();
@@ -85,7 +106,14 @@ impl Folder {
         Ok(())
     }
 
-    fn field(&self, node: &mut Node, value: &Value, rules: Option<&Rules>, rule: Option<Rule>, path: &str, key: &str) -> Result<(), MergeError> {
+    fn field<'a>(
+        &self,
+        node: &mut Node<'a>,
+        value: &'a Value,
+        rules: Option<&Rules>,
+        rule: Option<Rule>,
+        key: &str,
+    ) -> Result<(), MergeError> {
         let is_leaf = rule == Some(Rule::WholeList)
             || match value {
                 Value::Object(_) => false,
@@ -97,13 +125,13 @@ impl Folder {
             return Ok(());
         }
         match value {
-            Value::Object(map) if !map.is_empty() => self.object(node, map, rules, &format!("{path}/{key}")),
+            Value::Object(map) if !map.is_empty() => self.object(node, map, rules, key, false),
             Value::Array(items) if !items.is_empty() => {
-                let path = format!("{path}/{key}");
+                let path = key;
                 for item in items {
                     if let Value::Object(map) = item {
-                        let (element, fresh) = node.element(map.get("id"), &path)?;
-                        self.object(element, map, rules, &path)?;
+                        let (element, fresh) = node.element(map.get("id"), path)?;
+                        self.object(element, map, rules, path, false)?;
                         if fresh && element.is_empty() {
                             node.drop_last();
                         }
@@ -116,21 +144,28 @@ impl Folder {
         }
     }
 
-    fn set(&self, node: &mut Node, value: &Value) {
+    fn set<'a>(&self, node: &mut Node<'a>, value: &'a Value) {
         if node.is_new() {
             node.created_as_leaf = true;
         }
         if self.versioned {
-            if node.history.last().is_none_or(|last| !py_eq(&last.value, value)) {
-                node.history.push(Version { release: self.release, value: value.clone() });
+            if node
+                .history
+                .last()
+                .is_none_or(|last| !py_eq(last.value, value))
+            {
+                node.history.push(Version {
+                    release: self.release,
+                    value,
+                });
             }
         } else {
-            node.leaf = Some(value.clone());
+            node.leaf = Some(Cow::Borrowed(value));
         }
     }
 }
 
-impl Node {
+impl<'a> Node<'a> {
     fn is_new(&self) -> bool {
         self.leaf.is_none() && self.history.is_empty() && !self.has_kids()
     }
@@ -161,27 +196,33 @@ impl Node {
     }
 
     /// Sets a compiled value directly (the compiled release's `tag`, `id`, `date`, `ocid`).
-    pub fn set_value(&mut self, key: &str, value: Value) {
+    pub fn set_value(&mut self, key: &'a str, value: Value) {
         if let Ok((child, _)) = self.object_child(key, "") {
             if child.is_new() {
                 child.created_as_leaf = true;
             }
-            child.leaf = Some(value);
+            child.leaf = Some(Cow::Owned(value));
         }
     }
 
     /// The index of child `key` (created if missing) and whether it was created.
-    fn object_child(&mut self, key: &str, path: &str) -> Result<(&mut Node, bool), MergeError> {
+    fn object_child(
+        &mut self,
+        key: &'a str,
+        path: &str,
+    ) -> Result<(&mut Node<'a>, bool), MergeError> {
         if !self.has_kids() && !matches!(self.kids, Kids::Object(_)) {
             self.kids = Kids::Object(Vec::new());
         }
         let Kids::Object(entries) = &mut self.kids else {
-            return Err(MergeError::InconsistentType { path: path.to_owned() });
+            return Err(MergeError::InconsistentType {
+                path: path.to_owned(),
+            });
         };
-        let (index, fresh) = match entries.iter().position(|(k, _)| k == key) {
+        let (index, fresh) = match entries.iter().position(|(k, _)| *k == key) {
             Some(index) => (index, false),
             None => {
-                entries.push((key.to_owned(), Node::default()));
+                entries.push((key, Node::default()));
                 (entries.len() - 1, true)
             }
         };
@@ -189,20 +230,32 @@ impl Node {
     }
 
     /// The index of the array element matching `id` (appended if none) and whether it was created.
-    fn element(&mut self, id: Option<&Value>, path: &str) -> Result<(&mut Node, bool), MergeError> {
+    fn element(
+        &mut self,
+        id: Option<&'a Value>,
+        path: &str,
+    ) -> Result<(&mut Node<'a>, bool), MergeError> {
         if !self.has_kids() && !matches!(self.kids, Kids::Array(_)) {
             self.kids = Kids::Array(Vec::new());
         }
         let Kids::Array(elements) = &mut self.kids else {
-            return Err(MergeError::InconsistentType { path: path.to_owned() });
+            return Err(MergeError::InconsistentType {
+                path: path.to_owned(),
+            });
         };
         let key = id.map(id_key);
-        let found = key.as_ref().and_then(|key| elements.iter().position(|e| e.key.as_ref() == Some(key)));
+        let found = key
+            .as_ref()
+            .and_then(|key| elements.iter().position(|e| e.key.as_ref() == Some(key)));
         let (index, fresh) = match found {
             Some(index) => (index, false),
             None => {
-                let id = id.filter(|id| !id.is_null()).cloned();
-                elements.push(Element { key, id, node: Node::default() });
+                let id = id.filter(|id| !id.is_null());
+                elements.push(Element {
+                    key,
+                    id,
+                    node: Node::default(),
+                });
                 (elements.len() - 1, true)
             }
         };
@@ -214,13 +267,17 @@ impl Node {
         let has_kids = self.has_kids();
         if self.created_as_leaf {
             let value = if self.history.is_empty() {
-                self.leaf.filter(|v| !v.is_null())
+                self.leaf.filter(|v| !v.is_null()).map(Cow::into_owned)
             } else {
-                Some(Value::Array(self.history.into_iter().map(|v| v.emit(metas)).collect()))
+                Some(Value::Array(
+                    self.history.into_iter().map(|v| v.emit(metas)).collect(),
+                ))
             };
             if let Some(value) = value {
                 if has_kids {
-                    return Err(MergeError::InconsistentType { path: path.to_owned() });
+                    return Err(MergeError::InconsistentType {
+                        path: path.to_owned(),
+                    });
                 }
                 return Ok(Some(value));
             }
@@ -230,9 +287,8 @@ impl Node {
             Kids::Object(entries) => {
                 let mut map = Map::new();
                 for (key, node) in entries {
-                    let child_path = format!("{path}/{key}");
-                    if let Some(value) = node.emit(metas, &child_path)? {
-                        map.insert(key, value);
+                    if let Some(value) = node.emit(metas, path)? {
+                        map.insert(key.to_owned(), value);
                     }
                 }
                 Ok(Some(Value::Object(map)))
@@ -245,7 +301,7 @@ impl Node {
                         _ => Map::new(),
                     };
                     if let Some(id) = element.id {
-                        map.insert("id".to_owned(), id);
+                        map.insert("id".to_owned(), id.clone());
                     }
                     out.push(Value::Object(map));
                 }
@@ -255,7 +311,7 @@ impl Node {
     }
 }
 
-impl Version {
+impl Version<'_> {
     fn emit(self, metas: &[ReleaseMeta]) -> Value {
         let mut map = Map::new();
         if let Some(meta) = metas.get(self.release) {
@@ -263,18 +319,18 @@ impl Version {
             map.insert("releaseDate".to_owned(), meta.date.clone());
             map.insert("releaseTag".to_owned(), meta.tag.clone());
         }
-        map.insert("value".to_owned(), self.value);
+        map.insert("value".to_owned(), self.value.clone());
         Value::Object(map)
     }
 }
 
 /// The string an `id` is matched by, as Python's `str()` would give it.
-fn id_key(id: &Value) -> String {
+fn id_key(id: &Value) -> Cow<'_, str> {
     match id {
-        Value::String(s) => s.clone(),
-        Value::Null => "None".to_owned(),
-        Value::Bool(true) => "True".to_owned(),
-        Value::Bool(false) => "False".to_owned(),
-        other => other.to_string(),
+        Value::String(s) => Cow::Borrowed(s),
+        Value::Null => Cow::Borrowed("None"),
+        Value::Bool(true) => Cow::Borrowed("True"),
+        Value::Bool(false) => Cow::Borrowed("False"),
+        other => Cow::Owned(other.to_string()),
     }
 }

@@ -49,7 +49,9 @@ impl<'de> Deserialize<'de> for Amount {
         let text = number.to_string();
         let mut decimal = Decimal::from_str(&text)
             .or_else(|_| Decimal::from_scientific(&text))
-            .map_err(|e| serde::de::Error::custom(format!("amount {text} is not a decimal: {e}")))?;
+            .map_err(|e| {
+                serde::de::Error::custom(format!("amount {text} is not a decimal: {e}"))
+            })?;
         if number.is_f64() && decimal.scale() == 0 {
             decimal.rescale(1);
         }
@@ -89,7 +91,15 @@ mod tests {
 
     #[test]
     fn amounts_round_trip_integers_and_floats() {
-        for raw in [json!(1500), json!(1500.5), json!(1500.0), json!(0.1), json!(-3), json!(1e20), json!(123456789.123)] {
+        for raw in [
+            json!(1500),
+            json!(1500.5),
+            json!(1500.0),
+            json!(0.1),
+            json!(-3),
+            json!(1e20),
+            json!(123456789.123),
+        ] {
             let amount: Amount = serde_json::from_value(raw.clone()).expect("a number");
             assert_eq!(serde_json::to_value(amount).expect("serializes"), raw);
         }
@@ -98,6 +108,9 @@ mod tests {
     #[test]
     fn amounts_are_exact_decimals() {
         let amount: Amount = serde_json::from_value(json!(0.1)).expect("a number");
-        assert_eq!(amount.decimal() * Decimal::from(3), Decimal::from_str("0.3").expect("decimal"));
+        assert_eq!(
+            amount.decimal() * Decimal::from(3),
+            Decimal::from_str("0.3").expect("decimal")
+        );
     }
 }

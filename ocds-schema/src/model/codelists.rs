@@ -215,6 +215,9 @@ mod tests {
         let role: PartyRole = serde_json::from_str("\"auditor\"").expect("a string");
         assert_eq!(role, PartyRole::Other("auditor".to_owned()));
         assert!(!role.is_known() && PartyRole::OPEN && !ReleaseTag::OPEN);
-        assert_eq!(serde_json::to_string(&role).expect("serializes"), "\"auditor\"");
+        assert_eq!(
+            serde_json::to_string(&role).expect("serializes"),
+            "\"auditor\""
+        );
     }
 }

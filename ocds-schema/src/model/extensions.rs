@@ -2,9 +2,10 @@
 //! partyDetails_scale and organizationClassification.
 
 use super::{
-    BidStatus, Classification, Document, DynamicPurchasingSystemStatus, DynamicPurchasingSystemType, Field,
-    FrameworkAgreementMethod, Item, Milestone, OrganizationReference, PartyScale, Period, Permission, ProcurementCategory,
-    StatisticMeasure, SubmissionType, TenderStatus, Value, ocds_object,
+    BidStatus, Classification, Document, DynamicPurchasingSystemStatus,
+    DynamicPurchasingSystemType, Field, FrameworkAgreementMethod, Item, Milestone,
+    OrganizationReference, PartyScale, Period, Permission, ProcurementCategory, StatisticMeasure,
+    SubmissionType, TenderStatus, Value, ocds_object,
 };
 
 ocds_object!(

@@ -1,10 +1,10 @@
 //! The objects of the OCDS 1.1.5 release schema (deprecated fields included, so old data parses).
 
 use super::{
-    Amount, AwardCriteria, AwardStatus, Bids, ContractStatus, DocumentType, Field, Id, InitiationType, Lot, LotDetails,
-    LotGroup, Method, MilestoneStatus, MilestoneType, OrganizationDetails, PartyRole, ProcurementCategory,
-    RelatedProcessKind, RelatedProcessScheme, ReleaseTag, SubmissionMethod, SubmissionTerms, Techniques, TenderStatus,
-    ocds_object,
+    Amount, AwardCriteria, AwardStatus, Bids, ContractStatus, DocumentType, Field, Id,
+    InitiationType, Lot, LotDetails, LotGroup, Method, MilestoneStatus, MilestoneType,
+    OrganizationDetails, PartyRole, ProcurementCategory, RelatedProcessKind, RelatedProcessScheme,
+    ReleaseTag, SubmissionMethod, SubmissionTerms, Techniques, TenderStatus, ocds_object,
 };
 
 ocds_object!(

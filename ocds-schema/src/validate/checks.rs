@@ -22,7 +22,12 @@ pub(super) fn party_roles<'a>(releases: impl Iterator<Item = &'a Value>) -> Opti
         any = true;
         for party in parties {
             if let Some(id) = party.get("id").and_then(Value::as_str) {
-                let party_roles = party.get("roles").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
+                let party_roles = party
+                    .get("roles")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str);
                 roles.entry(id).or_default().extend(party_roles);
             }
         }
@@ -33,15 +38,21 @@ pub(super) fn party_roles<'a>(releases: impl Iterator<Item = &'a Value>) -> Opti
 /// Appends the per-release checks for `release` found at `pointer`; references are resolved
 /// against `roles`, the parties of every release of the same ocid in the document (update
 /// releases need not repeat parties that an earlier release declared).
-pub(super) fn release(release: &Value, pointer: &str, ocid_prefix: Option<&str>, roles: Option<&PartyRoles<'_>>, out: &mut Vec<ValidationError>) {
-    if let (Some(prefix), Some(ocid)) = (ocid_prefix, release.get("ocid").and_then(Value::as_str)) {
-        if !ocid.starts_with(prefix) {
-            out.push(error(
-                format!("{pointer}/ocid"),
-                "ocidPrefix",
-                format!("ocid {ocid:?} does not start with the prefix {prefix:?}"),
-            ));
-        }
+pub(super) fn release(
+    release: &Value,
+    pointer: &str,
+    ocid_prefix: Option<&str>,
+    roles: Option<&PartyRoles<'_>>,
+    out: &mut Vec<ValidationError>,
+) {
+    if let (Some(prefix), Some(ocid)) = (ocid_prefix, release.get("ocid").and_then(Value::as_str))
+        && !ocid.starts_with(prefix)
+    {
+        out.push(error(
+            format!("{pointer}/ocid"),
+            "ocidPrefix",
+            format!("ocid {ocid:?} does not start with the prefix {prefix:?}"),
+        ));
     }
     if let Some(roles) = roles {
         references(release, pointer, roles, out);
@@ -50,24 +61,35 @@ pub(super) fn release(release: &Value, pointer: &str, ocid_prefix: Option<&str>,
 }
 
 /// Appends an error for each release `id` used twice within one `ocid`.
-pub(super) fn unique_ids<'a>(releases: impl Iterator<Item = (String, &'a Value)>, out: &mut Vec<ValidationError>) {
+pub(super) fn unique_ids<'a>(
+    releases: impl Iterator<Item = (String, &'a Value)>,
+    out: &mut Vec<ValidationError>,
+) {
     let mut seen: HashSet<(&str, &str)> = HashSet::new();
     for (pointer, release) in releases {
-        let ocid = release.get("ocid").and_then(Value::as_str).unwrap_or_default();
-        if let Some(id) = release.get("id").and_then(Value::as_str) {
-            if !seen.insert((ocid, id)) {
-                out.push(error(
-                    format!("{pointer}/id"),
-                    "uniqueReleaseId",
-                    format!("release id {id:?} is used by an earlier release of ocid {ocid:?}"),
-                ));
-            }
+        let ocid = release
+            .get("ocid")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if let Some(id) = release.get("id").and_then(Value::as_str)
+            && !seen.insert((ocid, id))
+        {
+            out.push(error(
+                format!("{pointer}/id"),
+                "uniqueReleaseId",
+                format!("release id {id:?} is used by an earlier release of ocid {ocid:?}"),
+            ));
         }
     }
 }
 
 /// Organization references must point at `parties` entries with the matching role.
-fn references(release: &Value, pointer: &str, roles: &PartyRoles<'_>, out: &mut Vec<ValidationError>) {
+fn references(
+    release: &Value,
+    pointer: &str,
+    roles: &PartyRoles<'_>,
+    out: &mut Vec<ValidationError>,
+) {
     let mut check = |reference: &Value, at: String, role: &str| {
         let Some(id) = reference.get("id").and_then(Value::as_str) else {
             return;
@@ -86,17 +108,47 @@ fn references(release: &Value, pointer: &str, roles: &PartyRoles<'_>, out: &mut 
         check(buyer, format!("{pointer}/buyer"), "buyer");
     }
     if let Some(entity) = release.pointer("/tender/procuringEntity") {
-        check(entity, format!("{pointer}/tender/procuringEntity"), "procuringEntity");
+        check(
+            entity,
+            format!("{pointer}/tender/procuringEntity"),
+            "procuringEntity",
+        );
     }
     for (list, role) in [("awards", "supplier"), ("contracts", "supplier")] {
-        for (i, item) in release.get(list).and_then(Value::as_array).into_iter().flatten().enumerate() {
-            for (j, supplier) in item.get("suppliers").and_then(Value::as_array).into_iter().flatten().enumerate() {
-                check(supplier, format!("{pointer}/{list}/{i}/suppliers/{j}"), role);
+        for (i, item) in release
+            .get(list)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            for (j, supplier) in item
+                .get("suppliers")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                check(
+                    supplier,
+                    format!("{pointer}/{list}/{i}/suppliers/{j}"),
+                    role,
+                );
             }
         }
     }
-    for (j, tenderer) in release.pointer("/tender/tenderers").and_then(Value::as_array).into_iter().flatten().enumerate() {
-        check(tenderer, format!("{pointer}/tender/tenderers/{j}"), "tenderer");
+    for (j, tenderer) in release
+        .pointer("/tender/tenderers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        check(
+            tenderer,
+            format!("{pointer}/tender/tenderers/{j}"),
+            "tenderer",
+        );
     }
 }
 
@@ -104,19 +156,24 @@ fn references(release: &Value, pointer: &str, roles: &PartyRoles<'_>, out: &mut 
 fn walk(value: &Value, pointer: &str, out: &mut Vec<ValidationError>) {
     match value {
         Value::Object(map) => {
-            if let Some(amount) = map.get("amount").and_then(Value::as_f64) {
-                if amount < 0.0 {
-                    out.push(error(format!("{pointer}/amount"), "nonNegativeAmount", format!("amount {amount} is negative")));
-                }
+            if let Some(amount) = map.get("amount").and_then(Value::as_f64)
+                && amount < 0.0
+            {
+                out.push(error(
+                    format!("{pointer}/amount"),
+                    "nonNegativeAmount",
+                    format!("amount {amount} is negative"),
+                ));
             }
-            if let (Some(start), Some(end)) = (date(map.get("startDate")), date(map.get("endDate"))) {
-                if end < start {
-                    out.push(error(
-                        format!("{pointer}/endDate"),
-                        "periodOrder",
-                        "the period ends before it starts (endDate is earlier than startDate)".to_owned(),
-                    ));
-                }
+            if let (Some(start), Some(end)) = (date(map.get("startDate")), date(map.get("endDate")))
+                && end < start
+            {
+                out.push(error(
+                    format!("{pointer}/endDate"),
+                    "periodOrder",
+                    "the period ends before it starts (endDate is earlier than startDate)"
+                        .to_owned(),
+                ));
             }
             for (key, child) in map {
                 if child.is_object() || child.is_array() {
@@ -134,7 +191,9 @@ fn walk(value: &Value, pointer: &str, out: &mut Vec<ValidationError>) {
 }
 
 fn date(value: Option<&Value>) -> Option<DateTime<chrono::FixedOffset>> {
-    value.and_then(Value::as_str).and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+    value
+        .and_then(Value::as_str)
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
 }
 
 /// Escapes a key for a JSON pointer (RFC 6901).
@@ -143,5 +202,9 @@ pub(super) fn escape(key: &str) -> String {
 }
 
 fn error(pointer: String, rule: &str, message: String) -> ValidationError {
-    ValidationError { pointer, rule: rule.to_owned(), message }
+    ValidationError {
+        pointer,
+        rule: rule.to_owned(),
+        message,
+    }
 }

@@ -60,13 +60,19 @@ pub struct Validator {
 
 impl std::fmt::Debug for Validator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Validator").field("extensions", &self.extensions).field("ocid_prefix", &self.ocid_prefix).finish()
+        f.debug_struct("Validator")
+            .field("extensions", &self.extensions)
+            .field("ocid_prefix", &self.ocid_prefix)
+            .finish()
     }
 }
 
 impl Validator {
     /// A validator that always applies `extensions` (ids or URLs) and, if given, checks the ocid prefix.
-    pub fn new<S: AsRef<str>>(extensions: &[S], ocid_prefix: Option<&str>) -> Result<Self, SchemaError> {
+    pub fn new<S: AsRef<str>>(
+        extensions: &[S],
+        ocid_prefix: Option<&str>,
+    ) -> Result<Self, SchemaError> {
         schema::resolve_extensions(extensions)?;
         let validator = Self {
             extensions: extensions.iter().map(|e| e.as_ref().to_owned()).collect(),
@@ -96,32 +102,69 @@ impl Validator {
     pub fn check_release(&self, release: &Value) -> Report {
         let mut report = Report::default();
         if let Some(schemas) = self.schemas_or_report(&[], &mut report) {
-            report.errors.extend(schemas.errors(Kind::Release, release, ""));
+            report
+                .errors
+                .extend(schemas.errors(Kind::Release, release, ""));
         }
         let roles = checks::party_roles(std::iter::once(release));
-        checks::release(release, "", self.ocid_prefix.as_deref(), roles.as_ref(), &mut report.errors);
+        checks::release(
+            release,
+            "",
+            self.ocid_prefix.as_deref(),
+            roles.as_ref(),
+            &mut report.errors,
+        );
         report
     }
 
     /// A checker for a stream of releases (e.g. JSON Lines): ids must be unique within an ocid,
     /// and references may point at parties declared by earlier releases of the same ocid.
     pub fn stream(&self) -> ReleaseStream<'_> {
-        ReleaseStream { validator: self, ids: HashSet::new(), parties: HashMap::new() }
+        ReleaseStream {
+            validator: self,
+            ids: HashSet::new(),
+            parties: HashMap::new(),
+        }
     }
 
     /// Errors and warnings in a release package.
     pub fn check_release_package(&self, package: &Value) -> Report {
         let mut report = Report::default();
         if let Some(schemas) = self.schemas_or_report(&declared(package), &mut report) {
-            report.errors.extend(schemas.errors(Kind::ReleasePackage, package, ""));
+            report
+                .errors
+                .extend(schemas.errors(Kind::ReleasePackage, package, ""));
         }
-        let releases = package.get("releases").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        let releases = package
+            .get("releases")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         let roles = by_ocid(releases.iter());
         for (i, release) in releases.iter().enumerate() {
-            let group = roles.get(release.get("ocid").and_then(Value::as_str).unwrap_or_default()).and_then(Option::as_ref);
-            checks::release(release, &format!("/releases/{i}"), self.ocid_prefix.as_deref(), group, &mut report.errors);
+            let group = roles
+                .get(
+                    release
+                        .get("ocid")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default(),
+                )
+                .and_then(Option::as_ref);
+            checks::release(
+                release,
+                &format!("/releases/{i}"),
+                self.ocid_prefix.as_deref(),
+                group,
+                &mut report.errors,
+            );
         }
-        checks::unique_ids(releases.iter().enumerate().map(|(i, r)| (format!("/releases/{i}"), r)), &mut report.errors);
+        checks::unique_ids(
+            releases
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (format!("/releases/{i}"), r)),
+            &mut report.errors,
+        );
         report
     }
 
@@ -129,21 +172,49 @@ impl Validator {
     pub fn check_record_package(&self, package: &Value) -> Report {
         let mut report = Report::default();
         if let Some(schemas) = self.schemas_or_report(&declared(package), &mut report) {
-            report.errors.extend(schemas.errors(Kind::RecordPackage, package, ""));
+            report
+                .errors
+                .extend(schemas.errors(Kind::RecordPackage, package, ""));
         }
-        let records = package.get("records").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        let records = package
+            .get("records")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         let prefix = self.ocid_prefix.as_deref();
         for (i, record) in records.iter().enumerate() {
-            let releases = record.get("releases").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-            let embedded = releases.iter().enumerate().filter(|(_, r)| r.get("ocid").is_some());
+            let releases = record
+                .get("releases")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let embedded = releases
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.get("ocid").is_some());
             let roles = checks::party_roles(embedded.clone().map(|(_, r)| r));
             for (j, release) in embedded.clone() {
-                checks::release(release, &format!("/records/{i}/releases/{j}"), prefix, roles.as_ref(), &mut report.errors);
+                checks::release(
+                    release,
+                    &format!("/records/{i}/releases/{j}"),
+                    prefix,
+                    roles.as_ref(),
+                    &mut report.errors,
+                );
             }
-            checks::unique_ids(embedded.map(|(j, r)| (format!("/records/{i}/releases/{j}"), r)), &mut report.errors);
+            checks::unique_ids(
+                embedded.map(|(j, r)| (format!("/records/{i}/releases/{j}"), r)),
+                &mut report.errors,
+            );
             if let Some(compiled) = record.get("compiledRelease") {
                 let roles = checks::party_roles(std::iter::once(compiled));
-                checks::release(compiled, &format!("/records/{i}/compiledRelease"), prefix, roles.as_ref(), &mut report.errors);
+                checks::release(
+                    compiled,
+                    &format!("/records/{i}/compiledRelease"),
+                    prefix,
+                    roles.as_ref(),
+                    &mut report.errors,
+                );
             }
         }
         report
@@ -160,7 +231,11 @@ impl Validator {
         } else {
             let message = "not an OCDS release, release package or record package (no ocid, releases or records)";
             Report {
-                errors: vec![ValidationError { pointer: String::new(), rule: "documentType".to_owned(), message: message.to_owned() }],
+                errors: vec![ValidationError {
+                    pointer: String::new(),
+                    rule: "documentType".to_owned(),
+                    message: message.to_owned(),
+                }],
                 warnings: Vec::new(),
             }
         }
@@ -170,14 +245,22 @@ impl Validator {
         match self.schemas(declared, &mut report.warnings) {
             Ok(schemas) => Some(schemas),
             Err(error) => {
-                report.errors.push(ValidationError { pointer: String::new(), rule: "schema".to_owned(), message: error.to_string() });
+                report.errors.push(ValidationError {
+                    pointer: String::new(),
+                    rule: "schema".to_owned(),
+                    message: error.to_string(),
+                });
                 None
             }
         }
     }
 
     /// The compiled schemas for the configured plus `declared` extensions (unknown ones are warned about).
-    fn schemas(&self, declared: &[String], warnings: &mut Vec<ValidationError>) -> Result<Arc<Schemas>, SchemaError> {
+    fn schemas(
+        &self,
+        declared: &[String],
+        warnings: &mut Vec<ValidationError>,
+    ) -> Result<Arc<Schemas>, SchemaError> {
         let mut ids: Vec<&'static str> = Vec::new();
         for id in self.extensions.iter() {
             ids.extend(schema::find_extension(id).map(|e| e.id));
@@ -194,7 +277,10 @@ impl Validator {
         }
         ids.sort_unstable();
         ids.dedup();
-        let mut cache = self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut cache = self
+            .cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(schemas) = cache.get(&ids) {
             return Ok(Arc::clone(schemas));
         }
@@ -218,45 +304,80 @@ impl ReleaseStream<'_> {
     pub fn check(&mut self, release: &Value) -> Report {
         let mut report = Report::default();
         if let Some(schemas) = self.validator.schemas_or_report(&[], &mut report) {
-            report.errors.extend(schemas.errors(Kind::Release, release, ""));
+            report
+                .errors
+                .extend(schemas.errors(Kind::Release, release, ""));
         }
-        let ocid = release.get("ocid").and_then(Value::as_str).unwrap_or_default();
-        if let Some(id) = release.get("id").and_then(Value::as_str) {
-            if !self.ids.insert((ocid.to_owned(), id.to_owned())) {
-                report.errors.push(ValidationError {
-                    pointer: "/id".to_owned(),
-                    rule: "uniqueReleaseId".to_owned(),
-                    message: format!("release id {id:?} is used by an earlier release of ocid {ocid:?}"),
-                });
-            }
+        let ocid = release
+            .get("ocid")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if let Some(id) = release.get("id").and_then(Value::as_str)
+            && !self.ids.insert((ocid.to_owned(), id.to_owned()))
+        {
+            report.errors.push(ValidationError {
+                pointer: "/id".to_owned(),
+                rule: "uniqueReleaseId".to_owned(),
+                message: format!(
+                    "release id {id:?} is used by an earlier release of ocid {ocid:?}"
+                ),
+            });
         }
         if let Some(roles) = checks::party_roles(std::iter::once(release)) {
             let known = self.parties.entry(ocid.to_owned()).or_default();
             for (id, party_roles) in roles {
-                known.entry(id.to_owned()).or_default().extend(party_roles.into_iter().map(str::to_owned));
+                known
+                    .entry(id.to_owned())
+                    .or_default()
+                    .extend(party_roles.into_iter().map(str::to_owned));
             }
         }
-        let roles: Option<checks::PartyRoles<'_>> = self
-            .parties
-            .get(ocid)
-            .map(|known| known.iter().map(|(id, roles)| (id.as_str(), roles.iter().map(String::as_str).collect())).collect());
-        checks::release(release, "", self.validator.ocid_prefix.as_deref(), roles.as_ref(), &mut report.errors);
+        let roles: Option<checks::PartyRoles<'_>> = self.parties.get(ocid).map(|known| {
+            known
+                .iter()
+                .map(|(id, roles)| (id.as_str(), roles.iter().map(String::as_str).collect()))
+                .collect()
+        });
+        checks::release(
+            release,
+            "",
+            self.validator.ocid_prefix.as_deref(),
+            roles.as_ref(),
+            &mut report.errors,
+        );
         report
     }
 }
 
 /// Party roles per ocid (`None` for an ocid none of whose releases has `parties`).
-fn by_ocid<'a>(releases: impl Iterator<Item = &'a Value> + Clone) -> HashMap<&'a str, Option<checks::PartyRoles<'a>>> {
+fn by_ocid<'a>(
+    releases: impl Iterator<Item = &'a Value> + Clone,
+) -> HashMap<&'a str, Option<checks::PartyRoles<'a>>> {
     let mut groups: HashMap<&str, Vec<&Value>> = HashMap::new();
     for release in releases {
-        groups.entry(release.get("ocid").and_then(Value::as_str).unwrap_or_default()).or_default().push(release);
+        groups
+            .entry(
+                release
+                    .get("ocid")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+            )
+            .or_default()
+            .push(release);
     }
-    groups.into_iter().map(|(ocid, releases)| (ocid, checks::party_roles(releases.into_iter()))).collect()
+    groups
+        .into_iter()
+        .map(|(ocid, releases)| (ocid, checks::party_roles(releases.into_iter())))
+        .collect()
 }
 
 /// The extension URLs a package declares.
 fn declared(package: &Value) -> Vec<String> {
-    let urls = package.get("extensions").and_then(Value::as_array).into_iter().flatten();
+    let urls = package
+        .get("extensions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
     urls.filter_map(Value::as_str).map(str::to_owned).collect()
 }
 

@@ -28,7 +28,10 @@ struct LocalSchemas {
 }
 
 impl Retrieve for LocalSchemas {
-    fn retrieve(&self, uri: &Uri<String>) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+    fn retrieve(
+        &self,
+        uri: &Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         let uri = uri.as_str();
         let file = uri.strip_prefix(schema::SCHEMA_BASE_URL).unwrap_or(uri);
         match file {
@@ -44,14 +47,22 @@ impl Schemas {
     pub fn build(extensions: &[&Extension]) -> Result<Self, SchemaError> {
         let release = schema::patched_schema(SchemaKind::Release, extensions)?;
         let mut versioned: Value = serde_json::from_str(schema::VERSIONED_RELEASE_SCHEMA)?;
-        if extensions.iter().any(|e| e.id == "partyDetails_scale" || e.id == "organizationClassification") {
+        if extensions
+            .iter()
+            .any(|e| e.id == "partyDetails_scale" || e.id == "organizationClassification")
+        {
             // The core versioned schema versions `details` as one value, but the reference merges
             // (and ours) version its sub-fields once an extension gives it properties.
-            if let Some(details) = versioned.pointer_mut("/definitions/Organization/properties/details") {
+            if let Some(details) =
+                versioned.pointer_mut("/definitions/Organization/properties/details")
+            {
                 *details = serde_json::json!({"type": ["array", "object", "null"]});
             }
         }
-        let local = || LocalSchemas { release: release.clone(), versioned: versioned.clone() };
+        let local = || LocalSchemas {
+            release: release.clone(),
+            versioned: versioned.clone(),
+        };
         let build = |root: &Value| -> Result<jsonschema::Validator, SchemaError> {
             jsonschema::options()
                 .with_draft(Draft::Draft4)
@@ -62,8 +73,14 @@ impl Schemas {
         };
         Ok(Self {
             release: build(&release)?,
-            release_package: build(&schema::patched_schema(SchemaKind::ReleasePackage, extensions)?)?,
-            record_package: build(&schema::patched_schema(SchemaKind::RecordPackage, extensions)?)?,
+            release_package: build(&schema::patched_schema(
+                SchemaKind::ReleasePackage,
+                extensions,
+            )?)?,
+            record_package: build(&schema::patched_schema(
+                SchemaKind::RecordPackage,
+                extensions,
+            )?)?,
         })
     }
 
@@ -74,22 +91,29 @@ impl Schemas {
             Kind::ReleasePackage => &self.release_package,
             Kind::RecordPackage => &self.record_package,
         };
-        validator.iter_errors(document).map(|error| convert(&error, prefix)).collect()
+        validator
+            .iter_errors(document)
+            .map(|error| convert(&error, prefix))
+            .collect()
     }
 }
 
 fn convert(error: &jsonschema::ValidationError<'_>, prefix: &str) -> ValidationError {
     let mut pointer = format!("{prefix}{}", error.instance_path().as_str());
     let rule = error.kind().keyword().to_owned();
-    if let jsonschema::error::ValidationErrorKind::Required { property } = error.kind() {
-        if let Some(property) = property.as_str() {
-            pointer.push('/');
-            pointer.push_str(&property.replace('~', "~0").replace('/', "~1"));
-        }
+    if let jsonschema::error::ValidationErrorKind::Required { property } = error.kind()
+        && let Some(property) = property.as_str()
+    {
+        pointer.push('/');
+        pointer.push_str(&property.replace('~', "~0").replace('/', "~1"));
     }
     let mut message = error.to_string();
     if message.chars().count() > 300 {
         message = message.chars().take(300).collect::<String>() + "…";
     }
-    ValidationError { pointer, rule, message }
+    ValidationError {
+        pointer,
+        rule,
+        message,
+    }
 }

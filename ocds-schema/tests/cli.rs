@@ -1,0 +1,167 @@
+//! The `ocds` command end to end.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{Value, json};
+
+fn ocds(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ocds"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin)
+        .expect("writes stdin");
+    child.wait_with_output().expect("the binary runs")
+}
+
+fn lines(output: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
+
+fn release(ocid: &str, id: &str, date: &str, title: &str) -> Value {
+    json!({"ocid": ocid, "id": id, "date": date, "tag": ["tender"], "initiationType": "tender", "tender": {"id": "t", "title": title}})
+}
+
+fn jsonl(releases: &[Value]) -> Vec<u8> {
+    releases
+        .iter()
+        .map(|r| format!("{r}\n"))
+        .collect::<String>()
+        .into_bytes()
+}
+
+#[test]
+fn merge_prints_the_fixture_result() {
+    let input = std::fs::read(common::data("merge-fixtures/1.1/simple.json")).expect("fixture");
+    let schema = common::data("merge-fixtures/release-schema-1__1__5.json");
+    let output = ocds(
+        &[
+            "merge",
+            "--schema",
+            schema.to_str().expect("utf-8 path"),
+            "--kind",
+            "versioned",
+        ],
+        &input,
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        lines(&output),
+        [common::json("merge-fixtures/1.1/simple-versioned.json")]
+    );
+}
+
+#[test]
+fn compile_turns_grouped_json_lines_into_compiled_releases() {
+    let input = jsonl(&[
+        release("ocds-a-1", "1", "2020-01-01T00:00:00Z", "A"),
+        release("ocds-a-1", "2", "2020-01-02T00:00:00Z", "B"),
+        release("ocds-a-2", "1", "2020-01-01T00:00:00Z", "C"),
+    ]);
+    let output = ocds(&["compile", "--output", "compiled"], &input);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let compiled = lines(&output);
+    assert_eq!(compiled.len(), 2);
+    assert_eq!(compiled[0]["tender"]["title"], "B");
+    assert_eq!(compiled[1]["ocid"], "ocds-a-2");
+}
+
+#[test]
+fn compile_states_the_grouping_rule_when_an_ocid_comes_back() {
+    let input = jsonl(&[
+        release("ocds-a-1", "1", "2020-01-01T00:00:00Z", "A"),
+        release("ocds-a-2", "1", "2020-01-01T00:00:00Z", "C"),
+        release("ocds-a-1", "2", "2020-01-02T00:00:00Z", "B"),
+    ]);
+    let output = ocds(&["compile", "--output", "compiled"], &input);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("grouped by ocid") && stderr.contains("--unsorted"),
+        "{stderr}"
+    );
+
+    let spilled = ocds(&["compile", "--unsorted", "--output", "compiled"], &input);
+    assert!(spilled.status.success());
+    let mut titles: Vec<Value> = lines(&spilled)
+        .iter()
+        .map(|c| c["tender"]["title"].clone())
+        .collect();
+    titles.sort_by_key(Value::to_string);
+    assert_eq!(titles, [json!("B"), json!("C")]);
+}
+
+#[test]
+fn compile_reads_gzipped_release_packages_into_a_record_package() {
+    let package = common::json("frameworks/open_multiple_first_stage.json");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(package.to_string().as_bytes())
+        .expect("compresses");
+    let output = ocds(
+        &["compile", "--versioned", "--no-progress"],
+        &gz.finish().expect("compresses"),
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let records: Value = serde_json::from_slice(&output.stdout).expect("one record package");
+    assert_eq!(records["records"].as_array().map(Vec::len), Some(1));
+    assert_eq!(records["uri"], package["uri"]);
+    assert_eq!(records["extensions"], package["extensions"]);
+    let record = &records["records"][0];
+    assert_eq!(record["compiledRelease"]["tag"], json!(["compiled"]));
+    assert!(record["versionedRelease"]["tender"]["title"].is_array());
+}
+
+#[test]
+fn validate_exits_one_on_errors_and_zero_on_the_framework_examples() {
+    let good = std::fs::read(common::data("frameworks/closed_single_award.json")).expect("example");
+    assert!(ocds(&["validate"], &good).status.success());
+    let mut bad = common::json("frameworks/closed_single_award.json");
+    bad["releases"][0]["date"] = json!("yesterday");
+    let output = ocds(&["validate", "--json"], bad.to_string().as_bytes());
+    assert_eq!(output.status.code(), Some(1));
+    let report = &lines(&output)[0];
+    assert_eq!(report["errors"][0]["pointer"], "/releases/0/date");
+}
+
+#[test]
+fn stats_counts_processes_releases_awards_and_value() {
+    let mut first = release("ocds-a-1", "1", "2020-01-01T00:00:00Z", "A");
+    first["awards"] = json!([{"id": "x", "value": {"amount": 10.5, "currency": "EUR"}}]);
+    let mut second = release("ocds-a-1", "2", "2020-01-02T00:00:00Z", "A");
+    second["awards"] = json!([{"id": "x", "value": {"amount": 12, "currency": "EUR"}}, {"id": "y", "value": {"amount": 1, "currency": "CLP"}}]);
+    let output = ocds(&["stats", "--json"], &jsonl(&[first, second]));
+    let stats: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(stats["ocids"], 1);
+    assert_eq!(stats["releases"], 2);
+    assert_eq!(stats["tags"]["tender"], 2);
+    assert_eq!(stats["awards"], 2);
+    assert_eq!(
+        stats["awardValueByCurrency"],
+        json!({"CLP": "1", "EUR": "12"})
+    );
+}
