@@ -9,7 +9,7 @@
 //! input order.
 
 use std::collections::BTreeMap;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -22,6 +22,7 @@ use serde_json::{Map, Value};
 
 use super::Inputs;
 use super::input::{self, Event};
+use super::mergers::Mergers;
 use super::output::{self, Output, OutputKind, Rendered};
 use super::spill::Spill;
 
@@ -226,59 +227,6 @@ fn write_in_order(done: &Receiver<(u64, Done)>, output: &mut Output) -> anyhow::
         failed,
         linked_only,
     })
-}
-
-/// Mergers for each set of declared extensions, built once.
-pub struct Mergers {
-    base: Vec<String>,
-    cache: HashMap<Vec<String>, Arc<Merger>>,
-    current: Arc<Merger>,
-    warned: HashSet<String>,
-}
-
-impl Mergers {
-    fn new(base: &[String]) -> anyhow::Result<Self> {
-        let current = Arc::new(Merger::for_extensions(base)?);
-        Ok(Self {
-            base: base.to_vec(),
-            cache: HashMap::new(),
-            current,
-            warned: HashSet::new(),
-        })
-    }
-
-    /// Switches to the merger for a package's declared `extensions`.
-    fn package(&mut self, meta: &Map<String, Value>) -> anyhow::Result<()> {
-        let mut ids = self.base.clone();
-        for url in meta
-            .get("extensions")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-        {
-            match ocds_schema::schema::find_extension(url) {
-                Some(extension) => ids.push(extension.id.to_owned()),
-                None => {
-                    if self.warned.insert(url.to_owned()) {
-                        eprintln!(
-                            "ocds: warning: no local copy of extension {url}; its merge rules are not applied"
-                        );
-                    }
-                }
-            }
-        }
-        ids.sort();
-        ids.dedup();
-        if let Some(merger) = self.cache.get(&ids) {
-            self.current = Arc::clone(merger);
-        } else {
-            let merger = Arc::new(Merger::for_extensions(&ids)?);
-            self.cache.insert(ids, Arc::clone(&merger));
-            self.current = merger;
-        }
-        Ok(())
-    }
 }
 
 /// Numbers messages and batches groups on their way to the workers.

@@ -3,6 +3,7 @@
 mod compile;
 mod input;
 mod merge;
+mod mergers;
 mod output;
 mod spill;
 mod stats;

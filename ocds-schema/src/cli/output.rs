@@ -162,59 +162,56 @@ pub struct Rendered {
 /// Parses, merges and serializes one group (runs on worker threads).
 pub fn render(group: Group, kind: OutputKind, versioned: bool) -> anyhow::Result<Rendered> {
     let Group { releases, merger } = group;
+    // JSON Lines releases keep their line, written back as is inside records (no re-serializing).
     let mut parsed = Vec::with_capacity(releases.len());
+    let mut lines = Vec::with_capacity(releases.len());
     for item in releases {
-        parsed.push(match item {
-            Item::Parsed(value) => value,
-            Item::Raw(line) => {
-                serde_json::from_slice(&line).context("a JSON Lines release is not valid JSON")?
+        match item {
+            Item::Parsed(value) => {
+                parsed.push(value);
+                lines.push(None);
             }
-        });
+            Item::Raw(line) => {
+                parsed.push(serde_json::from_slice(&line).context("a JSON Lines release is not valid JSON")?);
+                lines.push(Some(line));
+            }
+        }
     }
-    let mut releases = parsed;
-    let ocid = releases
-        .first()
-        .and_then(|r| r.get("ocid"))
-        .cloned()
-        .unwrap_or(Value::Null);
+    let releases = parsed;
+    let ocid = releases.first().and_then(|r| r.get("ocid")).cloned().unwrap_or(Value::Null);
     let failed = |e| anyhow::Error::new(e).context(format!("merging the releases of ocid {ocid}"));
-    let newest_date = releases
-        .iter()
-        .filter_map(|r| r.get("date").and_then(Value::as_str))
-        .max()
-        .unwrap_or_default()
-        .to_owned();
+    let newest_date = releases.iter().filter_map(|r| r.get("date").and_then(Value::as_str)).max().unwrap_or_default().to_owned();
     let mut bytes = Vec::with_capacity(4096);
     match kind {
-        OutputKind::Compiled => {
-            serde_json::to_writer(&mut bytes, &merger.compile(&releases).map_err(failed)?)?
-        }
-        OutputKind::Versioned => {
-            serde_json::to_writer(&mut bytes, &merger.versioned(&releases).map_err(failed)?)?
-        }
+        OutputKind::Compiled => serde_json::to_writer(&mut bytes, &merger.compile(&releases).map_err(failed)?)?,
+        OutputKind::Versioned => serde_json::to_writer(&mut bytes, &merger.versioned(&releases).map_err(failed)?)?,
         OutputKind::Records | OutputKind::RecordPackage => {
             let compiled = merger.compile(&releases).map_err(failed)?;
-            let versioned = if versioned {
-                Some(merger.versioned(&releases).map_err(failed)?)
-            } else {
-                None
-            };
+            let versioned = if versioned { Some(merger.versioned(&releases).map_err(failed)?) } else { None };
+            // Records list releases oldest first (stable); the merge already checked the dates.
+            let mut order: Vec<usize> = (0..releases.len()).collect();
             if releases.len() > 1 {
-                // Records list releases oldest first; the merge already checked that dates are strings.
-                releases.sort_by(|a, b| {
-                    a.get("date")
-                        .and_then(Value::as_str)
-                        .cmp(&b.get("date").and_then(Value::as_str))
-                });
+                order.sort_by_key(|&i| releases[i].get("date").and_then(Value::as_str));
             }
-            let mut record = Map::new();
-            record.insert("ocid".to_owned(), ocid.clone());
-            record.insert("releases".to_owned(), Value::Array(releases));
-            record.insert("compiledRelease".to_owned(), compiled);
+            bytes.extend_from_slice(b"{\"ocid\":");
+            serde_json::to_writer(&mut bytes, &ocid)?;
+            bytes.extend_from_slice(b",\"releases\":[");
+            for (n, &i) in order.iter().enumerate() {
+                if n > 0 {
+                    bytes.push(b',');
+                }
+                match &lines[i] {
+                    Some(line) => bytes.extend_from_slice(line.trim_ascii()),
+                    None => serde_json::to_writer(&mut bytes, &releases[i])?,
+                }
+            }
+            bytes.extend_from_slice(b"],\"compiledRelease\":");
+            serde_json::to_writer(&mut bytes, &compiled)?;
             if let Some(versioned) = versioned {
-                record.insert("versionedRelease".to_owned(), versioned);
+                bytes.extend_from_slice(b",\"versionedRelease\":");
+                serde_json::to_writer(&mut bytes, &versioned)?;
             }
-            serde_json::to_writer(&mut bytes, &Value::Object(record))?;
+            bytes.push(b'}');
         }
     }
     if kind != OutputKind::RecordPackage {

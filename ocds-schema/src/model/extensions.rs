@@ -1,12 +1,7 @@
 //! Objects added by the extensions Marco publishes: bid, lots, techniques, submissionTerms,
 //! partyDetails_scale and organizationClassification.
 
-use super::{
-    BidStatus, Classification, Document, DynamicPurchasingSystemStatus,
-    DynamicPurchasingSystemType, Field, FrameworkAgreementMethod, Item, Milestone,
-    OrganizationReference, PartyScale, Period, Permission, ProcurementCategory, StatisticMeasure,
-    SubmissionType, TenderStatus, Value, ocds_object,
-};
+use super::*;
 
 ocds_object!(
     /// `parties[].details`: scale (partyDetails_scale) and classifications (organizationClassification).

@@ -27,6 +27,7 @@ mod extensions;
 mod field;
 mod objects;
 mod packages;
+mod process;
 
 pub use amount::{Amount, Id};
 pub use codelists::*;
@@ -34,6 +35,7 @@ pub use extensions::*;
 pub use field::Field;
 pub use objects::*;
 pub use packages::*;
+pub use process::*;
 
 /// Defines an OCDS object: every field is a `Field<T>` skipped when absent, and unknown fields
 /// are kept in `extra`.

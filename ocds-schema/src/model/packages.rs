@@ -1,6 +1,6 @@
 //! Release packages, records and record packages.
 
-use super::{Field, Release, ReleaseTag, ocds_object};
+use super::*;
 
 ocds_object!(
     /// The publisher of a package.
