@@ -141,6 +141,17 @@ proptest! {
     }
 
     #[test]
+    fn the_direct_writer_gives_the_same_json_as_the_values(releases in releases_with_distinct_dates()) {
+        let merger = Merger::new();
+        for versioned in [false, true] {
+            let mut bytes = Vec::new();
+            let value = if versioned { merger.versioned(&releases) } else { merger.compile(&releases) }.expect("merges");
+            if versioned { merger.write_versioned(&releases, &mut bytes) } else { merger.write_compiled(&releases, &mut bytes) }.expect("writes");
+            prop_assert_eq!(serde_json::from_slice::<Value>(&bytes).expect("valid JSON"), value);
+        }
+    }
+
+    #[test]
     fn merging_one_release_gives_it_back_minus_release_only_fields(releases in releases_with_distinct_dates()) {
         let release = releases[0].clone();
         let compiled = Merger::new().compile(std::slice::from_ref(&release)).expect("merges");

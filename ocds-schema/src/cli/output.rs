@@ -172,22 +172,36 @@ pub fn render(group: Group, kind: OutputKind, versioned: bool) -> anyhow::Result
                 lines.push(None);
             }
             Item::Raw(line) => {
-                parsed.push(serde_json::from_slice(&line).context("a JSON Lines release is not valid JSON")?);
+                parsed.push(
+                    serde_json::from_slice(&line)
+                        .context("a JSON Lines release is not valid JSON")?,
+                );
                 lines.push(Some(line));
             }
         }
     }
     let releases = parsed;
-    let ocid = releases.first().and_then(|r| r.get("ocid")).cloned().unwrap_or(Value::Null);
+    let ocid = releases
+        .first()
+        .and_then(|r| r.get("ocid"))
+        .cloned()
+        .unwrap_or(Value::Null);
     let failed = |e| anyhow::Error::new(e).context(format!("merging the releases of ocid {ocid}"));
-    let newest_date = releases.iter().filter_map(|r| r.get("date").and_then(Value::as_str)).max().unwrap_or_default().to_owned();
+    let newest_date = releases
+        .iter()
+        .filter_map(|r| r.get("date").and_then(Value::as_str))
+        .max()
+        .unwrap_or_default()
+        .to_owned();
     let mut bytes = Vec::with_capacity(4096);
     match kind {
-        OutputKind::Compiled => serde_json::to_writer(&mut bytes, &merger.compile(&releases).map_err(failed)?)?,
-        OutputKind::Versioned => serde_json::to_writer(&mut bytes, &merger.versioned(&releases).map_err(failed)?)?,
+        OutputKind::Compiled => merger
+            .write_compiled(&releases, &mut bytes)
+            .map_err(failed)?,
+        OutputKind::Versioned => merger
+            .write_versioned(&releases, &mut bytes)
+            .map_err(failed)?,
         OutputKind::Records | OutputKind::RecordPackage => {
-            let compiled = merger.compile(&releases).map_err(failed)?;
-            let versioned = if versioned { Some(merger.versioned(&releases).map_err(failed)?) } else { None };
             // Records list releases oldest first (stable); the merge already checked the dates.
             let mut order: Vec<usize> = (0..releases.len()).collect();
             if releases.len() > 1 {
@@ -206,10 +220,14 @@ pub fn render(group: Group, kind: OutputKind, versioned: bool) -> anyhow::Result
                 }
             }
             bytes.extend_from_slice(b"],\"compiledRelease\":");
-            serde_json::to_writer(&mut bytes, &compiled)?;
-            if let Some(versioned) = versioned {
+            merger
+                .write_compiled(&releases, &mut bytes)
+                .map_err(failed)?;
+            if versioned {
                 bytes.extend_from_slice(b",\"versionedRelease\":");
-                serde_json::to_writer(&mut bytes, &versioned)?;
+                merger
+                    .write_versioned(&releases, &mut bytes)
+                    .map_err(failed)?;
             }
             bytes.push(b'}');
         }

@@ -25,6 +25,7 @@
 
 mod rules;
 mod tree;
+mod write;
 
 use serde_json::{Map, Value};
 
@@ -48,6 +49,9 @@ pub enum MergeError {
         /// Position of the release in the input.
         index: usize,
     },
+    /// The output could not be written.
+    #[error("cannot write the merged release: {0}")]
+    Write(String),
     /// A field holds an object in one release and a value or array in another.
     #[error(
         "releases disagree on the type of field {path:?}: an object in one, a value or array in another"
@@ -101,7 +105,31 @@ impl Merger {
         self.merge(releases, true)
     }
 
+    /// Appends the compiled release's JSON to `out` (faster than serializing [`Merger::compile`]).
+    pub fn write_compiled(&self, releases: &[Value], out: &mut Vec<u8>) -> Result<(), MergeError> {
+        self.fold(releases, false, |root, metas| root.write_root(metas, out))
+    }
+
+    /// Appends the versioned release's JSON to `out` (faster than serializing [`Merger::versioned`]).
+    pub fn write_versioned(&self, releases: &[Value], out: &mut Vec<u8>) -> Result<(), MergeError> {
+        self.fold(releases, true, |root, metas| root.write_root(metas, out))
+    }
+
     fn merge(&self, releases: &[Value], versioned: bool) -> Result<Value, MergeError> {
+        self.fold(releases, versioned, |root, metas| {
+            Ok(root
+                .emit(metas, "")?
+                .unwrap_or_else(|| Value::Object(Map::new())))
+        })
+    }
+
+    /// Folds the releases into a tree and hands it to `finish`.
+    fn fold<T>(
+        &self,
+        releases: &[Value],
+        versioned: bool,
+        finish: impl FnOnce(Node<'_>, &[ReleaseMeta]) -> Result<T, MergeError>,
+    ) -> Result<T, MergeError> {
         let ordered = sorted(releases)?;
         let mut root = Node::default();
         let mut metas = Vec::with_capacity(ordered.len());
@@ -132,9 +160,7 @@ impl Merger {
             };
             folder.release(&mut root, release, &self.rules)?;
         }
-        Ok(root
-            .emit(&metas, "")?
-            .unwrap_or_else(|| Value::Object(Map::new())))
+        finish(root, &metas)
     }
 }
 

@@ -20,16 +20,16 @@ use super::{MergeError, py_eq};
 #[derive(Debug, Default)]
 pub(super) struct Node<'a> {
     /// The path first held a value (not an object or array of objects).
-    created_as_leaf: bool,
+    pub(super) created_as_leaf: bool,
     /// Compiled merge: the latest value at this path.
-    leaf: Option<Cow<'a, Value>>,
+    pub(super) leaf: Option<Cow<'a, Value>>,
     /// Versioned merge: the history of values at this path.
-    history: Vec<Version<'a>>,
-    kids: Kids<'a>,
+    pub(super) history: Vec<Version<'a>>,
+    pub(super) kids: Kids<'a>,
 }
 
 #[derive(Debug, Default)]
-enum Kids<'a> {
+pub(super) enum Kids<'a> {
     #[default]
     None,
     Object(Vec<(&'a str, Node<'a>)>),
@@ -37,19 +37,19 @@ enum Kids<'a> {
 }
 
 #[derive(Debug)]
-struct Element<'a> {
+pub(super) struct Element<'a> {
     /// Matching key: the string form of `id`, or `None` for an object without `id` (never matched).
     key: Option<Cow<'a, str>>,
     /// The first non-null `id` seen, written back unversioned.
-    id: Option<&'a Value>,
-    node: Node<'a>,
+    pub(super) id: Option<&'a Value>,
+    pub(super) node: Node<'a>,
 }
 
 /// One entry of a versioned value's history; `release` indexes the merge's release metadata.
 #[derive(Debug)]
-struct Version<'a> {
-    release: usize,
-    value: &'a Value,
+pub(super) struct Version<'a> {
+    pub(super) release: usize,
+    pub(super) value: &'a Value,
 }
 
 /// The identity of a release, recorded with each versioned value.
@@ -174,7 +174,7 @@ impl<'a> Node<'a> {
         self.is_new()
     }
 
-    fn has_kids(&self) -> bool {
+    pub(super) fn has_kids(&self) -> bool {
         match &self.kids {
             Kids::None => false,
             Kids::Object(entries) => !entries.is_empty(),
