@@ -1,5 +1,6 @@
 //! SeaORM entities, one file per table.
 
+pub mod mail_outbox;
 pub mod ocds_process;
 pub mod organisation;
 pub mod publication_failure;
