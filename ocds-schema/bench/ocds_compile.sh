@@ -5,6 +5,7 @@
 #   RELEASES=20000 OCIDS=4000 ocds-schema/bench/ocds_compile.sh
 #   SLOW=1 ...                                   # also `ocdskit compile --package --versioned` (~5 min)
 #   OCDS=path/to/ocds ...                        # use a prebuilt binary instead of building
+#   CHECK_ONLY=1 WORK=dir ...                     # only re-check the outputs of an earlier run
 #
 # It builds the release binary, makes a throwaway virtualenv (ocdsmerge-rs, ocdsmerge, ocdskit,
 # orjson), generates a corpus with gen_releases.py, groups it by ocid (input order kept within an
@@ -51,6 +52,7 @@ PYEOF
 fi
 
 RESULTS="$WORK/results.tsv"
+if [ "${CHECK_ONLY:-0}" != 1 ]; then
 : > "$RESULTS"
 # measure NAME OUTPUT COMMAND...: runs COMMAND > OUTPUT under /usr/bin/time -v.
 measure() {
@@ -78,26 +80,32 @@ if [ "${SLOW:-0}" = 1 ]; then
   measure "ocdskit compile --package --versioned" "$WORK/kit-records.json" sh -c "'$WORK/venv/bin/ocdskit' compile --schema '$SCHEMA' --package --versioned --uri u --published-date 2020-01-01T00:00:00Z --publisher-name p < '$IN'"
 fi
 
-echo "checking outputs (parsed JSON, per ocid)"
+fi
+
+echo "checking outputs (parsed JSON, per ocid; one pair in memory at a time)"
 "$PY" - "$WORK" <<'PYEOF'
-import sys, orjson
+import gc, sys, orjson
 work = sys.argv[1]
+
 def load(name):
     with open(f"{work}/{name}", "rb") as f:
-        return {d["ocid"]: d for d in map(orjson.loads, f) if d}
-ours_c, ours_r, ours_u = load("ours-compiled.jsonl"), load("ours-records.jsonl"), load("ours-unsorted.jsonl")
+        return {d["ocid"]: d for d in (orjson.loads(line) for line in f if line.strip())}
+
 checks = [
-    ("compiled == ocdsmerge_rs", ours_c, load("rs-compiled.jsonl")),
-    ("compiled == ocdsmerge", ours_c, load("py-compiled.jsonl")),
-    ("compiled == ocdskit", ours_c, load("kit-compiled.jsonl")),
-    ("unsorted compiled == ocdsmerge", ours_u, load("py-compiled.jsonl")),
-    ("records+versioned == ocdsmerge", ours_r, load("py-records.jsonl")),
+    ("compiled == ocdsmerge_rs", "ours-compiled.jsonl", "rs-compiled.jsonl"),
+    ("compiled == ocdsmerge", "ours-compiled.jsonl", "py-compiled.jsonl"),
+    ("compiled == ocdskit", "ours-compiled.jsonl", "kit-compiled.jsonl"),
+    ("unsorted compiled == ocdsmerge", "ours-unsorted.jsonl", "py-compiled.jsonl"),
+    ("records+versioned == ocdsmerge", "ours-records.jsonl", "py-records.jsonl"),
 ]
 failed = 0
-for name, a, b in checks:
+for name, ours, theirs in checks:
+    a, b = load(ours), load(theirs)
     bad = [k for k in b if a.get(k) != b[k]] + [k for k in a if k not in b]
-    print(f"{'ok  ' if not bad else 'FAIL'} {name}: {len(b)} ocids, {len(bad)} differ" + (f" (first: {bad[0]})" if bad else ""))
+    print(f"{'ok  ' if not bad else 'FAIL'} {name}: {len(b)} ocids, {len(bad)} differ" + (f" (first: {bad[0]})" if bad else ""), flush=True)
     failed += bool(bad)
+    del a, b
+    gc.collect()
 sys.exit(1 if failed else 0)
 PYEOF
 echo "results: $RESULTS"

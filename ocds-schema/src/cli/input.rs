@@ -34,24 +34,67 @@ pub enum Event {
     },
 }
 
-/// The fields of a line looked at before deciding to leave it unparsed.
-#[derive(serde::Deserialize)]
-struct Peek<'a> {
-    #[serde(borrow)]
-    ocid: Option<std::borrow::Cow<'a, str>>,
-    releases: Option<serde::de::IgnoredAny>,
-    records: Option<serde::de::IgnoredAny>,
-    #[serde(rename = "compiledRelease")]
-    compiled_release: Option<serde::de::IgnoredAny>,
-}
-
-/// The ocid of a line that is a release (not a package or record), read without building values.
+/// The ocid of a line that is a release (an object with a string `ocid` and no `releases`,
+/// `records` or `compiledRelease`), found by scanning the top-level keys without parsing values.
+/// Anything unusual (an escaped ocid, a non-object line) gives `None`: the line is then parsed
+/// in full. Malformed lines are reported by the worker that parses them.
 fn peek_release(line: &[u8]) -> Option<String> {
-    let peek: Peek<'_> = serde_json::from_slice(line).ok()?;
-    if peek.releases.is_some() || peek.records.is_some() || peek.compiled_release.is_some() {
+    let start = line.iter().position(|b| !b.is_ascii_whitespace())?;
+    if line[start] != b'{' {
         return None;
     }
-    peek.ocid.map(std::borrow::Cow::into_owned)
+    let (mut depth, mut expect_key, mut ocid) = (0_usize, false, None);
+    let mut i = start;
+    while i < line.len() {
+        match line[i] {
+            b'"' => {
+                let begin = i + 1;
+                i = begin;
+                while i < line.len() && line[i] != b'"' {
+                    i += if line[i] == b'\\' { 2 } else { 1 };
+                }
+                let text = line.get(begin..i)?;
+                i += 1;
+                if depth == 1 && std::mem::take(&mut expect_key) {
+                    match text {
+                        b"releases" | b"records" | b"compiledRelease" => return None,
+                        b"ocid" => {
+                            let rest = line.get(i..)?;
+                            let colon = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+                            let after = rest.get(colon + 1..)?;
+                            let quote = after.iter().position(|b| !b.is_ascii_whitespace())?;
+                            if rest[colon] != b':' || after[quote] != b'"' {
+                                return None;
+                            }
+                            let value = &after[quote + 1..];
+                            let end = value.iter().position(|&b| b == b'"' || b == b'\\')?;
+                            if value[end] != b'"' {
+                                return None;
+                            }
+                            ocid = Some(String::from_utf8(value[..end].to_vec()).ok()?);
+                            i += colon + 1 + quote + 1 + end + 1;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                expect_key = depth == 1;
+                i += 1;
+            }
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                i += 1;
+            }
+            b',' => {
+                expect_key = depth == 1;
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    ocid
 }
 
 /// Reads every input in turn (stdin when `files` is empty or `-`), sending events to `sink`.
@@ -312,5 +355,22 @@ impl<'de> Visitor<'de> for ItemsSeed<'_> {
 
     fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::peek_release;
+
+    #[test]
+    fn peek_finds_the_top_level_ocid_only() {
+        let line = br#"{"id": "1", "tender": {"ocid": "inner", "x": "a\"b"}, "ocid" : "ocds-1", "tag": ["t"]}"#;
+        assert_eq!(peek_release(line), Some("ocds-1".to_owned()));
+        assert_eq!(peek_release(br#"{"ocid": "x", "releases": []}"#), None);
+        assert_eq!(peek_release(br#"{"records": [], "ocid": "x"}"#), None);
+        assert_eq!(peek_release(br#"{"ocid": "a\u0041"}"#), None);
+        assert_eq!(peek_release(br#"{"ocid": 5}"#), None);
+        assert_eq!(peek_release(br#"[{"ocid": "x"}]"#), None);
+        assert_eq!(peek_release(br#"{"id": "1"}"#), None);
     }
 }
