@@ -68,7 +68,7 @@ async fn run(command: Command) -> Result<(), StartupError> {
             server::ensure_log_key(&mut config)?;
             let listener = server::bind(&config).await?;
             announce(&config, &[]);
-            serve(listener, server::state(db, config)?).await
+            serve_with_mail(listener, db, config).await
         }
         Command::Run => {
             server::ensure_jwt_secret(&mut config)?;
@@ -77,7 +77,7 @@ async fn run(command: Command) -> Result<(), StartupError> {
             server::migrate(&db).await?;
             let accounts = seed(&db).await?;
             announce(&config, &accounts);
-            serve(listener, server::state(db, config)?).await
+            serve_with_mail(listener, db, config).await
         }
     }
 }
@@ -88,6 +88,20 @@ async fn seed(
     crate::seed::load(db)
         .await
         .map_err(|e| StartupError(format!("loading demo data failed: {e:#}")))
+}
+
+/// Serves with the mail worker beside the server; on SIGTERM the server finishes its requests,
+/// then the worker finishes the message in hand.
+async fn serve_with_mail(
+    listener: tokio::net::TcpListener,
+    db: sea_orm::DatabaseConnection,
+    config: Config,
+) -> Result<(), StartupError> {
+    let mail = crate::mail::worker::spawn(db.clone(), &config.mail, &config.data_dir)
+        .map_err(|e| StartupError(format!("cannot start the mail worker: {e}")))?;
+    let served = serve(listener, server::state(db, config)?).await;
+    mail.shutdown(std::time::Duration::from_secs(30)).await;
+    served
 }
 
 async fn serve(listener: tokio::net::TcpListener, state: AppState) -> Result<(), StartupError> {

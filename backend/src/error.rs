@@ -28,6 +28,9 @@ pub enum AppError {
     /// The user is known but may not do this.
     #[error("forbidden")]
     Forbidden,
+    /// Signed in, but refused for a stated reason, e.g. `email_not_verified`.
+    #[error("denied: {0}")]
+    Denied(&'static str),
     /// The user must sign in first.
     #[error("unauthorized")]
     Unauthorized,
@@ -75,6 +78,7 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Denied(_) => StatusCode::FORBIDDEN,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -90,6 +94,7 @@ impl AppError {
         match self {
             AppError::NotFound => "not_found",
             AppError::Forbidden => "forbidden",
+            AppError::Denied(code) => code,
             AppError::Unauthorized => "unauthorized",
             AppError::Invalid(_) => "validation_failed",
             AppError::Conflict(code) => code,

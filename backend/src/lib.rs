@@ -1,6 +1,7 @@
 //! Marco, a framework-agreement marketplace for public buying that publishes every stage as
 //! Open Contracting Data Standard data. `router(state)` is the one place routes are wired.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -8,6 +9,7 @@ pub mod domain;
 pub mod entities;
 pub mod error;
 pub mod http;
+pub mod mail;
 pub mod publish;
 pub mod routes;
 pub mod seed;
@@ -24,6 +26,7 @@ use crate::state::AppState;
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .merge(routes::pages::router())
+        .merge(routes::accounts::router())
         .merge(routes::ops::router())
         .merge(routes::api::router())
         .merge(routes::assets::router())

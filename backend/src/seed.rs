@@ -7,10 +7,13 @@ use sea_orm::{
 };
 
 use crate::domain::{password, rut};
-use crate::entities::{organisation, user, user_role};
+use crate::entities::{buyer_domain, organisation, user, user_role};
 
 /// The password of every demo account. Printed on start-up: demo data is not for production.
 pub const DEMO_PASSWORD: &str = "marco-demo-2026";
+
+/// Public-sector e-mail domains on the demo allow-list for buyer registration.
+pub const DEMO_BUYER_DOMAINS: &[&str] = &["demo.gob.cl", "demo.gov.uk"];
 
 /// A demo account to print for the person who ran `make run`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,6 +42,11 @@ struct DemoUser {
     name: &'static str,
     roles: &'static [&'static str],
     what: &'static str,
+}
+
+/// The RUT of the demo supplier Nube Andina, in normal form.
+pub fn demo_supplier_rut() -> String {
+    rut_for(76_354_771)
 }
 
 fn rut_for(number: u32) -> String {
@@ -155,6 +163,21 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
     db: &C,
 ) -> anyhow::Result<Vec<DemoAccount>> {
     let txn = db.begin().await?;
+    for domain in DEMO_BUYER_DOMAINS {
+        if buyer_domain::Entity::find_by_id(*domain)
+            .one(&txn)
+            .await?
+            .is_none()
+        {
+            buyer_domain::ActiveModel {
+                domain: Set((*domain).into()),
+                added_by: Set(None),
+                added_at: Set(Utc::now()),
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
     let mut org_ids = Vec::new();
     for org in demo_orgs() {
         let existing = organisation::Entity::find()

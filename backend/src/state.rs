@@ -6,6 +6,8 @@ use ed25519_dalek::SigningKey;
 use sea_orm::DatabaseConnection;
 use secrecy::ExposeSecret;
 
+use crate::auth::jwt::Keyring;
+use crate::auth::limits::Limits;
 use crate::config::{Config, Environment};
 use crate::http::metrics::Metrics;
 use crate::publish::Publisher;
@@ -23,6 +25,10 @@ pub struct AppState {
     pub publisher: Arc<Publisher>,
     /// Signs the head of the release log.
     pub log_key: Arc<SigningKey>,
+    /// Signs and checks session and API tokens.
+    pub keys: Arc<Keyring>,
+    /// Rate limits of sign-in, sign-up and password reset.
+    pub limits: Arc<Limits>,
 }
 
 impl AppState {
@@ -36,7 +42,13 @@ impl AppState {
                 .map_err(|_| anyhow::anyhow!("the log signing key must be 32 bytes"))?,
             None => rand::random(),
         };
+        let secret = config.jwt_secret.clone().unwrap_or_else(|| {
+            secrecy::SecretString::from(hex::encode(rand::random::<[u8; 32]>()))
+        });
+        let keys = Keyring::new(&secret, &config.jwt_previous_secrets);
         Ok(AppState {
+            keys: Arc::new(keys),
+            limits: Arc::new(Limits::default()),
             db,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),

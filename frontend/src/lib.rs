@@ -1,7 +1,9 @@
 //! Marco's pages. Everything a person sees is rendered here from askama templates and the
 //! English and Spanish message catalogues; this crate never touches the database.
 
+pub mod accounts;
 pub mod assets;
+pub mod forms;
 pub mod i18n;
 pub mod pages;
 

@@ -17,6 +17,8 @@ pub struct Shell {
     pub switch_links: Vec<LangLink>,
     /// Marco's version, shown in the footer.
     pub version: &'static str,
+    /// The signed-in person's name, if any.
+    pub signed_in: Option<String>,
 }
 
 /// One entry of the language switch.
@@ -52,6 +54,7 @@ impl Shell {
             path,
             switch_links,
             version: env!("CARGO_PKG_VERSION"),
+            signed_in: None,
         }
     }
 
@@ -195,10 +198,23 @@ mod tests {
 
     #[test]
     fn every_message_id_used_in_templates_exists_in_both_languages() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        let root = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/templates"));
+        let mut files = Vec::new();
+        let mut folders = vec![root];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path)
+                } else {
+                    files.push(path)
+                }
+            }
+        }
+        assert!(files.len() > 8);
         let mut missing = Vec::new();
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for file in files {
+            let text = std::fs::read_to_string(file).unwrap();
             for piece in text.split("tr.t(\"").skip(1) {
                 let id = piece.split('"').next().unwrap();
                 for lang in Lang::ALL {

@@ -7,6 +7,7 @@ mod m20261127_000001_create_organisations;
 mod m20261127_000002_create_users;
 mod m20261127_000003_create_release_log;
 mod m20261127_000004_create_mail_outbox;
+mod m20261127_000005_create_accounts;
 
 /// The ordered list of every migration Marco has.
 #[derive(Debug)]
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_create_users::Migration),
             Box::new(m20261127_000003_create_release_log::Migration),
             Box::new(m20261127_000004_create_mail_outbox::Migration),
+            Box::new(m20261127_000005_create_accounts::Migration),
         ]
     }
 }

@@ -4,7 +4,9 @@
 
 pub mod app;
 pub mod browser;
+pub mod client;
 pub mod database;
 
 pub use app::{TestApp, TestResponse};
 pub use browser::{Browser, TestServer};
+pub use client::Client;

@@ -1,5 +1,7 @@
 //! Domain types and rules, free of axum and sea-orm: values are checked once, when made.
 
+pub mod email;
 pub mod identifier;
 pub mod password;
+pub mod roles;
 pub mod rut;

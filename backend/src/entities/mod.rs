@@ -1,10 +1,14 @@
 //! SeaORM entities, one file per table.
 
+pub mod audit_event;
+pub mod auth_token;
+pub mod buyer_domain;
 pub mod mail_outbox;
 pub mod ocds_process;
 pub mod organisation;
 pub mod publication_failure;
 pub mod release;
 pub mod release_facet;
+pub mod session;
 pub mod user;
 pub mod user_role;

@@ -28,6 +28,10 @@ pub struct Model {
     pub active: bool,
     /// When the account was made.
     pub created_at: DateTimeUtc,
+    /// Failed sign-ins since the last success.
+    pub failed_sign_ins: i32,
+    /// Sign-in is refused until then, after too many failures.
+    pub locked_until: Option<DateTimeUtc>,
 }
 
 /// Relations.

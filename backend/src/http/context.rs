@@ -30,6 +30,11 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
             .path_and_query()
             .map(|p| p.as_str())
             .unwrap_or("/");
-        Ok(PageContext(Shell::new(lang, path)))
+        let mut shell = Shell::new(lang, path);
+        shell.signed_in = parts
+            .extensions
+            .get::<crate::auth::CurrentUser>()
+            .map(|u| u.name.clone());
+        Ok(PageContext(shell))
     }
 }

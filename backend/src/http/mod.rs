@@ -34,6 +34,12 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
             config.request_timeout,
         ))
         .layer(CatchPanicLayer::custom(errors::panic_response))
+        .layer(axum::middleware::from_fn(crate::auth::authz::enforce))
+        .layer(axum::middleware::from_fn(crate::auth::csrf::ensure))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::session::load,
+        ))
         .layer(axum::middleware::from_fn(errors::render))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(

@@ -1,5 +1,6 @@
 //! Every route Marco answers, per resource.
 
+pub mod accounts;
 pub mod api;
 pub mod assets;
 pub mod ocds;

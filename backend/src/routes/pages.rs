@@ -26,7 +26,6 @@ pub fn router() -> Router<AppState> {
             get(|ctx| coming_soon(ctx, "soon-opportunities")),
         )
         .route("/open-data", get(|ctx| coming_soon(ctx, "soon-open-data")))
-        .route("/sign-in", get(|ctx| coming_soon(ctx, "soon-sign-in")))
 }
 
 async fn show_start(PageContext(shell): PageContext) -> StartPage {

@@ -1,0 +1,182 @@
+//! Who may use which route: one table, enforced by one middleware, tested route × role.
+//!
+//! The table gives each route its coarse rule (public, signed in, verified, or one of some
+//! roles). Handlers add the fine checks next to their action, such as answering 404 for
+//! another organisation's user, so that what must stay invisible does. A route missing from
+//! the table is refused with a 500 in every environment, so a new route cannot ship without
+//! joining the matrix.
+
+use axum::extract::{MatchedPath, Request};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::CurrentUser;
+use crate::domain::roles::Role;
+use crate::error::AppError;
+use crate::http::errors::is_machine_path;
+
+/// The coarse rule of a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user, verified or not (viewing their own account, signing out).
+    SignedIn,
+    /// A signed-in user whose e-mail is verified.
+    Verified,
+    /// A verified user holding one of these roles.
+    AnyOf(&'static [Role]),
+}
+
+/// What the middleware decides for a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Go on to the handler.
+    Allow,
+    /// Sign in first (a redirect for pages, 401 for the API).
+    SignIn,
+    /// Signed in, but verify the e-mail address first.
+    VerifyEmail,
+    /// Signed in, but not allowed.
+    Forbidden,
+}
+
+const MANAGERS: &[Role] = &[Role::FrameworkManager, Role::PlatformAdmin];
+const ADMINS: &[Role] = &[Role::PlatformAdmin];
+const ORG_ADMINS: &[Role] = &[Role::SupplierAdmin, Role::BuyerAdmin];
+
+/// Every route Marco serves: (method, matched path, rule).
+pub const ROUTES: &[(&str, &str, Rule)] = &[
+    ("GET", "/", Rule::Public),
+    ("GET", "/language/{code}", Rule::Public),
+    ("GET", "/catalogue", Rule::Public),
+    ("GET", "/opportunities", Rule::Public),
+    ("GET", "/open-data", Rule::Public),
+    ("GET", "/static/{*path}", Rule::Public),
+    ("GET", "/healthz", Rule::Public),
+    ("GET", "/readyz", Rule::Public),
+    ("GET", "/metrics", Rule::Public),
+    ("GET", "/api/v1/", Rule::Public),
+    ("GET", "/api/v1", Rule::Public),
+    ("GET", "/api/v1/openapi.json", Rule::Public),
+    ("GET", "/api/v1/status", Rule::Public),
+    (
+        "POST",
+        "/api/v1/organisation-identifiers/check",
+        Rule::Public,
+    ),
+    ("POST", "/api/v1/auth/token", Rule::Public),
+    ("GET", "/api/v1/me", Rule::SignedIn),
+    ("GET", "/ocds/releases", Rule::Public),
+    ("GET", "/ocds/releases.jsonl", Rule::Public),
+    ("GET", "/ocds/releases/{id}", Rule::Public),
+    ("GET", "/ocds/records", Rule::Public),
+    ("GET", "/ocds/records/{ocid}", Rule::Public),
+    ("GET", "/ocds/log", Rule::Public),
+    ("GET", "/ocds/log/head", Rule::Public),
+    ("GET", "/ocds/log/key", Rule::Public),
+    ("GET", "/sign-in", Rule::Public),
+    ("POST", "/sign-in", Rule::Public),
+    ("POST", "/sign-out", Rule::SignedIn),
+    ("GET", "/register", Rule::Public),
+    ("GET", "/register/supplier", Rule::Public),
+    ("POST", "/register/supplier", Rule::Public),
+    ("GET", "/register/buyer", Rule::Public),
+    ("POST", "/register/buyer", Rule::Public),
+    ("GET", "/check-email", Rule::Public),
+    ("GET", "/verify-email", Rule::Public),
+    ("POST", "/verify-email/resend", Rule::SignedIn),
+    ("GET", "/password-reset", Rule::Public),
+    ("POST", "/password-reset", Rule::Public),
+    ("GET", "/password-reset/{token}", Rule::Public),
+    ("POST", "/password-reset/{token}", Rule::Public),
+    ("GET", "/account", Rule::SignedIn),
+    ("GET", "/organisation/users", Rule::AnyOf(ORG_ADMINS)),
+    ("POST", "/organisation/invitations", Rule::AnyOf(ORG_ADMINS)),
+    (
+        "POST",
+        "/organisation/users/{id}/deactivate",
+        Rule::AnyOf(ORG_ADMINS),
+    ),
+    ("GET", "/invitations/{token}", Rule::Public),
+    ("POST", "/invitations/{token}", Rule::Public),
+    ("GET", "/admin/audit", Rule::AnyOf(ADMINS)),
+    ("GET", "/admin/buyer-domains", Rule::AnyOf(MANAGERS)),
+    ("POST", "/admin/buyer-domains", Rule::AnyOf(MANAGERS)),
+];
+
+/// The rule of a route, if the table has it.
+pub fn rule_for(method: &Method, path: &str) -> Option<Rule> {
+    ROUTES
+        .iter()
+        .find(|(m, p, _)| *m == method.as_str() && *p == path)
+        .map(|(_, _, rule)| *rule)
+}
+
+/// Applies a rule to a request's user.
+pub fn decide(rule: Rule, user: Option<&CurrentUser>, method: &Method) -> Decision {
+    let Some(user) = user else {
+        return if rule == Rule::Public {
+            Decision::Allow
+        } else {
+            Decision::SignIn
+        };
+    };
+    // An API token without the write scope may only read.
+    if user.is_api() && method != Method::GET && !user.has_scope("write") && rule != Rule::Public {
+        return Decision::Forbidden;
+    }
+    match rule {
+        Rule::Public | Rule::SignedIn => Decision::Allow,
+        Rule::Verified if user.verified => Decision::Allow,
+        Rule::AnyOf(roles) if user.verified && roles.iter().any(|r| user.roles.contains(r)) => {
+            Decision::Allow
+        }
+        Rule::AnyOf(roles) if !user.verified && roles.iter().any(|r| user.roles.contains(r)) => {
+            Decision::VerifyEmail
+        }
+        Rule::Verified => Decision::VerifyEmail,
+        Rule::AnyOf(_) => Decision::Forbidden,
+    }
+}
+
+/// Middleware: enforces the table for the matched route.
+pub async fn enforce(request: Request, next: Next) -> Response {
+    let Some(path) = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+    else {
+        // No route matched: the fallback answers 404.
+        return next.run(request).await;
+    };
+    let Some(rule) = rule_for(request.method(), &path) else {
+        // Another method on a known path: the router answers 405 (or HEAD through GET).
+        if ROUTES.iter().any(|(_, p, _)| *p == path) {
+            return next.run(request).await;
+        }
+        return AppError::Internal(anyhow::anyhow!(
+            "{} {path} is not in the authorisation table",
+            request.method()
+        ))
+        .into_response();
+    };
+    let user = request.extensions().get::<CurrentUser>();
+    match decide(rule, user, request.method()) {
+        Decision::Allow => next.run(request).await,
+        Decision::SignIn if !is_machine_path(&path) && request.method() == Method::GET => {
+            let next_path = request
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
+            let encoded: String =
+                url::form_urlencoded::byte_serialize(next_path.as_bytes()).collect();
+            Redirect::to(&format!("/sign-in?next={encoded}")).into_response()
+        }
+        Decision::SignIn => AppError::Unauthorized.into_response(),
+        Decision::VerifyEmail => AppError::Denied("email_not_verified").into_response(),
+        Decision::Forbidden => AppError::Forbidden.into_response(),
+    }
+}

@@ -1,0 +1,108 @@
+//! Outgoing e-mail through a transactional outbox.
+//!
+//! A change that should tell someone calls [`enqueue`] inside its own transaction: the message
+//! is rendered there and then (subject, plain text and HTML, in the person's language) and
+//! stored in `mail_outbox`, so it commits or rolls back with the change. The [`worker`] claims
+//! due messages under a time-limited lease, sends them through a [`transport::Transport`]
+//! (SMTP, or `.eml` files in the embedded default), and marks them sent; failures are retried
+//! with exponential back-off. A worker that dies loses only its lease: the message is claimed
+//! again when the lease ends, so none is lost. Logs name the outbox id, never an address or a
+//! body.
+
+pub mod render;
+pub mod store;
+pub mod transport;
+pub mod worker;
+
+use marco_frontend::Lang;
+use sea_orm::{ConnectionTrait, DbErr};
+
+pub use render::Rendered;
+pub use store::{RecentMail, recent};
+
+/// How long a password-reset link works; the message says so.
+pub const PASSWORD_RESET_VALIDITY_HOURS: u32 = 1;
+/// How long an invitation stays open; the message says so.
+pub const INVITATION_VALIDITY_DAYS: u32 = 7;
+
+/// What a message says; each kind renders to a subject, a plain-text and an HTML body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MailKind {
+    /// Asks a new user to confirm their address through a single-use link.
+    VerifyEmail {
+        /// The person's name, for the greeting.
+        name: String,
+        /// The absolute confirmation URL.
+        link: String,
+    },
+    /// A single-use password-reset link, valid for 1 hour.
+    PasswordReset {
+        /// The person's name, for the greeting.
+        name: String,
+        /// The absolute reset URL.
+        link: String,
+    },
+    /// An invitation to join an organisation, valid for 7 days.
+    Invitation {
+        /// The organisation's name.
+        organisation: String,
+        /// The name of the person who sent the invitation.
+        inviter: String,
+        /// The absolute URL that accepts the invitation.
+        link: String,
+    },
+    /// The account was locked after 5 failed sign-ins.
+    AccountLocked {
+        /// The person's name, for the greeting.
+        name: String,
+        /// How long the lock lasts.
+        minutes: u32,
+    },
+    /// The password was changed; a warning in case it was not them.
+    PasswordChanged {
+        /// The person's name, for the greeting.
+        name: String,
+    },
+}
+
+impl MailKind {
+    /// A stable snake_case name, stored with the message for the admin list.
+    pub fn name(&self) -> &'static str {
+        match self {
+            MailKind::VerifyEmail { .. } => "verify_email",
+            MailKind::PasswordReset { .. } => "password_reset",
+            MailKind::Invitation { .. } => "invitation",
+            MailKind::AccountLocked { .. } => "account_locked",
+            MailKind::PasswordChanged { .. } => "password_changed",
+        }
+    }
+}
+
+/// A message to queue: who gets it, in which language, and what it says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutgoingMail {
+    /// Recipient address (personal data: never logged).
+    pub to: String,
+    /// The recipient's language.
+    pub lang: Lang,
+    /// What the message says.
+    pub kind: MailKind,
+}
+
+/// Queues a message in the outbox IN THE CALLER'S TRANSACTION (transactional outbox).
+///
+/// The message is rendered now, so later template changes cannot alter queued mail. Returns
+/// the outbox id. An address that cannot be mailed is refused with `DbErr::Custom`, before
+/// anything is stored.
+pub async fn enqueue<C: ConnectionTrait>(db: &C, mail: OutgoingMail) -> Result<i64, DbErr> {
+    if mail.to.trim().parse::<lettre::Address>().is_err() {
+        return Err(DbErr::Custom(
+            "the recipient is not a valid e-mail address".into(),
+        ));
+    }
+    let rendered = render::render(&mail.kind, mail.lang)
+        .map_err(|e| DbErr::Custom(format!("rendering the e-mail failed: {e}")))?;
+    let id = store::insert(db, mail.to.trim(), mail.lang, mail.kind.name(), rendered).await?;
+    tracing::info!(outbox.id = id, mail.kind = mail.kind.name(), "mail queued");
+    Ok(id)
+}

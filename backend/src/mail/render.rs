@@ -1,0 +1,240 @@
+//! Turns a [`MailKind`] into a subject, a plain-text body and an HTML body: the words come from
+//! the Fluent catalogues (`email-*` messages), the layout from `templates/email/` in the
+//! frontend crate.
+
+use askama::Template;
+use marco_frontend::{Lang, Tr};
+
+use super::MailKind;
+
+/// A message ready to send, as stored in the outbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rendered {
+    /// Subject line, on one line.
+    pub subject: String,
+    /// Plain-text body.
+    pub text: String,
+    /// HTML body.
+    pub html: String,
+}
+
+/// The button of a message and the URL behind it.
+#[derive(Debug)]
+struct Action {
+    label: String,
+    link: String,
+}
+
+/// Display-ready content shared by the HTML and the text template.
+#[derive(Debug)]
+struct Letter {
+    lang: &'static str,
+    subject: String,
+    greeting: String,
+    paragraphs: Vec<String>,
+    action: Option<Action>,
+    notes: Vec<String>,
+    link_fallback: String,
+    signature: String,
+    footer: String,
+}
+
+/// The HTML body; askama escapes every value, names and links included.
+#[derive(Template)]
+#[template(path = "email/message.html", config = "src/mail/askama.toml")]
+struct HtmlBody<'a> {
+    letter: &'a Letter,
+}
+
+/// The plain-text body (no escaping: it is not HTML).
+#[derive(Template)]
+#[template(path = "email/message.txt", config = "src/mail/askama.toml")]
+struct TextBody<'a> {
+    letter: &'a Letter,
+}
+
+/// Renders `kind` in `lang`.
+pub fn render(kind: &MailKind, lang: Lang) -> Result<Rendered, askama::Error> {
+    let letter = letter(kind, Tr::new(lang), lang);
+    Ok(Rendered {
+        subject: letter.subject.clone(),
+        text: TextBody { letter: &letter }.render()?,
+        html: HtmlBody { letter: &letter }.render()?,
+    })
+}
+
+fn letter(kind: &MailKind, tr: Tr, lang: Lang) -> Letter {
+    let greet = |name: &str| tr.t1("email-greeting", "name", one_line(name));
+    let action = |id: &str, link: &str| {
+        Some(Action {
+            label: tr.t(id),
+            link: link.trim().to_owned(),
+        })
+    };
+    let (subject, greeting, paragraphs, action, notes) = match kind {
+        MailKind::VerifyEmail { name, link } => (
+            tr.t("email-verify-subject"),
+            greet(name),
+            vec![tr.t("email-verify-body")],
+            action("email-verify-action", link),
+            vec![tr.t("email-verify-single-use"), tr.t("email-verify-ignore")],
+        ),
+        MailKind::PasswordReset { name, link } => (
+            tr.t("email-reset-subject"),
+            greet(name),
+            vec![tr.t("email-reset-body")],
+            action("email-reset-action", link),
+            vec![tr.t("email-reset-expiry"), tr.t("email-reset-ignore")],
+        ),
+        MailKind::Invitation {
+            organisation,
+            inviter,
+            link,
+        } => {
+            let args = [
+                ("organisation", one_line(organisation)),
+                ("inviter", one_line(inviter)),
+            ];
+            (
+                tr.ta("email-invitation-subject", &args),
+                tr.t("email-invitation-greeting"),
+                vec![tr.ta("email-invitation-body", &args)],
+                action("email-invitation-action", link),
+                vec![
+                    tr.t("email-invitation-expiry"),
+                    tr.t("email-invitation-ignore"),
+                ],
+            )
+        }
+        MailKind::AccountLocked { name, minutes } => (
+            tr.t("email-locked-subject"),
+            greet(name),
+            vec![tr.t1("email-locked-body", "minutes", minutes)],
+            None,
+            vec![tr.t("email-locked-advice")],
+        ),
+        MailKind::PasswordChanged { name } => (
+            tr.t("email-changed-subject"),
+            greet(name),
+            vec![tr.t("email-changed-body")],
+            None,
+            vec![tr.t("email-changed-advice")],
+        ),
+    };
+    Letter {
+        lang: lang.code(),
+        subject: one_line(&subject),
+        greeting,
+        paragraphs,
+        action,
+        notes,
+        link_fallback: tr.t("email-link-fallback"),
+        signature: tr.t("email-signature"),
+        footer: tr.t("email-footer"),
+    }
+}
+
+/// Collapses line breaks and other control characters, which have no place in a subject or a
+/// greeting and could otherwise smuggle extra lines into headers.
+fn one_line(text: &str) -> String {
+    text.split(char::is_control)
+        .flat_map(str::split_whitespace)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_kind() -> Vec<MailKind> {
+        let link = "https://marco.example/link?token=abc&x=1".to_owned();
+        vec![
+            MailKind::VerifyEmail {
+                name: "Ana".into(),
+                link: link.clone(),
+            },
+            MailKind::PasswordReset {
+                name: "Ana".into(),
+                link: link.clone(),
+            },
+            MailKind::Invitation {
+                organisation: "Nube Andina SpA".into(),
+                inviter: "Bea".into(),
+                link,
+            },
+            MailKind::AccountLocked {
+                name: "Ana".into(),
+                minutes: 15,
+            },
+            MailKind::PasswordChanged { name: "Ana".into() },
+        ]
+    }
+
+    #[test]
+    fn every_kind_renders_in_both_languages_without_missing_messages() {
+        for kind in every_kind() {
+            for lang in Lang::ALL {
+                let mail = render(&kind, lang).unwrap();
+                for part in [&mail.subject, &mail.text, &mail.html] {
+                    assert!(!part.contains("email-"), "{kind:?} {lang:?}: {part}");
+                }
+                assert!(mail.html.contains(&format!("lang=\"{}\"", lang.code())));
+                assert!(!mail.subject.contains('\n'));
+            }
+        }
+    }
+
+    #[test]
+    fn links_appear_in_both_bodies_and_are_escaped_in_html() {
+        let mail = render(&every_kind()[0], Lang::En).unwrap();
+        assert!(
+            mail.text
+                .contains("https://marco.example/link?token=abc&x=1")
+        );
+        assert!(
+            mail.html
+                .contains("href=\"https://marco.example/link?token=abc&#38;x=1\"")
+                || mail
+                    .html
+                    .contains("href=\"https://marco.example/link?token=abc&amp;x=1\"")
+        );
+    }
+
+    #[test]
+    fn the_reset_link_says_it_lasts_one_hour_and_the_invitation_seven_days() {
+        let kinds = every_kind();
+        let reset_en = render(&kinds[1], Lang::En).unwrap();
+        let reset_es = render(&kinds[1], Lang::Es).unwrap();
+        assert!(reset_en.text.contains("1 hour"), "{}", reset_en.text);
+        assert!(reset_es.text.contains("1 hora"), "{}", reset_es.text);
+        let invite_en = render(&kinds[2], Lang::En).unwrap();
+        let invite_es = render(&kinds[2], Lang::Es).unwrap();
+        assert!(invite_en.text.contains("7 days"), "{}", invite_en.text);
+        assert!(invite_es.text.contains("7 días"), "{}", invite_es.text);
+        assert!(invite_es.subject.contains("Nube Andina SpA"));
+        let locked = render(&kinds[3], Lang::Es).unwrap();
+        assert!(locked.text.contains("15 minutos"), "{}", locked.text);
+    }
+
+    #[test]
+    fn names_cannot_inject_markup_or_header_lines() {
+        let kind = MailKind::Invitation {
+            organisation: "Evil <script>alert(1)</script>".into(),
+            inviter: "Mallory\r\nBcc: victim@example.com".into(),
+            link: "https://marco.example/i".into(),
+        };
+        let mail = render(&kind, Lang::En).unwrap();
+        assert!(!mail.html.contains("<script>"), "{}", mail.html);
+        assert!(mail.html.contains("&#60;script&#62;") || mail.html.contains("&lt;script&gt;"));
+        assert!(!mail.subject.contains(['\r', '\n']), "{}", mail.subject);
+    }
+
+    #[test]
+    fn the_text_body_reads_well_alone() {
+        let mail = render(&every_kind()[1], Lang::En).unwrap();
+        assert!(mail.text.starts_with("Hello Ana,\n\n"), "{}", mail.text);
+        assert!(!mail.text.contains("\n\n\n"), "{}", mail.text);
+        assert!(!mail.text.contains('<'), "{}", mail.text);
+    }
+}

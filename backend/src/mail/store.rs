@@ -1,0 +1,234 @@
+//! The outbox queries: the only mail code that knows the columns of `mail_outbox`.
+
+use std::time::Duration;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use marco_frontend::Lang;
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Order, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
+    NotSet, QueryFilter, QueryOrder, QuerySelect, Set, Value,
+};
+
+use super::Rendered;
+use crate::entities::mail_outbox::{self, Column, Entity};
+
+/// The current time at millisecond precision. SQLite keeps timestamps as RFC 3339 text and
+/// compares them as text; a fixed precision keeps that order the order of time.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(3)
+}
+
+/// Stores a rendered message, due at once; returns its outbox id.
+pub async fn insert<C: ConnectionTrait>(
+    db: &C,
+    to: &str,
+    lang: Lang,
+    kind: &str,
+    rendered: Rendered,
+) -> Result<i64, DbErr> {
+    let now = now();
+    let row = mail_outbox::ActiveModel {
+        id: NotSet,
+        to_address: Set(to.to_owned()),
+        lang: Set(lang.code().to_owned()),
+        kind: Set(kind.to_owned()),
+        subject: Set(rendered.subject),
+        text_body: Set(rendered.text),
+        html_body: Set(rendered.html),
+        message_id: Set(uuid::Uuid::now_v7().simple().to_string()),
+        created_at: Set(now),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        lease_owner: Set(None),
+        lease_until: Set(None),
+        sent_at: Set(None),
+        failed_at: Set(None),
+        last_error: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(row.id)
+}
+
+/// Leases up to `limit` due messages to `owner` for `lease`, counting an attempt on each, in
+/// one statement, and returns them.
+///
+/// The statement is atomic on both backends, so several workers (threads or instances) never
+/// claim the same message while its lease runs: SQLite has one writer at a time, and on
+/// PostgreSQL the subquery locks the rows it picks and skips rows another claim has locked,
+/// while the outer conditions are re-checked on the newest row version.
+pub async fn claim<C: ConnectionTrait>(
+    db: &C,
+    owner: &str,
+    lease: Duration,
+    limit: u64,
+) -> Result<Vec<mail_outbox::Model>, DbErr> {
+    let now = now();
+    let lease_until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
+    let claimable = || {
+        Column::SentAt
+            .is_null()
+            .and(Column::FailedAt.is_null())
+            .and(Column::NextAttemptAt.lte(now))
+            .and(Column::LeaseUntil.is_null().or(Column::LeaseUntil.lt(now)))
+    };
+    let mut due = Query::select();
+    due.column(Column::Id)
+        .from(Entity)
+        .and_where(claimable())
+        .order_by(Column::Id, Order::Asc)
+        .limit(limit);
+    if db.get_database_backend() == DbBackend::Postgres {
+        due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let update = Query::update()
+        .table(Entity)
+        .value(Column::LeaseOwner, owner)
+        .value(Column::LeaseUntil, lease_until)
+        .value(Column::Attempts, Expr::col(Column::Attempts).add(1))
+        .and_where(Column::Id.in_subquery(due))
+        .and_where(claimable())
+        .returning_all()
+        .to_owned();
+    let rows = db.query_all(&update).await?;
+    let mut claimed = rows
+        .iter()
+        .map(|row| mail_outbox::Model::from_query_result(row, ""))
+        .collect::<Result<Vec<_>, _>>()?;
+    claimed.sort_by_key(|m| m.id);
+    Ok(claimed)
+}
+
+/// Records that message `id` was accepted for delivery and ends its lease. The last error, if
+/// any, is kept as history.
+pub async fn mark_sent<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::SentAt, Expr::value(now()))
+        .col_expr(Column::LeaseOwner, Expr::value(Value::String(None)))
+        .col_expr(
+            Column::LeaseUntil,
+            Expr::value(Value::ChronoDateTimeUtc(None)),
+        )
+        .filter(Column::Id.eq(id))
+        .filter(Column::SentAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Records a failed attempt of message `id` by `owner`: it is retried at `retry_at`, or given
+/// up when that is `None`. A message another worker has sent meanwhile is left alone.
+pub async fn mark_failed<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    owner: &str,
+    error: &str,
+    retry_at: Option<DateTime<Utc>>,
+) -> Result<(), DbErr> {
+    let mut update = Entity::update_many()
+        .col_expr(Column::LastError, Expr::value(truncate(error, 2000)))
+        .col_expr(Column::LeaseOwner, Expr::value(Value::String(None)))
+        .col_expr(
+            Column::LeaseUntil,
+            Expr::value(Value::ChronoDateTimeUtc(None)),
+        );
+    update = match retry_at {
+        Some(at) => update.col_expr(Column::NextAttemptAt, Expr::value(at)),
+        None => update.col_expr(Column::FailedAt, Expr::value(now())),
+    };
+    update
+        .filter(Column::Id.eq(id))
+        .filter(Column::LeaseOwner.eq(owner))
+        .filter(Column::SentAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Hands back messages `owner` claimed but did not try (the worker is stopping), so another
+/// worker can take them at once; their claims do not count as attempts.
+pub async fn release<C: ConnectionTrait>(db: &C, ids: &[i64], owner: &str) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    Entity::update_many()
+        .col_expr(Column::LeaseOwner, Expr::value(Value::String(None)))
+        .col_expr(
+            Column::LeaseUntil,
+            Expr::value(Value::ChronoDateTimeUtc(None)),
+        )
+        .col_expr(Column::Attempts, Expr::col(Column::Attempts).sub(1))
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(Column::LeaseOwner.eq(owner))
+        .filter(Column::SentAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// One outbox row for the platform admins' list of recent mail: no bodies.
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct RecentMail {
+    /// Outbox id.
+    pub id: i64,
+    /// Recipient address (personal data: show to platform admins only).
+    pub to_address: String,
+    /// Language code.
+    pub lang: String,
+    /// Message kind, e.g. `password_reset`.
+    pub kind: String,
+    /// Subject line.
+    pub subject: String,
+    /// When it was queued.
+    pub created_at: DateTime<Utc>,
+    /// Delivery attempts begun.
+    pub attempts: i32,
+    /// When the next attempt is due, while unsent.
+    pub next_attempt_at: DateTime<Utc>,
+    /// When it was sent.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// When the worker gave up.
+    pub failed_at: Option<DateTime<Utc>>,
+    /// The error of the last failed attempt.
+    pub last_error: Option<String>,
+}
+
+impl RecentMail {
+    /// `sent`, `failed` or `queued`, as a stable code for the page to translate.
+    pub fn status(&self) -> &'static str {
+        match (self.sent_at, self.failed_at) {
+            (Some(_), _) => "sent",
+            (None, Some(_)) => "failed",
+            (None, None) => "queued",
+        }
+    }
+}
+
+/// The `limit` most recently queued messages, newest first, without their bodies.
+pub async fn recent<C: ConnectionTrait>(db: &C, limit: u64) -> Result<Vec<RecentMail>, DbErr> {
+    Entity::find()
+        .select_only()
+        .columns([
+            Column::Id,
+            Column::ToAddress,
+            Column::Lang,
+            Column::Kind,
+            Column::Subject,
+            Column::CreatedAt,
+            Column::Attempts,
+            Column::NextAttemptAt,
+            Column::SentAt,
+            Column::FailedAt,
+            Column::LastError,
+        ])
+        .order_by(Column::Id, Order::Desc)
+        .limit(limit)
+        .into_model::<RecentMail>()
+        .all(db)
+        .await
+}
+
+fn truncate(text: &str, max_chars: usize) -> String {
+    text.chars().take(max_chars).collect()
+}

@@ -1,0 +1,241 @@
+//! The mail worker: claims due messages under a lease, sends them, marks them sent, and
+//! retries failures with exponential back-off. Safe to run in several instances at once.
+
+use std::time::Duration;
+
+use sea_orm::DatabaseConnection;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::store;
+use super::transport::{Transport, TransportError};
+use crate::config::MailConfig;
+
+/// How the worker paces itself.
+#[derive(Clone, Debug)]
+pub struct WorkerSettings {
+    /// How long a claim lasts; must be longer than any send takes.
+    pub lease: Duration,
+    /// Messages claimed per pass.
+    pub batch: u64,
+    /// Attempts before a message is given up.
+    pub max_attempts: i32,
+    /// Wait after the first failure; it doubles with each further failure.
+    pub backoff_base: Duration,
+    /// The longest wait between attempts.
+    pub backoff_cap: Duration,
+    /// Pause between passes when there is nothing more to do.
+    pub poll_interval: Duration,
+    /// Tests only: pause between claiming and sending each message.
+    pub test_delay: Option<Duration>,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        WorkerSettings {
+            lease: Duration::from_secs(120),
+            batch: 20,
+            max_attempts: 10,
+            backoff_base: Duration::from_secs(30),
+            backoff_cap: Duration::from_secs(3600),
+            poll_interval: Duration::from_secs(2),
+            test_delay: None,
+        }
+    }
+}
+
+impl WorkerSettings {
+    /// The defaults, with the lease, poll interval and test delay from the settings.
+    pub fn from_config(mail: &MailConfig) -> WorkerSettings {
+        WorkerSettings {
+            lease: mail.lease,
+            poll_interval: mail.poll_interval,
+            test_delay: mail.test_delay,
+            ..WorkerSettings::default()
+        }
+    }
+}
+
+/// The wait before the next attempt after `attempts` failed ones: `base · 2^(attempts-1)`,
+/// at most `cap`.
+pub fn backoff(attempts: i32, base: Duration, cap: Duration) -> Duration {
+    let doublings = attempts.saturating_sub(1).clamp(0, 30) as u32;
+    base.saturating_mul(1 << doublings).min(cap)
+}
+
+/// A name for this worker's leases, unique per process and start.
+pub fn new_owner() -> String {
+    format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple())
+}
+
+/// One pass with the default settings and a fresh owner: claims due messages, sends them and
+/// returns how many were sent. For tests and one-off runs.
+pub async fn run_once(db: &DatabaseConnection, transport: &Transport) -> usize {
+    run_once_with(db, transport, &WorkerSettings::default()).await
+}
+
+/// One pass with `settings` and a fresh owner; returns how many messages were sent.
+pub async fn run_once_with(
+    db: &DatabaseConnection,
+    transport: &Transport,
+    settings: &WorkerSettings,
+) -> usize {
+    let (_keep_open, stop) = watch::channel(false);
+    pass(db, transport, settings, &new_owner(), &stop).await.1
+}
+
+/// One pass: returns (messages claimed, messages sent).
+async fn pass(
+    db: &DatabaseConnection,
+    transport: &Transport,
+    settings: &WorkerSettings,
+    owner: &str,
+    stop: &watch::Receiver<bool>,
+) -> (usize, usize) {
+    let claimed = match store::claim(db, owner, settings.lease, settings.batch).await {
+        Ok(claimed) => claimed,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not claim queued mail; will try again");
+            return (0, 0);
+        }
+    };
+    let mut sent = 0;
+    for (index, message) in claimed.iter().enumerate() {
+        if let Some(delay) = settings.test_delay {
+            tracing::info!(
+                outbox.id = message.id,
+                "mail claimed; pausing before sending (MARCO_MAIL_TEST_DELAY_MS)"
+            );
+            let mut stop = stop.clone();
+            tokio::select! {
+                () = tokio::time::sleep(delay) => {}
+                _ = stop.wait_for(|stopping| *stopping) => {}
+            }
+        }
+        if *stop.borrow() {
+            let untried: Vec<i64> = claimed[index..].iter().map(|m| m.id).collect();
+            if let Err(e) = store::release(db, &untried, owner).await {
+                tracing::warn!(error = %e, "could not hand back claimed mail; its lease will run out");
+            }
+            break;
+        }
+        match transport.send(message).await {
+            Ok(()) => match store::mark_sent(db, message.id).await {
+                Ok(()) => {
+                    sent += 1;
+                    tracing::info!(
+                        outbox.id = message.id,
+                        mail.attempt = message.attempts,
+                        "mail sent"
+                    );
+                }
+                // The message went out but the record did not: when the lease ends it may be
+                // sent again, with the same Message-ID so the receiver can drop the copy.
+                Err(e) => {
+                    tracing::error!(outbox.id = message.id, error = %e, "mail sent but not marked as sent")
+                }
+            },
+            Err(failure) => {
+                let give_up = failure.permanent || message.attempts >= settings.max_attempts;
+                let retry_at = (!give_up).then(|| {
+                    let wait = backoff(
+                        message.attempts,
+                        settings.backoff_base,
+                        settings.backoff_cap,
+                    );
+                    store::now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX)
+                });
+                tracing::warn!(
+                    outbox.id = message.id,
+                    mail.attempt = message.attempts,
+                    error.kind = failure.kind,
+                    given_up = give_up,
+                    "sending mail failed",
+                );
+                if let Err(e) =
+                    store::mark_failed(db, message.id, owner, &failure.detail, retry_at).await
+                {
+                    tracing::error!(outbox.id = message.id, error = %e, "could not record a mail failure");
+                }
+            }
+        }
+    }
+    (claimed.len(), sent)
+}
+
+/// A running worker; [`WorkerHandle::shutdown`] stops it after the message in hand.
+#[derive(Debug)]
+pub struct WorkerHandle {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl WorkerHandle {
+    /// Asks the worker to stop and waits up to `grace` for it to finish its current send.
+    pub async fn shutdown(self, grace: Duration) {
+        let _ = self.stop.send(true);
+        if tokio::time::timeout(grace, self.task).await.is_err() {
+            tracing::warn!("the mail worker did not stop in time; unsent claims will be retried");
+        }
+    }
+}
+
+/// Starts the worker on the transport the settings ask for.
+pub fn spawn(
+    db: DatabaseConnection,
+    mail: &MailConfig,
+    data_dir: &std::path::Path,
+) -> Result<WorkerHandle, TransportError> {
+    let transport = Transport::from_config(mail, data_dir)?;
+    Ok(spawn_with(db, transport, WorkerSettings::from_config(mail)))
+}
+
+/// Starts a worker with `transport` and `settings`.
+pub fn spawn_with(
+    db: DatabaseConnection,
+    transport: Transport,
+    settings: WorkerSettings,
+) -> WorkerHandle {
+    let (stop, mut stopping) = watch::channel(false);
+    let task = tokio::spawn(async move {
+        let owner = new_owner();
+        tracing::info!(mail.worker = %owner, mail.transport = %transport.describe(), "mail worker started");
+        while !*stopping.borrow() {
+            let (claimed, _) = pass(&db, &transport, &settings, &owner, &stopping).await;
+            if claimed as u64 >= settings.batch {
+                continue;
+            }
+            tokio::select! {
+                () = tokio::time::sleep(settings.poll_interval) => {}
+                changed = stopping.changed() => {
+                    // The handle is gone without a shutdown: nobody can stop us any more.
+                    if changed.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+        tracing::info!("mail worker stopped");
+    });
+    WorkerHandle { stop, task }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_the_base_up_to_the_cap() {
+        let base = Duration::from_secs(30);
+        let cap = Duration::from_secs(3600);
+        let waits: Vec<u64> = (1..=9).map(|n| backoff(n, base, cap).as_secs()).collect();
+        assert_eq!(waits, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
+        assert_eq!(backoff(0, base, cap), base);
+        assert_eq!(backoff(i32::MAX, base, cap), cap);
+    }
+
+    #[test]
+    fn owners_differ_between_workers() {
+        assert_ne!(new_owner(), new_owner());
+    }
+}

@@ -1,0 +1,343 @@
+//! Following e-mailed links: verifying an address and resetting a password.
+
+use axum::Form as AxumForm;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use marco_frontend::accounts::{MessagePage, NewPasswordPage, ResetRequestPage};
+use marco_frontend::forms::Form;
+use marco_frontend::pages::Shell;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
+};
+use serde::Deserialize;
+
+use super::{Fields, field, message, refill};
+use crate::auth::audit::{self, Event};
+use crate::auth::csrf::CsrfToken;
+use crate::auth::limits::ClientIp;
+use crate::auth::tokens::{self, TokenErrorOrDb, TokenFor, TokenKind};
+use crate::auth::{CurrentUser, session};
+use crate::domain::email::Email;
+use crate::domain::password;
+use crate::entities::user;
+use crate::error::AppError;
+use crate::http::context::PageContext;
+use crate::mail::{self, MailKind, OutgoingMail};
+use crate::state::AppState;
+
+pub async fn show_check_email(PageContext(shell): PageContext) -> MessagePage {
+    let body = shell.tr.t("check-email-body");
+    message(
+        shell,
+        "check-email-title",
+        body,
+        Some(("/account", "account-title")),
+        "info",
+    )
+}
+
+fn link_problem(
+    shell: Shell,
+    err: TokenErrorOrDb,
+    retry: (&str, &str),
+) -> Result<MessagePage, AppError> {
+    match err {
+        TokenErrorOrDb::Db(err) => Err(err.into()),
+        TokenErrorOrDb::Token(err) => {
+            let body = shell.tr.t(err.code());
+            Ok(message(
+                shell,
+                "link-problem-title",
+                body,
+                Some(retry),
+                "error",
+            ))
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    token: Option<String>,
+}
+
+pub async fn verify_email(
+    State(state): State<AppState>,
+    PageContext(shell): PageContext,
+    ip: ClientIp,
+    Query(query): Query<TokenQuery>,
+) -> Result<MessagePage, AppError> {
+    let txn = state.db.begin().await?;
+    let token = match tokens::consume(
+        &txn,
+        TokenKind::Verify,
+        query.token.as_deref().unwrap_or_default(),
+    )
+    .await
+    {
+        Ok(token) => token,
+        Err(err) => return link_problem(shell, err, ("/account", "account-resend")),
+    };
+    if let Some(person) = user::Entity::find_by_id(token.user_id.unwrap_or_default())
+        .one(&txn)
+        .await?
+    {
+        let id = person.id;
+        let mut active = person.into_active_model();
+        active.email_verified_at = Set(Some(Utc::now()));
+        active.update(&txn).await?;
+        audit::record(
+            &txn,
+            Event {
+                event: "email_verified",
+                actor: Some(id),
+                subject: Some(id),
+                ip: ip.audit(),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    let body = shell.tr.t("verified-body");
+    Ok(message(
+        shell,
+        "verified-title",
+        body,
+        Some(("/account", "continue")),
+        "success",
+    ))
+}
+
+pub async fn resend_verification(
+    State(state): State<AppState>,
+    PageContext(shell): PageContext,
+    csrf: CsrfToken,
+    user: CurrentUser,
+    AxumForm(fields): AxumForm<Fields>,
+) -> Result<Response, AppError> {
+    if !csrf.matches(fields.get("csrf_token").map(String::as_str)) {
+        return Err(AppError::Denied("csrf_failed"));
+    }
+    if user.verified {
+        return Ok(Redirect::to("/account").into_response());
+    }
+    let txn = state.db.begin().await?;
+    let token = tokens::issue(
+        &txn,
+        TokenKind::Verify,
+        TokenFor {
+            user_id: Some(user.id),
+            email: user.email.clone(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let link = format!("{}/verify-email?token={token}", state.config.public_url);
+    let kind = MailKind::VerifyEmail {
+        name: user.name.clone(),
+        link,
+    };
+    mail::enqueue(
+        &txn,
+        OutgoingMail {
+            to: user.email.clone(),
+            lang: shell.tr.lang,
+            kind,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Redirect::to("/check-email").into_response())
+}
+
+pub async fn show_reset_request(
+    PageContext(shell): PageContext,
+    csrf: CsrfToken,
+) -> ResetRequestPage {
+    ResetRequestPage {
+        shell,
+        form: Form::new(csrf.0),
+    }
+}
+
+/// Always answers the same way, so the page does not reveal which addresses have accounts.
+pub async fn submit_reset_request(
+    State(state): State<AppState>,
+    PageContext(shell): PageContext,
+    csrf: CsrfToken,
+    ip: ClientIp,
+    AxumForm(fields): AxumForm<Fields>,
+) -> Result<Response, AppError> {
+    let tr = shell.tr;
+    let mut form = refill(&csrf, &fields, &["email"], "email", &tr);
+    let email = Email::parse(field(&fields, "email"));
+    if email.is_err() {
+        form.add_error("email", tr.t("err-email"));
+    }
+    let (Ok(email), false) = (email, form.has_errors()) else {
+        return Ok(ResetRequestPage { shell, form }.into_response());
+    };
+    state
+        .limits
+        .check("password_reset", &ip, Some(email.as_str()))?;
+    let txn = state.db.begin().await?;
+    let found = user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(&txn)
+        .await?;
+    if let Some(person) = found.filter(|u| u.active) {
+        let token = tokens::issue(
+            &txn,
+            TokenKind::Reset,
+            TokenFor {
+                user_id: Some(person.id),
+                email: person.email.clone(),
+                ..Default::default()
+            },
+        )
+        .await?;
+        let link = format!("{}/password-reset/{token}", state.config.public_url);
+        let lang = marco_frontend::Lang::from_code(&person.locale).unwrap_or(tr.lang);
+        mail::enqueue(
+            &txn,
+            OutgoingMail {
+                to: person.email.clone(),
+                lang,
+                kind: MailKind::PasswordReset {
+                    name: person.name.clone(),
+                    link,
+                },
+            },
+        )
+        .await?;
+        audit::record(
+            &txn,
+            Event {
+                event: "password_reset_requested",
+                subject: Some(person.id),
+                ip: ip.audit(),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    let body = tr.t("reset-sent-body");
+    Ok(message(shell, "reset-sent-title", body, None, "info").into_response())
+}
+
+fn new_password_page(shell: Shell, form: Form, token: &str) -> NewPasswordPage {
+    let title = shell.tr.t("reset-title");
+    NewPasswordPage {
+        shell,
+        form,
+        action: format!("/password-reset/{token}"),
+        title,
+        ask_name: false,
+    }
+}
+
+pub async fn show_new_password(
+    State(state): State<AppState>,
+    PageContext(shell): PageContext,
+    csrf: CsrfToken,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    match tokens::peek(&state.db, TokenKind::Reset, &token).await {
+        Ok(_) => Ok(new_password_page(shell, Form::new(csrf.0), &token).into_response()),
+        Err(err) => {
+            Ok(link_problem(shell, err, ("/password-reset", "reset-title"))?.into_response())
+        }
+    }
+}
+
+pub async fn submit_new_password(
+    State(state): State<AppState>,
+    PageContext(shell): PageContext,
+    csrf: CsrfToken,
+    ip: ClientIp,
+    Path(token): Path<String>,
+    AxumForm(fields): AxumForm<Fields>,
+) -> Result<Response, AppError> {
+    let tr = shell.tr;
+    let found = match tokens::peek(&state.db, TokenKind::Reset, &token).await {
+        Ok(found) => found,
+        Err(err) => {
+            return Ok(
+                link_problem(shell, err, ("/password-reset", "reset-title"))?.into_response(),
+            );
+        }
+    };
+    let mut form = refill(&csrf, &fields, &[], "password", &tr);
+    let new_password = fields
+        .get("password")
+        .map(String::as_str)
+        .unwrap_or_default();
+    if let Err(err) = password::check_policy(new_password, &found.email) {
+        form.add_error("password", err.to_string());
+    }
+    if form.has_errors() {
+        return Ok(new_password_page(shell, form, &token).into_response());
+    }
+    let txn = state.db.begin().await?;
+    // Consumed inside the same transaction as the change: two submissions cannot both win.
+    let used = match tokens::consume(&txn, TokenKind::Reset, &token).await {
+        Ok(used) => used,
+        Err(err) => {
+            return Ok(
+                link_problem(shell, err, ("/password-reset", "reset-title"))?.into_response(),
+            );
+        }
+    };
+    let Some(person) = user::Entity::find_by_id(used.user_id.unwrap_or_default())
+        .one(&txn)
+        .await?
+    else {
+        return Err(AppError::NotFound);
+    };
+    let (id, name, email, locale) = (
+        person.id,
+        person.name.clone(),
+        person.email.clone(),
+        person.locale.clone(),
+    );
+    let mut active = person.into_active_model();
+    active.password_hash = Set(password::hash(new_password)?);
+    active.failed_sign_ins = Set(0);
+    active.locked_until = Set(None);
+    active.update(&txn).await?;
+    session::revoke_all(&txn, id).await?;
+    let lang = marco_frontend::Lang::from_code(&locale).unwrap_or(tr.lang);
+    mail::enqueue(
+        &txn,
+        OutgoingMail {
+            to: email,
+            lang,
+            kind: MailKind::PasswordChanged { name },
+        },
+    )
+    .await?;
+    audit::record(
+        &txn,
+        Event {
+            event: "password_reset",
+            actor: Some(id),
+            subject: Some(id),
+            ip: ip.audit(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    let body = tr.t("reset-done-body");
+    Ok(message(
+        shell,
+        "reset-done-title",
+        body,
+        Some(("/sign-in", "sign-in-title")),
+        "success",
+    )
+    .into_response())
+}

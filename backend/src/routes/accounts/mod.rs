@@ -1,0 +1,109 @@
+//! Sign-up, sign-in, e-mail verification, password reset and the account page.
+
+pub mod account;
+mod links;
+mod register;
+pub mod sign_in;
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::routing::{get, post};
+use marco_frontend::Tr;
+use marco_frontend::accounts::MessagePage;
+use marco_frontend::forms::Form;
+use marco_frontend::pages::Shell;
+
+use crate::auth::csrf::CsrfToken;
+use crate::state::AppState;
+
+pub use sign_in::{AuthFailure, authenticate};
+
+/// The account routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/sign-in",
+            get(sign_in::show_sign_in).post(sign_in::submit_sign_in),
+        )
+        .route("/sign-out", post(sign_in::sign_out))
+        .route("/api/v1/auth/token", post(sign_in::issue_api_token))
+        .route("/api/v1/me", get(account::show_me))
+        .route("/register", get(register::show_choice))
+        .route(
+            "/register/supplier",
+            get(register::show_supplier).post(register::submit_supplier),
+        )
+        .route(
+            "/register/buyer",
+            get(register::show_buyer).post(register::submit_buyer),
+        )
+        .route("/check-email", get(links::show_check_email))
+        .route("/verify-email", get(links::verify_email))
+        .route("/verify-email/resend", post(links::resend_verification))
+        .route(
+            "/password-reset",
+            get(links::show_reset_request).post(links::submit_reset_request),
+        )
+        .route(
+            "/password-reset/{token}",
+            get(links::show_new_password).post(links::submit_new_password),
+        )
+        .route("/account", get(account::show_account))
+}
+
+/// Submitted form fields by name.
+pub type Fields = HashMap<String, String>;
+
+/// A trimmed field value, or "".
+pub fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
+    fields.get(name).map(|v| v.trim()).unwrap_or_default()
+}
+
+/// A form holding what was typed in `names` (never passwords), with the CSRF checked.
+pub fn refill(
+    csrf: &CsrfToken,
+    fields: &Fields,
+    names: &[&str],
+    first_field: &str,
+    tr: &Tr,
+) -> Form {
+    let mut form = Form::new(csrf.0.clone());
+    for name in names {
+        form.keep(name, field(fields, name));
+    }
+    if !csrf.matches(fields.get("csrf_token").map(String::as_str)) {
+        form.add_error(first_field, tr.t("err-csrf"));
+    }
+    form
+}
+
+/// Adds `err-required` to each empty field in `names`, and `err-too-long` past `max` chars.
+pub fn require(form: &mut Form, fields: &Fields, names: &[&str], max: usize, tr: &Tr) {
+    for name in names {
+        let value = field(fields, name);
+        if value.is_empty() {
+            form.add_error(name, tr.t("err-required"));
+        } else if value.chars().count() > max {
+            form.add_error(name, tr.t("err-too-long"));
+        }
+    }
+}
+
+/// A message page.
+pub fn message(
+    shell: Shell,
+    title: &str,
+    body: String,
+    link: Option<(&str, &str)>,
+    tone: &'static str,
+) -> MessagePage {
+    let tr = shell.tr;
+    MessagePage {
+        title: tr.t(title),
+        body,
+        link: link.map(|(href, label)| (href.to_owned(), tr.t(label))),
+        tone,
+        shell,
+    }
+}

@@ -1,0 +1,427 @@
+//! Registering a supplier (with its organisation) or a buyer (from an allow-listed domain).
+
+use axum::Form as AxumForm;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use chrono::Utc;
+use marco_frontend::Tr;
+use marco_frontend::accounts::{RegisterBuyerPage, RegisterPage, RegisterSupplierPage};
+use marco_frontend::forms::Form;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
+
+use super::{Fields, field, refill, require};
+use crate::auth::audit::{self, Event};
+use crate::auth::csrf::CsrfToken;
+use crate::auth::limits::ClientIp;
+use crate::auth::session;
+use crate::auth::tokens::{self, TokenFor, TokenKind};
+use crate::domain::email::Email;
+use crate::domain::identifier::{IdentifierError, OrgIdentifier};
+use crate::domain::password;
+use crate::domain::roles::Role;
+use crate::entities::{buyer_domain, organisation, user, user_role};
+use crate::error::AppError;
+use crate::http::context::PageContext;
+use crate::mail::{self, MailKind, OutgoingMail};
+use crate::state::AppState;
+
+pub async fn show_choice(PageContext(shell): PageContext) -> RegisterPage {
+    RegisterPage { shell }
+}
+
+pub async fn show_supplier(
+    PageContext(shell): PageContext,
+    csrf: CsrfToken,
+) -> RegisterSupplierPage {
+    RegisterSupplierPage {
+        shell,
+        form: Form::new(csrf.0),
+    }
+}
+
+pub async fn show_buyer(PageContext(shell): PageContext, csrf: CsrfToken) -> RegisterBuyerPage {
+    RegisterBuyerPage {
+        shell,
+        form: Form::new(csrf.0),
+    }
+}
+
+fn identifier_message(err: &IdentifierError, tr: &Tr) -> String {
+    // The domain error says exactly what is wrong (e.g. which check digit is expected).
+    let _ = tr;
+    err.to_string()
+}
+
+/// Checks the person's own fields (name, e-mail, password) into `form`.
+fn check_person(form: &mut Form, fields: &Fields, tr: &Tr) -> Option<Email> {
+    require(form, fields, &["name"], 200, tr);
+    let email = Email::parse(field(fields, "email"));
+    if email.is_err() {
+        form.add_error("email", tr.t("err-email"));
+    }
+    let raw_password = fields
+        .get("password")
+        .map(String::as_str)
+        .unwrap_or_default();
+    if let Err(err) = password::check_policy(raw_password, field(fields, "email")) {
+        form.add_error("password", err.to_string());
+    }
+    email.ok()
+}
+
+async fn email_taken<C: ConnectionTrait>(db: &C, email: &Email) -> Result<bool, sea_orm::DbErr> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+async fn identifier_taken<C: ConnectionTrait>(
+    db: &C,
+    id: &OrgIdentifier,
+) -> Result<bool, sea_orm::DbErr> {
+    Ok(organisation::Entity::find()
+        .filter(organisation::Column::IdentifierScheme.eq(id.scheme.clone()))
+        .filter(organisation::Column::IdentifierId.eq(id.id.clone()))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Creates the user with roles, the verification link and its e-mail, and the audit event, in
+/// the caller's transaction.
+async fn create_user<C: ConnectionTrait>(
+    txn: &C,
+    state: &AppState,
+    organisation_id: i64,
+    email: &Email,
+    fields: &Fields,
+    roles: &[Role],
+    tr: &Tr,
+    ip: &ClientIp,
+) -> Result<i64, AppError> {
+    let name = field(fields, "name").to_owned();
+    let hash = password::hash(
+        fields
+            .get("password")
+            .map(String::as_str)
+            .unwrap_or_default(),
+    )?;
+    let person = user::ActiveModel {
+        organisation_id: Set(organisation_id),
+        email: Set(email.as_str().into()),
+        name: Set(name.clone()),
+        password_hash: Set(hash),
+        locale: Set(tr.lang.code().into()),
+        email_verified_at: Set(None),
+        active: Set(true),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    for role in roles {
+        user_role::ActiveModel {
+            user_id: Set(person.id),
+            role: Set(role.as_str().into()),
+            approval_limit: Set(None),
+        }
+        .insert(txn)
+        .await?;
+    }
+    let token = tokens::issue(
+        txn,
+        TokenKind::Verify,
+        TokenFor {
+            user_id: Some(person.id),
+            email: email.as_str().into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let link = format!("{}/verify-email?token={token}", state.config.public_url);
+    mail::enqueue(
+        txn,
+        OutgoingMail {
+            to: email.as_str().into(),
+            lang: tr.lang,
+            kind: MailKind::VerifyEmail { name, link },
+        },
+    )
+    .await?;
+    let roles = roles
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    audit::record(
+        txn,
+        Event {
+            event: "sign_up",
+            actor: Some(person.id),
+            subject: Some(person.id),
+            ip: ip.audit(),
+            detail: format!("roles {roles}"),
+        },
+    )
+    .await?;
+    Ok(person.id)
+}
+
+/// Signs the new user in and sends them to the "check your email" page.
+async fn welcome(state: &AppState, jar: CookieJar, user_id: i64) -> Result<Response, AppError> {
+    let (token, ttl) = session::start(&state.db, state, user_id, "browser", "").await?;
+    Ok((
+        jar.add(session::cookie(state, token, ttl)),
+        Redirect::to("/check-email"),
+    )
+        .into_response())
+}
+
+const SUPPLIER_FIELDS: &[&str] = &[
+    "legal_name",
+    "trading_name",
+    "scheme",
+    "identifier",
+    "street_address",
+    "locality",
+    "country",
+    "scale",
+    "name",
+    "email",
+];
+
+pub async fn submit_supplier(
+    State(state): State<AppState>,
+    PageContext(shell): PageContext,
+    csrf: CsrfToken,
+    ip: ClientIp,
+    jar: CookieJar,
+    AxumForm(fields): AxumForm<Fields>,
+) -> Result<Response, AppError> {
+    let tr = shell.tr;
+    state.limits.check("sign_up", &ip, None)?;
+    let mut form = refill(&csrf, &fields, SUPPLIER_FIELDS, "legal_name", &tr);
+    require(&mut form, &fields, &["legal_name"], 300, &tr);
+    require(&mut form, &fields, &["identifier"], 64, &tr);
+    let scheme = field(&fields, "scheme");
+    let identifier = match OrgIdentifier::parse(
+        if scheme.is_empty() { "CL-RUT" } else { scheme },
+        field(&fields, "identifier"),
+    ) {
+        Ok(id) if matches!(id.scheme.as_str(), "CL-RUT" | "GB-COH") => Some(id),
+        Ok(_) => {
+            form.add_error("scheme", tr.t("err-required"));
+            None
+        }
+        Err(err) => {
+            if !field(&fields, "identifier").is_empty() {
+                form.add_error(
+                    if err.is_scheme() {
+                        "scheme"
+                    } else {
+                        "identifier"
+                    },
+                    identifier_message(&err, &tr),
+                );
+            }
+            None
+        }
+    };
+    for optional in ["trading_name", "street_address", "locality"] {
+        if field(&fields, optional).chars().count() > 300 {
+            form.add_error(optional, tr.t("err-too-long"));
+        }
+    }
+    let country = field(&fields, "country").to_ascii_uppercase();
+    if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
+        form.add_error("country", tr.t("err-country"));
+    }
+    let scale = field(&fields, "scale");
+    if !matches!(scale, "micro" | "small" | "medium" | "large") {
+        form.add_error("scale", tr.t("err-scale"));
+    }
+    let email = check_person(&mut form, &fields, &tr);
+    if let Some(email) = &email {
+        if email_taken(&state.db, email).await? {
+            form.add_error("email", tr.t("err-email-taken"));
+        }
+    }
+    if let Some(id) = &identifier {
+        if identifier_taken(&state.db, id).await? {
+            form.add_error("identifier", tr.t("err-identifier-taken"));
+        }
+    }
+    let (Some(email), Some(identifier), false) = (email, identifier, form.has_errors()) else {
+        return Ok(RegisterSupplierPage { shell, form }.into_response());
+    };
+    let legal_name = field(&fields, "legal_name").to_owned();
+    let trading_name = Some(field(&fields, "trading_name"))
+        .filter(|t| !t.is_empty())
+        .unwrap_or(&legal_name)
+        .to_owned();
+    let optional = |name: &str| Some(field(&fields, name).to_owned()).filter(|v| !v.is_empty());
+    let txn = state.db.begin().await?;
+    let organisation = organisation::ActiveModel {
+        kind: Set("supplier".into()),
+        name: Set(trading_name),
+        legal_name: Set(legal_name),
+        identifier_scheme: Set(identifier.scheme),
+        identifier_id: Set(identifier.id),
+        street_address: Set(optional("street_address")),
+        locality: Set(optional("locality")),
+        country_code: Set(country),
+        scale: Set(Some(scale.into())),
+        email_domains: Set(String::new()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    // A registration racing this one for the same identifier loses here, not with a 500.
+    let organisation = match organisation {
+        Ok(org) => org,
+        Err(err)
+            if matches!(
+                err.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            form.add_error("identifier", tr.t("err-identifier-taken"));
+            return Ok(RegisterSupplierPage { shell, form }.into_response());
+        }
+        Err(err) => return Err(err.into()),
+    };
+    let user_id = create_user(
+        &txn,
+        &state,
+        organisation.id,
+        &email,
+        &fields,
+        &[Role::SupplierAdmin],
+        &tr,
+        &ip,
+    )
+    .await?;
+    txn.commit().await?;
+    welcome(&state, jar, user_id).await
+}
+
+/// Whether the platform's allow-list covers the address's domain.
+async fn domain_allowed<C: ConnectionTrait>(db: &C, email: &Email) -> Result<bool, sea_orm::DbErr> {
+    Ok(buyer_domain::Entity::find()
+        .all(db)
+        .await?
+        .iter()
+        .any(|d| email.is_in_domain(&d.domain)))
+}
+
+const BUYER_FIELDS: &[&str] = &["name", "email", "organisation_name", "scheme", "identifier"];
+
+pub async fn submit_buyer(
+    State(state): State<AppState>,
+    PageContext(shell): PageContext,
+    csrf: CsrfToken,
+    ip: ClientIp,
+    jar: CookieJar,
+    AxumForm(fields): AxumForm<Fields>,
+) -> Result<Response, AppError> {
+    let tr = shell.tr;
+    state.limits.check("sign_up", &ip, None)?;
+    let mut form = refill(&csrf, &fields, BUYER_FIELDS, "name", &tr);
+    let email = check_person(&mut form, &fields, &tr);
+    let mut existing_org = None;
+    if let Some(email) = &email {
+        if !domain_allowed(&state.db, email).await? {
+            form.add_error("email", tr.t1("err-buyer-domain", "domain", email.domain()));
+        } else if email_taken(&state.db, email).await? {
+            form.add_error("email", tr.t("err-email-taken"));
+        } else {
+            existing_org = organisation::Entity::find()
+                .filter(organisation::Column::Kind.eq("buyer"))
+                .all(&state.db)
+                .await?
+                .into_iter()
+                .find(|org| {
+                    org.email_domains
+                        .split_whitespace()
+                        .any(|d| email.is_in_domain(d))
+                });
+        }
+    }
+    // A public body new to Marco is created with this person as its first admin.
+    let mut new_identifier = None;
+    if existing_org.is_none() && email.is_some() && !form.has_errors() {
+        require(&mut form, &fields, &["organisation_name"], 300, &tr);
+        match OrgIdentifier::parse(field(&fields, "scheme"), field(&fields, "identifier")) {
+            Ok(id) if identifier_taken(&state.db, &id).await? => {
+                form.add_error("identifier", tr.t("err-identifier-taken"))
+            }
+            Ok(id) => new_identifier = Some(id),
+            Err(err) => form.add_error(
+                if err.is_scheme() {
+                    "scheme"
+                } else {
+                    "identifier"
+                },
+                identifier_message(&err, &tr),
+            ),
+        }
+    }
+    let (Some(email), false) = (email, form.has_errors()) else {
+        return Ok(RegisterBuyerPage { shell, form }.into_response());
+    };
+    let txn = state.db.begin().await?;
+    let (organisation_id, roles) = match (existing_org, new_identifier) {
+        (Some(org), _) => (org.id, vec![Role::BuyerUser]),
+        (None, Some(identifier)) => {
+            let name = field(&fields, "organisation_name").to_owned();
+            let org = organisation::ActiveModel {
+                kind: Set("buyer".into()),
+                name: Set(name.clone()),
+                legal_name: Set(name),
+                identifier_scheme: Set(identifier.scheme),
+                identifier_id: Set(identifier.id),
+                country_code: Set(identifier_country(field(&fields, "scheme"))),
+                email_domains: Set(email.domain().into()),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            (org.id, vec![Role::BuyerAdmin, Role::BuyerUser])
+        }
+        (None, None) => {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "buyer registration without an organisation"
+            )));
+        }
+    };
+    let user_id = create_user(
+        &txn,
+        &state,
+        organisation_id,
+        &email,
+        &fields,
+        &roles,
+        &tr,
+        &ip,
+    )
+    .await?;
+    txn.commit().await?;
+    welcome(&state, jar, user_id).await
+}
+
+/// The country of an org-id.guide scheme (`CL-RUT` is Chilean); `XX` for international lists.
+fn identifier_country(scheme: &str) -> String {
+    let country = scheme.trim().get(..2).unwrap_or("XX").to_ascii_uppercase();
+    if country == "XI" || country == "XM" {
+        "XX".into()
+    } else {
+        country
+    }
+}

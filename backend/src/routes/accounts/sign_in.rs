@@ -1,0 +1,376 @@
+//! Signing in and out, the lock after 5 failures, and API bearer tokens.
+
+use axum::Form as AxumForm;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use chrono::{Duration, Utc};
+use marco_frontend::accounts::SignInPage;
+use marco_frontend::forms::Form;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+
+use super::{Fields, field, message, refill};
+use crate::auth::audit::{self, Event};
+use crate::auth::csrf::CsrfToken;
+use crate::auth::limits::ClientIp;
+use crate::auth::{CurrentUser, session};
+use crate::domain::email::Email;
+use crate::domain::password;
+use crate::entities::user;
+use crate::error::AppError;
+use crate::http::api_json::ApiJson;
+use crate::http::context::PageContext;
+use crate::mail::{self, MailKind, OutgoingMail};
+use crate::routes::pages::is_local_path;
+use crate::state::AppState;
+
+/// Failed sign-ins that lock an account.
+pub const LOCK_AFTER: i32 = 5;
+/// How long the lock lasts.
+pub const LOCK_MINUTES: i64 = 15;
+
+/// Why a sign-in failed. Both say the same thing to the person, so that a stranger cannot
+/// learn which addresses have accounts; only a locked account is named as such.
+#[derive(Debug)]
+pub enum AuthFailure {
+    /// Unknown address, wrong password, or deactivated account.
+    BadCredentials,
+    /// Too many failures: locked for a while.
+    Locked,
+    /// Something broke.
+    Internal(AppError),
+}
+
+impl From<sea_orm::DbErr> for AuthFailure {
+    fn from(err: sea_orm::DbErr) -> Self {
+        AuthFailure::Internal(err.into())
+    }
+}
+
+/// Checks a password, counting failures and locking the account after 5 of them (with an
+/// e-mail to its owner). The lock, the counter, the audit events and the e-mail commit together.
+pub async fn authenticate(
+    state: &AppState,
+    email: &Email,
+    password: &str,
+    ip: &ClientIp,
+) -> Result<user::Model, AuthFailure> {
+    let txn = state.db.begin().await?;
+    let found = user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(&txn)
+        .await?;
+    let Some(found) = found.filter(|u| u.active) else {
+        // Same work as a real check, so response time does not reveal unknown addresses.
+        let _ = password::verify(password, &DUMMY_HASH);
+        audit::record(
+            &txn,
+            Event {
+                event: "sign_in_failed",
+                ip: ip.audit(),
+                detail: "unknown account".into(),
+                ..Default::default()
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        return Err(AuthFailure::BadCredentials);
+    };
+    if found.locked_until.is_some_and(|until| until > Utc::now()) {
+        audit::record(
+            &txn,
+            Event {
+                event: "sign_in_refused_locked",
+                subject: Some(found.id),
+                ip: ip.audit(),
+                ..Default::default()
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        return Err(AuthFailure::Locked);
+    }
+    if password::verify(password, &found.password_hash) {
+        let mut active = found.clone().into_active_model();
+        active.failed_sign_ins = Set(0);
+        active.locked_until = Set(None);
+        let signed_in = active.update(&txn).await?;
+        txn.commit().await?;
+        return Ok(signed_in);
+    }
+    let failures = found.failed_sign_ins + 1;
+    let mut active = found.clone().into_active_model();
+    let locked = failures >= LOCK_AFTER;
+    if locked {
+        active.failed_sign_ins = Set(0);
+        active.locked_until = Set(Some(Utc::now() + Duration::minutes(LOCK_MINUTES)));
+        let lang = marco_frontend::Lang::from_code(&found.locale).unwrap_or_default();
+        let kind = MailKind::AccountLocked {
+            name: found.name.clone(),
+            minutes: LOCK_MINUTES as u32,
+        };
+        mail::enqueue(
+            &txn,
+            OutgoingMail {
+                to: found.email.clone(),
+                lang,
+                kind,
+            },
+        )
+        .await?;
+        audit::record(
+            &txn,
+            Event {
+                event: "account_locked",
+                subject: Some(found.id),
+                ip: ip.audit(),
+                detail: format!("after {LOCK_AFTER} failed sign-ins"),
+                ..Default::default()
+            },
+        )
+        .await?;
+    } else {
+        active.failed_sign_ins = Set(failures);
+        audit::record(
+            &txn,
+            Event {
+                event: "sign_in_failed",
+                subject: Some(found.id),
+                ip: ip.audit(),
+                detail: format!("failure {failures}"),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    active.update(&txn).await?;
+    txn.commit().await?;
+    Err(if locked {
+        AuthFailure::Locked
+    } else {
+        AuthFailure::BadCredentials
+    })
+}
+
+/// A real argon2id hash, checked against when the account does not exist.
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| password::hash("no account has this password").unwrap_or_default());
+
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+fn safe_next(next: Option<&str>) -> String {
+    next.filter(|n| is_local_path(n) && !n.starts_with("/sign-in"))
+        .unwrap_or("/account")
+        .to_owned()
+}
+
+pub async fn show_sign_in(
+    PageContext(shell): PageContext,
+    csrf: CsrfToken,
+    Query(query): Query<NextQuery>,
+) -> SignInPage {
+    SignInPage {
+        shell,
+        form: Form::new(csrf.0),
+        next: safe_next(query.next.as_deref()),
+    }
+}
+
+pub async fn submit_sign_in(
+    State(state): State<AppState>,
+    PageContext(shell): PageContext,
+    csrf: CsrfToken,
+    ip: ClientIp,
+    jar: CookieJar,
+    AxumForm(fields): AxumForm<Fields>,
+) -> Result<Response, AppError> {
+    let tr = shell.tr;
+    let next = safe_next(fields.get("next").map(String::as_str));
+    let mut form = refill(&csrf, &fields, &["email"], "email", &tr);
+    let email = Email::parse(field(&fields, "email"));
+    if email.is_err() {
+        form.add_error("email", tr.t("err-email"));
+    }
+    if field(&fields, "password").is_empty() {
+        form.add_error("password", tr.t("err-required"));
+    }
+    let (Ok(email), false) = (email, form.has_errors()) else {
+        return Ok(SignInPage { shell, form, next }.into_response());
+    };
+    state.limits.check("sign_in", &ip, Some(email.as_str()))?;
+    match authenticate(
+        &state,
+        &email,
+        fields
+            .get("password")
+            .map(String::as_str)
+            .unwrap_or_default(),
+        &ip,
+    )
+    .await
+    {
+        Ok(person) => {
+            let (token, ttl) = session::start(&state.db, &state, person.id, "browser", "").await?;
+            audit::record(
+                &state.db,
+                Event {
+                    event: "sign_in",
+                    actor: Some(person.id),
+                    subject: Some(person.id),
+                    ip: ip.audit(),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            Ok((
+                jar.add(session::cookie(&state, token, ttl)),
+                Redirect::to(&next),
+            )
+                .into_response())
+        }
+        Err(AuthFailure::Internal(err)) => Err(err),
+        Err(failure) => {
+            let key = if matches!(failure, AuthFailure::Locked) {
+                "err-locked"
+            } else {
+                "err-bad-credentials"
+            };
+            form.add_error("email", tr.t(key));
+            Ok(SignInPage { shell, form, next }.into_response())
+        }
+    }
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    PageContext(mut shell): PageContext,
+    csrf: CsrfToken,
+    user: CurrentUser,
+    ip: ClientIp,
+    jar: CookieJar,
+    AxumForm(fields): AxumForm<Fields>,
+) -> Result<Response, AppError> {
+    if !csrf.matches(fields.get("csrf_token").map(String::as_str)) {
+        return Err(AppError::Denied("csrf_failed"));
+    }
+    session::revoke(&state.db, &user.session_id).await?;
+    audit::record(
+        &state.db,
+        Event {
+            event: "sign_out",
+            actor: Some(user.id),
+            subject: Some(user.id),
+            ip: ip.audit(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    shell.signed_in = None;
+    let body = shell.tr.t("signed-out-body");
+    let page = message(
+        shell,
+        "signed-out-title",
+        body,
+        Some(("/", "continue")),
+        "success",
+    );
+    Ok((jar.add(session::removal(&state)), page).into_response())
+}
+
+/// A request for an API token.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct TokenRequest {
+    /// Account e-mail.
+    pub email: String,
+    /// Account password.
+    pub password: String,
+    /// Scopes wanted: `read`, `write`; `read` when omitted.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+}
+
+/// An issued API token.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TokenResponse {
+    /// The bearer token for the `Authorization` header.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Seconds until it expires.
+    pub expires_in: i64,
+    /// Granted scopes, space separated.
+    pub scope: String,
+}
+
+/// Issues a bearer token for API clients, with scopes and an expiry.
+#[utoipa::path(post, path = "/api/v1/auth/token", tag = "api", request_body = TokenRequest,
+    responses(
+        (status = 200, description = "Token issued", body = TokenResponse),
+        (status = 401, description = "Wrong e-mail or password", body = crate::routes::api::ApiError),
+        (status = 403, description = "Locked, or e-mail not verified", body = crate::routes::api::ApiError),
+        (status = 422, description = "Unknown scope", body = crate::routes::api::ApiError),
+        (status = 429, description = "Too many attempts; see Retry-After", body = crate::routes::api::ApiError),
+    ))]
+pub async fn issue_api_token(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    ApiJson(request): ApiJson<TokenRequest>,
+) -> Result<ApiJson<TokenResponse>, AppError> {
+    let mut scopes: Vec<String> = if request.scopes.is_empty() {
+        vec!["read".into()]
+    } else {
+        request.scopes
+    };
+    scopes.sort();
+    scopes.dedup();
+    if let Some(bad) = scopes
+        .iter()
+        .find(|s| !matches!(s.as_str(), "read" | "write"))
+    {
+        let mut fields = crate::error::FieldErrors::new();
+        fields.insert(
+            "scopes".into(),
+            crate::error::FieldError {
+                code: "unknown_scope".into(),
+                message: format!("{bad:?} is not a scope; use read or write"),
+            },
+        );
+        return Err(AppError::Invalid(fields));
+    }
+    let email = Email::parse(&request.email).map_err(|_| AppError::Unauthorized)?;
+    state.limits.check("sign_in", &ip, Some(email.as_str()))?;
+    let person = match authenticate(&state, &email, &request.password, &ip).await {
+        Ok(person) => person,
+        Err(AuthFailure::BadCredentials) => return Err(AppError::Unauthorized),
+        Err(AuthFailure::Locked) => return Err(AppError::Denied("account_locked")),
+        Err(AuthFailure::Internal(err)) => return Err(err),
+    };
+    if person.email_verified_at.is_none() {
+        return Err(AppError::Denied("email_not_verified"));
+    }
+    let scope = scopes.join(" ");
+    let (token, ttl) = session::start(&state.db, &state, person.id, "api", &scope).await?;
+    audit::record(
+        &state.db,
+        Event {
+            event: "token_issued",
+            actor: Some(person.id),
+            subject: Some(person.id),
+            ip: ip.audit(),
+            detail: format!("scope {scope}"),
+        },
+    )
+    .await?;
+    Ok(ApiJson(TokenResponse {
+        access_token: token,
+        token_type: "Bearer",
+        expires_in: ttl,
+        scope,
+    }))
+}
