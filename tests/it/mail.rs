@@ -3,20 +3,22 @@
 //! text plus HTML; what rolls back is never sent; concurrent workers never send twice; a failing
 //! server is retried with back-off; and the file transport writes `.eml` files.
 
+mod concurrency;
 mod crash;
+mod retry;
 mod sink;
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use mail_parser::MessageParser;
 use marco::config::{Environment, MailConfig};
 use marco::entities::mail_outbox;
+use marco::mail::store::FORGOTTEN_ADDRESS;
 use marco::mail::transport::Transport;
-use marco::mail::worker::{WorkerSettings, run_once, run_once_with};
-use marco::mail::{MailKind, OutgoingMail, enqueue, recent};
+use marco::mail::worker::run_once;
+use marco::mail::{MailKind, OutgoingMail, enqueue, forget_recipient, recent};
 use marco_frontend::Lang;
-use marco_tests::database::{TestDatabase, connect};
+use marco_tests::database::TestDatabase;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
 };
@@ -134,6 +136,10 @@ async fn committed_mail_is_delivered_once_in_the_users_language_with_text_and_ht
     assert!(stored.sent_at.is_some());
     assert_eq!(stored.attempts, 1);
     assert!(stored.lease_owner.is_none() && stored.lease_until.is_none());
+    assert!(
+        stored.text_body.is_empty() && stored.html_body.is_empty(),
+        "sent mail keeps no body, so no single-use link stays in the database"
+    );
 
     let bob = received
         .iter()
@@ -174,168 +180,6 @@ async fn mail_queued_in_a_transaction_that_rolls_back_is_never_sent() {
     );
     assert!(recent(db, 10).await.unwrap().is_empty());
     assert!(sink.received().is_empty());
-}
-
-/// Runs passes until nothing is left unsent; returns how many this worker sent.
-async fn drain(db: &DatabaseConnection, transport: &Transport, settings: &WorkerSettings) -> usize {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let mut sent = 0;
-    loop {
-        let now_sent = run_once_with(db, transport, settings).await;
-        sent += now_sent;
-        if unsent(db).await == 0 {
-            return sent;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "mail still unsent after a minute"
-        );
-        if now_sent == 0 {
-            // The rest is leased to the other worker; look again shortly.
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    }
-}
-
-#[tokio::test]
-async fn two_workers_at_once_send_each_message_exactly_once() {
-    let database = TestDatabase::new().await;
-    let sink = SmtpSink::start().await;
-    sink.set_delay(Duration::from_millis(10));
-    for n in 0..24 {
-        enqueue_committed(
-            &database.db,
-            reset(&format!("person{n}@example.org"), Lang::En),
-        )
-        .await;
-    }
-    // Each worker has a connection pool of its own, as two instances would.
-    let other_db = connect(&database.url).await;
-    let (transport_a, transport_b) = (smtp_transport(&sink.url()), smtp_transport(&sink.url()));
-    let settings = WorkerSettings {
-        batch: 3,
-        ..WorkerSettings::default()
-    };
-    let (a, b) = tokio::join!(
-        drain(&database.db, &transport_a, &settings),
-        drain(&other_db, &transport_b, &settings),
-    );
-    assert_eq!(a + b, 24, "worker A sent {a}, worker B sent {b}");
-
-    let received = sink.received();
-    assert_eq!(received.len(), 24);
-    let mut recipients: Vec<String> = received.iter().map(|m| m.rcpt_to.join(",")).collect();
-    recipients.sort();
-    recipients.dedup();
-    assert_eq!(
-        recipients.len(),
-        24,
-        "every recipient got exactly one message"
-    );
-    let rows = mail_outbox::Entity::find().all(&database.db).await.unwrap();
-    assert!(
-        rows.iter().all(|r| r.attempts == 1 && r.sent_at.is_some()),
-        "no message was claimed twice: {:?}",
-        rows.iter().map(|r| r.attempts).collect::<Vec<_>>()
-    );
-}
-
-#[tokio::test]
-async fn a_failing_smtp_server_is_retried_with_back_off_and_the_error_kept() {
-    let database = TestDatabase::new().await;
-    let db = &database.db;
-    let sink = SmtpSink::start().await;
-    sink.set_failing(true);
-    let transport = smtp_transport(&sink.url());
-    // Long enough that the immediate second pass below is surely before the retry is due.
-    let base = Duration::from_secs(1);
-    let settings = WorkerSettings {
-        backoff_base: base,
-        backoff_cap: Duration::from_secs(10),
-        ..WorkerSettings::default()
-    };
-    let id = enqueue_committed(db, reset("ana@proveedor.example", Lang::En)).await;
-
-    let before = marco::mail::store::now();
-    assert_eq!(run_once_with(db, &transport, &settings).await, 0);
-    let first = row(db, id).await;
-    assert_eq!(first.attempts, 1);
-    assert!(first.sent_at.is_none() && first.lease_owner.is_none());
-    let error = first.last_error.clone().unwrap_or_default();
-    assert!(error.contains("451"), "{error}");
-    let wait = (first.next_attempt_at - before).to_std().unwrap();
-    assert!(
-        wait >= base && wait < base + Duration::from_secs(5),
-        "first back-off {wait:?}"
-    );
-
-    // Not due yet: an immediate pass leaves it alone.
-    assert_eq!(run_once_with(db, &transport, &settings).await, 0);
-    assert_eq!(row(db, id).await.attempts, 1);
-    assert_eq!(sink.rejected(), 1);
-
-    // When due, it is tried again, fails again, and waits twice as long.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let second = loop {
-        run_once_with(db, &transport, &settings).await;
-        let now = row(db, id).await;
-        if now.attempts == 2 {
-            break now;
-        }
-        assert!(Instant::now() < deadline, "no second attempt");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
-    assert!(second.sent_at.is_none());
-    let wait = (second.next_attempt_at - first.next_attempt_at)
-        .to_std()
-        .unwrap();
-    assert!(wait >= base * 2, "second back-off {wait:?}");
-
-    // The server recovers: the next due attempt delivers it, once.
-    sink.set_failing(false);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while run_once_with(db, &transport, &settings).await == 0 {
-        assert!(Instant::now() < deadline, "not delivered after recovery");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let sent = row(db, id).await;
-    assert_eq!(sent.attempts, 3);
-    assert!(sent.sent_at.is_some());
-    assert!(
-        sent.last_error.unwrap_or_default().contains("451"),
-        "the last error is kept as history"
-    );
-    assert_eq!((sink.received().len(), sink.rejected()), (1, 2));
-    let listed = recent(db, 5).await.unwrap();
-    assert_eq!(listed[0].status(), "sent");
-}
-
-#[tokio::test]
-async fn a_message_is_given_up_after_the_last_allowed_attempt() {
-    let database = TestDatabase::new().await;
-    let db = &database.db;
-    let sink = SmtpSink::start().await;
-    sink.set_failing(true);
-    let transport = smtp_transport(&sink.url());
-    let settings = WorkerSettings {
-        max_attempts: 2,
-        backoff_base: Duration::from_millis(10),
-        ..WorkerSettings::default()
-    };
-    let id = enqueue_committed(db, reset("ana@proveedor.example", Lang::En)).await;
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while row(db, id).await.failed_at.is_none() {
-        run_once_with(db, &transport, &settings).await;
-        assert!(Instant::now() < deadline, "never given up");
-        tokio::time::sleep(Duration::from_millis(15)).await;
-    }
-    sink.set_failing(false);
-    assert_eq!(run_once_with(db, &transport, &settings).await, 0);
-    let given_up = row(db, id).await;
-    assert_eq!(given_up.attempts, 2);
-    assert!(given_up.sent_at.is_none());
-    assert_eq!(sink.rejected(), 2);
-    assert_eq!(recent(db, 5).await.unwrap()[0].status(), "failed");
 }
 
 #[tokio::test]
@@ -425,4 +269,44 @@ async fn an_address_that_cannot_be_mailed_is_refused_and_nothing_is_queued() {
     assert!(refused.is_err());
     txn.commit().await.unwrap();
     assert!(recent(&database.db, 10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn closing_an_account_forgets_its_mail_but_not_other_peoples() {
+    let database = TestDatabase::new().await;
+    let db = &database.db;
+    let sink = SmtpSink::start().await;
+    let transport = smtp_transport(&sink.url());
+    let sent = enqueue_committed(db, reset("ana@proveedor.example", Lang::En)).await;
+    assert_eq!(run_once(db, &transport).await, 1);
+    let queued = enqueue_committed(db, reset("ana@proveedor.example", Lang::En)).await;
+    let other = enqueue_committed(db, reset("bob@supplier.example", Lang::En)).await;
+
+    let txn = db.begin().await.unwrap();
+    assert_eq!(
+        forget_recipient(&txn, "ana@proveedor.example")
+            .await
+            .unwrap(),
+        2
+    );
+    txn.commit().await.unwrap();
+
+    let forgotten = row(db, sent).await;
+    assert_eq!(forgotten.to_address, FORGOTTEN_ADDRESS);
+    assert!(forgotten.subject.is_empty() && forgotten.sent_at.is_some());
+    assert!(
+        mail_outbox::Entity::find_by_id(queued)
+            .one(db)
+            .await
+            .unwrap()
+            .is_none(),
+        "queued mail to a closed account is dropped"
+    );
+    assert_eq!(run_once(db, &transport).await, 1);
+    assert!(row(db, other).await.sent_at.is_some());
+    let recipients: Vec<Vec<String>> = sink.received().into_iter().map(|m| m.rcpt_to).collect();
+    assert_eq!(
+        recipients,
+        [["<ana@proveedor.example>"], ["<bob@supplier.example>"]]
+    );
 }

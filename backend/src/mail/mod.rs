@@ -18,7 +18,7 @@ use marco_frontend::Lang;
 use sea_orm::{ConnectionTrait, DbErr};
 
 pub use render::Rendered;
-pub use store::{RecentMail, recent};
+pub use store::{RecentMail, forget_recipient, recent};
 
 /// How long a password-reset link works; the message says so.
 pub const PASSWORD_RESET_VALIDITY_HOURS: u32 = 1;

@@ -101,10 +101,13 @@ pub async fn claim<C: ConnectionTrait>(
 }
 
 /// Records that message `id` was accepted for delivery and ends its lease. The last error, if
-/// any, is kept as history.
+/// any, is kept as history. The bodies are cleared: their links carry single-use tokens and
+/// their text personal data, and the outbox is a queue, not an archive.
 pub async fn mark_sent<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr> {
     Entity::update_many()
         .col_expr(Column::SentAt, Expr::value(now()))
+        .col_expr(Column::TextBody, Expr::value(""))
+        .col_expr(Column::HtmlBody, Expr::value(""))
         .col_expr(Column::LeaseOwner, Expr::value(Value::String(None)))
         .col_expr(
             Column::LeaseUntil,
@@ -118,7 +121,8 @@ pub async fn mark_sent<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), DbErr>
 }
 
 /// Records a failed attempt of message `id` by `owner`: it is retried at `retry_at`, or given
-/// up when that is `None`. A message another worker has sent meanwhile is left alone.
+/// up when that is `None` (and its bodies cleared, as for sent mail). A message another worker
+/// has sent meanwhile is left alone.
 pub async fn mark_failed<C: ConnectionTrait>(
     db: &C,
     id: i64,
@@ -135,7 +139,10 @@ pub async fn mark_failed<C: ConnectionTrait>(
         );
     update = match retry_at {
         Some(at) => update.col_expr(Column::NextAttemptAt, Expr::value(at)),
-        None => update.col_expr(Column::FailedAt, Expr::value(now())),
+        None => update
+            .col_expr(Column::FailedAt, Expr::value(now()))
+            .col_expr(Column::TextBody, Expr::value(""))
+            .col_expr(Column::HtmlBody, Expr::value("")),
     };
     update
         .filter(Column::Id.eq(id))
@@ -165,6 +172,35 @@ pub async fn release<C: ConnectionTrait>(db: &C, ids: &[i64], owner: &str) -> Re
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// The address put in place of a forgotten recipient's.
+pub const FORGOTTEN_ADDRESS: &str = "(removed)";
+
+/// Forgets a person who closed their account: mail still queued for `address` is dropped,
+/// and sent or given-up mail keeps its dates and kind but loses the address, the subject
+/// (which may name people) and the bodies. Call it before queueing any farewell message to
+/// the same address. Returns how many rows it changed or removed.
+pub async fn forget_recipient<C: ConnectionTrait>(db: &C, address: &str) -> Result<u64, DbErr> {
+    let address = address.trim();
+    let dropped = Entity::delete_many()
+        .filter(Column::ToAddress.eq(address))
+        .filter(Column::SentAt.is_null())
+        .filter(Column::FailedAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected;
+    let redacted = Entity::update_many()
+        .col_expr(Column::ToAddress, Expr::value(FORGOTTEN_ADDRESS))
+        .col_expr(Column::Subject, Expr::value(""))
+        .col_expr(Column::TextBody, Expr::value(""))
+        .col_expr(Column::HtmlBody, Expr::value(""))
+        .col_expr(Column::LastError, Expr::value(Value::String(None)))
+        .filter(Column::ToAddress.eq(address))
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok(dropped + redacted)
 }
 
 /// One outbox row for the platform admins' list of recent mail: no bodies.
