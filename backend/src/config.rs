@@ -346,6 +346,9 @@ impl SmtpTls {
     }
 }
 
+/// The shortest mail lease allowed in production; the worker gives a send half the lease.
+pub const MIN_PRODUCTION_LEASE_SECS: usize = 60;
+
 /// The sender used when `MARCO_MAIL_FROM` is not set (development only).
 pub const DEMO_MAIL_FROM: &str = "Marco <no-reply@marco.localhost>";
 
@@ -397,6 +400,12 @@ impl MailConfig {
         }
 
         let lease_secs = parse_number(get, "MARCO_MAIL_LEASE_SECS", 120, 1, 86_400)?;
+        // A lease that can end during a send lets a second instance send the same message.
+        if production && lease_secs < MIN_PRODUCTION_LEASE_SECS {
+            return Err(ConfigError(format!(
+                "MARCO_MAIL_LEASE_SECS must be at least {MIN_PRODUCTION_LEASE_SECS} when MARCO_ENV=production, longer than an SMTP conversation may take"
+            )));
+        }
         let poll_ms = parse_number(get, "MARCO_MAIL_POLL_MS", 2_000, 10, 3_600_000)?;
         let test_delay = match get("MARCO_MAIL_TEST_DELAY_MS") {
             Some(_) if production => {
@@ -696,6 +705,17 @@ mod mail_tests {
                 ]
                 .concat(),
                 "MARCO_MAIL_TEST_DELAY_MS",
+            ),
+            (
+                [
+                    &production[..],
+                    &[
+                        ("MARCO_SMTP_URL", "smtps://r"),
+                        ("MARCO_MAIL_LEASE_SECS", "5"),
+                    ],
+                ]
+                .concat(),
+                "MARCO_MAIL_LEASE_SECS",
             ),
         ] {
             let err = mail(&vars).unwrap_err().to_string();

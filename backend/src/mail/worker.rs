@@ -8,13 +8,13 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::store;
-use super::transport::{Transport, TransportError};
+use super::transport::{SendError, Transport, TransportError};
 use crate::config::MailConfig;
 
 /// How the worker paces itself.
 #[derive(Clone, Debug)]
 pub struct WorkerSettings {
-    /// How long a claim lasts; must be longer than any send takes.
+    /// How long a claim lasts; a send is abandoned (and retried later) after half of it.
     pub lease: Duration,
     /// Messages claimed per pass.
     pub batch: u64,
@@ -112,14 +112,30 @@ async fn pass(
                 _ = stop.wait_for(|stopping| *stopping) => {}
             }
         }
-        if *stop.borrow() {
+        // Earlier sends in this batch may have used up much of the lease; a send must never
+        // start unless the lease outlasts it, or another worker could send the message too.
+        let lease_left = message
+            .lease_until
+            .and_then(|until| (until - store::now()).to_std().ok())
+            .unwrap_or_default();
+        if *stop.borrow() || lease_left < settings.lease / 2 {
             let untried: Vec<i64> = claimed[index..].iter().map(|m| m.id).collect();
             if let Err(e) = store::release(db, &untried, owner).await {
                 tracing::warn!(error = %e, "could not hand back claimed mail; its lease will run out");
             }
             break;
         }
-        match transport.send(message).await {
+        // A send may take at most half the lease, so the lease cannot run out while the
+        // message is on its way and let another worker send it too.
+        let sending = tokio::time::timeout(settings.lease / 2, transport.send(message));
+        let outcome = sending.await.unwrap_or_else(|_| {
+            Err(SendError {
+                kind: "timeout",
+                detail: format!("sending took longer than {:?}", settings.lease / 2),
+                permanent: false,
+            })
+        });
+        match outcome {
             Ok(()) => match store::mark_sent(db, message.id).await {
                 Ok(()) => {
                     sent += 1;

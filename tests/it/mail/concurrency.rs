@@ -76,3 +76,37 @@ async fn two_workers_at_once_send_each_message_exactly_once() {
         rows.iter().map(|r| r.attempts).collect::<Vec<_>>()
     );
 }
+
+#[tokio::test]
+async fn a_pass_hands_back_messages_its_lease_no_longer_covers() {
+    let database = TestDatabase::new().await;
+    let db = &database.db;
+    let sink = SmtpSink::start().await;
+    // Each send takes 2 s; a 6 s lease covers a send only while 3 s of it are left, so the
+    // third message of the batch (at about 4 s) must not be started.
+    sink.set_delay(Duration::from_secs(2));
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        ids.push(enqueue_committed(db, reset(&format!("p{n}@example.org"), Lang::En)).await);
+    }
+    let settings = WorkerSettings {
+        lease: Duration::from_secs(6),
+        batch: 3,
+        ..WorkerSettings::default()
+    };
+    let transport = smtp_transport(&sink.url());
+    assert_eq!(run_once_with(db, &transport, &settings).await, 2);
+    let third = mail_outbox::Entity::find_by_id(ids[2])
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(third.sent_at.is_none());
+    assert!(third.lease_owner.is_none(), "handed back at once");
+    assert_eq!(third.attempts, 0, "an untried claim is no attempt");
+
+    sink.set_delay(Duration::ZERO);
+    assert_eq!(run_once_with(db, &transport, &settings).await, 1);
+    assert_eq!(sink.received().len(), 3);
+    assert_eq!(unsent(db).await, 0);
+}
