@@ -156,12 +156,12 @@ impl Config {
         }
 
         let log_signing_key = get("MARCO_LOG_SIGNING_KEY").map(SecretString::from);
-        if let Some(key) = &log_signing_key {
-            if hex::decode(key.expose_secret()).map(|b| b.len()) != Ok(32) {
-                return Err(ConfigError(
-                    "MARCO_LOG_SIGNING_KEY must be 64 hex characters (an Ed25519 seed)".into(),
-                ));
-            }
+        if let Some(key) = &log_signing_key
+            && hex::decode(key.expose_secret()).map(|b| b.len()) != Ok(32)
+        {
+            return Err(ConfigError(
+                "MARCO_LOG_SIGNING_KEY must be 64 hex characters (an Ed25519 seed)".into(),
+            ));
         }
         let publisher_name =
             get("MARCO_PUBLISHER_NAME").unwrap_or_else(|| "Marco demo marketplace".into());

@@ -27,6 +27,8 @@ pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .merge(routes::pages::router())
         .merge(routes::accounts::router())
+        .merge(routes::organisation::router())
+        .merge(routes::admin::router())
         .merge(routes::ops::router())
         .merge(routes::api::router())
         .merge(routes::assets::router())

@@ -2,6 +2,7 @@
 //! English and Spanish message catalogues; this crate never touches the database.
 
 pub mod accounts;
+pub mod admin;
 pub mod assets;
 pub mod forms;
 pub mod i18n;

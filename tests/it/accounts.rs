@@ -382,22 +382,33 @@ async fn a_forgotten_password_is_reset_once_through_a_one_hour_link() {
     );
 
     let link = link_in(&last_mail(&app, email).await.unwrap(), "/password-reset/");
-    assert!(
-        browser
-            .get(&link)
-            .await
-            .text()
-            .contains("Create a password")
+    let res = browser.get(&link).await;
+    assert_eq!(
+        res.header("location").as_deref(),
+        Some("/password-reset/new"),
+        "the token leaves the address bar"
     );
-    let weak = browser.post(&link, &[("password", "short")]).await.text();
+    let form = browser.get("/password-reset/new").await.text();
+    assert!(form.contains("Create a password"));
+    assert!(
+        !form.contains(link.trim_start_matches("/password-reset/")),
+        "the page never shows the token"
+    );
+    let weak = browser
+        .post("/password-reset/new", &[("password", "short")])
+        .await
+        .text();
     assert!(weak.contains("at least 12 characters"));
     let res = browser
-        .post(&link, &[("password", "a brand new passphrase 2026")])
+        .post(
+            "/password-reset/new",
+            &[("password", "a brand new passphrase 2026")],
+        )
         .await;
     assert!(res.text().contains("Password changed"), "{}", res.text());
     assert!(
         browser
-            .post(&link, &[("password", "another new passphrase 2026")])
+            .get(&link)
             .await
             .text()
             .contains("already been used")
@@ -442,6 +453,26 @@ async fn a_forgotten_password_is_reset_once_through_a_one_hour_link() {
         expired.update(&app.state.db).await.unwrap();
     }
     assert!(again.get(&link).await.text().contains("has expired"));
+    assert!(
+        again
+            .post(
+                "/password-reset/new",
+                &[("password", "yet another passphrase 99")]
+            )
+            .await
+            .text()
+            .contains("not valid")
+    );
+    assert!(
+        again
+            .post(
+                "/password-reset/new",
+                &[("password", "yet another passphrase 99")]
+            )
+            .await
+            .text()
+            .contains("not valid")
+    );
 }
 
 #[tokio::test]

@@ -1,9 +1,15 @@
 //! Marco's black-box tests: every request goes through the full router on a database of its
 //! own (SQLite, or PostgreSQL when `TEST_DATABASE_URL` is set).
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions fail loudly on purpose"
+)]
 
 mod accounts;
 mod api;
+mod authz;
 mod browser;
+mod canary;
 mod cli;
 mod errors;
 mod mail;

@@ -89,9 +89,12 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("POST", "/verify-email/resend", Rule::SignedIn),
     ("GET", "/password-reset", Rule::Public),
     ("POST", "/password-reset", Rule::Public),
+    ("GET", "/password-reset/new", Rule::Public),
+    ("POST", "/password-reset/new", Rule::Public),
     ("GET", "/password-reset/{token}", Rule::Public),
-    ("POST", "/password-reset/{token}", Rule::Public),
     ("GET", "/account", Rule::SignedIn),
+    ("GET", "/account/data", Rule::SignedIn),
+    ("POST", "/account/close", Rule::SignedIn),
     ("GET", "/organisation/users", Rule::AnyOf(ORG_ADMINS)),
     ("POST", "/organisation/invitations", Rule::AnyOf(ORG_ADMINS)),
     (
@@ -102,6 +105,7 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("GET", "/invitations/{token}", Rule::Public),
     ("POST", "/invitations/{token}", Rule::Public),
     ("GET", "/admin/audit", Rule::AnyOf(ADMINS)),
+    ("GET", "/admin/mail", Rule::AnyOf(ADMINS)),
     ("GET", "/admin/buyer-domains", Rule::AnyOf(MANAGERS)),
     ("POST", "/admin/buyer-domains", Rule::AnyOf(MANAGERS)),
 ];

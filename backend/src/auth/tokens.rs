@@ -165,3 +165,17 @@ pub enum TokenErrorOrDb {
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
 }
+
+/// Replaces an address in every token (account closure removes personal data).
+pub async fn forget_email<C: ConnectionTrait>(
+    db: &C,
+    old: &str,
+    replacement: &str,
+) -> Result<(), sea_orm::DbErr> {
+    auth_token::Entity::update_many()
+        .col_expr(auth_token::Column::Email, Expr::value(replacement))
+        .filter(auth_token::Column::Email.eq(old))
+        .exec(db)
+        .await?;
+    Ok(())
+}

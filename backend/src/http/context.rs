@@ -30,6 +30,9 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
             .path_and_query()
             .map(|p| p.as_str())
             .unwrap_or("/");
+        // Pages reached through e-mailed links carry a secret token in their address; the
+        // language switch must not copy it into the page.
+        let path = if carries_token(path) { "/" } else { path };
         let mut shell = Shell::new(lang, path);
         shell.signed_in = parts
             .extensions
@@ -37,4 +40,12 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
             .map(|u| u.name.clone());
         Ok(PageContext(shell))
     }
+}
+
+/// Whether a request path or query holds a single-use token from an e-mail.
+pub fn carries_token(path_and_query: &str) -> bool {
+    path_and_query.contains("token=")
+        || path_and_query.starts_with("/invitations/")
+        || (path_and_query.starts_with("/password-reset/")
+            && !path_and_query.starts_with("/password-reset/new"))
 }

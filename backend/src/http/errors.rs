@@ -66,7 +66,14 @@ pub async fn render(request: Request, next: Next) -> Response {
         Response::from_parts(parts, Body::from(body.to_string()))
     } else {
         let page = ErrorPage {
-            shell: Shell::new(lang, &path),
+            shell: Shell::new(
+                lang,
+                if super::context::carries_token(&path) {
+                    "/"
+                } else {
+                    &path
+                },
+            ),
             status: status.as_u16(),
             code: info.code.clone(),
             request_id,

@@ -56,14 +56,20 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The span of one request. Only the path is recorded, never the query string or headers:
-/// those can carry reset tokens, cookies and other secrets.
+/// The span of one request. It records the route template (`/password-reset/{token}`), never
+/// the concrete path, query string or headers: those carry reset tokens, cookies and other
+/// secrets. Unmatched requests record their path, which reaches no handler.
 fn make_span(request: &Request) -> tracing::Span {
-    let route = request
+    let matched = request
         .extensions()
         .get::<MatchedPath>()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_default();
+        .map(|p| p.as_str().to_owned());
+    let path = if matched.is_some() {
+        String::new()
+    } else {
+        request.uri().path().chars().take(200).collect()
+    };
+    let route = matched.unwrap_or_default();
     let request_id = request
         .headers()
         .get(&REQUEST_ID)
@@ -72,7 +78,7 @@ fn make_span(request: &Request) -> tracing::Span {
     tracing::info_span!(
         "request",
         http.method = %request.method(),
-        http.path = request.uri().path(),
+        http.path = path,
         http.route = route,
         request_id = request_id,
     )

@@ -1,8 +1,10 @@
 //! Every route Marco answers, per resource.
 
 pub mod accounts;
+pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod ocds;
 pub mod ops;
+pub mod organisation;
 pub mod pages;

@@ -169,3 +169,59 @@ async fn a_worker_killed_between_claiming_and_sending_delivers_exactly_once_afte
         assert!(!log.contains("tok123"), "{log}");
     }
 }
+
+#[tokio::test]
+async fn a_worker_killed_while_the_server_accepts_resends_with_the_same_message_id() {
+    // The one window no outbox can close: the relay has the message but the worker dies
+    // before hearing so. The message is sent again, and the repeated Message-ID lets the
+    // receiving side drop the copy.
+    let database = TestDatabase::new().await;
+    let db = &database.db;
+    let sink = SmtpSink::start().await;
+    sink.set_delay(Duration::from_secs(60));
+    let id = enqueue_committed(db, reset("ana@proveedor.example", Lang::En)).await;
+    let first_log = database.dir.path().join("first.log");
+    let second_log = database.dir.path().join("second.log");
+
+    let mut first = start_marco(
+        &database,
+        &sink,
+        &first_log,
+        &[("MARCO_MAIL_LEASE_SECS", "6")],
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while sink.received().is_empty() {
+        if Instant::now() >= deadline {
+            let _ = first.kill();
+            panic!("the first worker never sent:\n{}", log_of(&first_log));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert!(row(db, id).await.sent_at.is_none(), "not recorded as sent");
+
+    sink.set_delay(Duration::ZERO);
+    let mut second = start_marco(&database, &sink, &second_log, &[]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while row(db, id).await.sent_at.is_none() {
+        if Instant::now() >= deadline {
+            let _ = second.kill();
+            panic!("the restarted worker never sent:\n{}", log_of(&second_log));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    second.kill().unwrap();
+    second.wait().unwrap();
+
+    let ids: Vec<String> = sink
+        .received()
+        .iter()
+        .map(|m| {
+            let message = MessageParser::default().parse(&m.data).unwrap();
+            message.message_id().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(ids.len(), 2);
+    assert_eq!(ids[0], ids[1], "both copies carry the same Message-ID");
+}

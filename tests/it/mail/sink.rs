@@ -72,7 +72,7 @@ impl SmtpSink {
         self.state.lock().expect("sink state").failing = failing;
     }
 
-    /// Waits this long before accepting each message, so concurrent senders overlap.
+    /// Waits this long before answering each message, so sends take time.
     pub fn set_delay(&self, delay: Duration) {
         self.state.lock().expect("sink state").delay = delay;
     }
@@ -149,14 +149,19 @@ async fn session(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result
                     let unstuffed = raw.strip_prefix(b".").unwrap_or(&raw);
                     data.extend_from_slice(unstuffed);
                 }
-                let delay = state.lock().expect("sink state").delay;
+                // The message is complete once the final dot arrives, as on a real relay: a
+                // client that dies before reading the reply has still delivered it.
+                let delay = {
+                    let mut state = state.lock().expect("sink state");
+                    state.received.push(Received {
+                        mail_from: mail_from.take().unwrap_or_default(),
+                        rcpt_to: std::mem::take(&mut rcpt_to),
+                        auth_user: auth_user.clone(),
+                        data,
+                    });
+                    state.delay
+                };
                 tokio::time::sleep(delay).await;
-                state.lock().expect("sink state").received.push(Received {
-                    mail_from: mail_from.take().unwrap_or_default(),
-                    rcpt_to: std::mem::take(&mut rcpt_to),
-                    auth_user: auth_user.clone(),
-                    data,
-                });
                 b"250 2.0.0 OK: queued\r\n"
             }
             "RSET" => {

@@ -3,6 +3,8 @@
 use axum::Form as AxumForm;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
 use chrono::Utc;
 use marco_frontend::accounts::{MessagePage, NewPasswordPage, ResetRequestPage};
 use marco_frontend::forms::Form;
@@ -228,25 +230,59 @@ pub async fn submit_reset_request(
     Ok(message(shell, "reset-sent-title", body, None, "info").into_response())
 }
 
-fn new_password_page(shell: Shell, form: Form, token: &str) -> NewPasswordPage {
+/// The cookie that carries a reset token from the e-mailed link to the form, so the token
+/// leaves the address bar (and so browser history, `Referer` headers and page bodies) at once.
+const RESET_COOKIE: &str = "marco_reset";
+
+fn new_password_page(shell: Shell, form: Form) -> NewPasswordPage {
     let title = shell.tr.t("reset-title");
     NewPasswordPage {
         shell,
         form,
-        action: format!("/password-reset/{token}"),
+        action: "/password-reset/new".into(),
         title,
         ask_name: false,
     }
+}
+
+/// The e-mailed link: checks the token, moves it into a cookie and redirects to the form.
+pub async fn follow_reset_link(
+    State(state): State<AppState>,
+    PageContext(shell): PageContext,
+    jar: CookieJar,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    match tokens::peek(&state.db, TokenKind::Reset, &token).await {
+        Ok(_) => {
+            let cookie = Cookie::build((RESET_COOKIE, token))
+                .path("/password-reset")
+                .http_only(true)
+                .secure(state.config.environment == crate::config::Environment::Production)
+                .same_site(SameSite::Strict)
+                .max_age(time::Duration::hours(1))
+                .build();
+            Ok((jar.add(cookie), Redirect::to("/password-reset/new")).into_response())
+        }
+        Err(err) => {
+            Ok(link_problem(shell, err, ("/password-reset", "reset-title"))?.into_response())
+        }
+    }
+}
+
+fn reset_token(jar: &CookieJar) -> String {
+    jar.get(RESET_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default()
 }
 
 pub async fn show_new_password(
     State(state): State<AppState>,
     PageContext(shell): PageContext,
     csrf: CsrfToken,
-    Path(token): Path<String>,
+    jar: CookieJar,
 ) -> Result<Response, AppError> {
-    match tokens::peek(&state.db, TokenKind::Reset, &token).await {
-        Ok(_) => Ok(new_password_page(shell, Form::new(csrf.0), &token).into_response()),
+    match tokens::peek(&state.db, TokenKind::Reset, &reset_token(&jar)).await {
+        Ok(_) => Ok(new_password_page(shell, Form::new(csrf.0)).into_response()),
         Err(err) => {
             Ok(link_problem(shell, err, ("/password-reset", "reset-title"))?.into_response())
         }
@@ -258,10 +294,11 @@ pub async fn submit_new_password(
     PageContext(shell): PageContext,
     csrf: CsrfToken,
     ip: ClientIp,
-    Path(token): Path<String>,
+    jar: CookieJar,
     AxumForm(fields): AxumForm<Fields>,
 ) -> Result<Response, AppError> {
     let tr = shell.tr;
+    let token = reset_token(&jar);
     let found = match tokens::peek(&state.db, TokenKind::Reset, &token).await {
         Ok(found) => found,
         Err(err) => {
@@ -279,7 +316,7 @@ pub async fn submit_new_password(
         form.add_error("password", err.to_string());
     }
     if form.has_errors() {
-        return Ok(new_password_page(shell, form, &token).into_response());
+        return Ok(new_password_page(shell, form).into_response());
     }
     let txn = state.db.begin().await?;
     // Consumed inside the same transaction as the change: two submissions cannot both win.
@@ -332,12 +369,16 @@ pub async fn submit_new_password(
     .await?;
     txn.commit().await?;
     let body = tr.t("reset-done-body");
-    Ok(message(
+    let page = message(
         shell,
         "reset-done-title",
         body,
         Some(("/sign-in", "sign-in-title")),
         "success",
+    );
+    Ok((
+        jar.remove(Cookie::build(RESET_COOKIE).path("/password-reset")),
+        page,
     )
-    .into_response())
+        .into_response())
 }

@@ -46,10 +46,13 @@ pub fn router() -> Router<AppState> {
             get(links::show_reset_request).post(links::submit_reset_request),
         )
         .route(
-            "/password-reset/{token}",
+            "/password-reset/new",
             get(links::show_new_password).post(links::submit_new_password),
         )
+        .route("/password-reset/{token}", get(links::follow_reset_link))
         .route("/account", get(account::show_account))
+        .route("/account/data", get(account::download_data))
+        .route("/account/close", post(account::close_account))
 }
 
 /// Submitted form fields by name.

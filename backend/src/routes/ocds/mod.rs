@@ -351,10 +351,10 @@ async fn list_records(
     let mut newest: Option<release::Model> = None;
     for process in &processes {
         let rows = store::releases_of(&state.db, &process.ocid).await?;
-        if let Some(last) = rows.last() {
-            if newest.as_ref().is_none_or(|n| n.sequence < last.sequence) {
-                newest = Some(last.clone());
-            }
+        if let Some(last) = rows.last()
+            && newest.as_ref().is_none_or(|n| n.sequence < last.sequence)
+        {
+            newest = Some(last.clone());
         }
         records.push(record(&state, &process.ocid, &rows, versioned)?);
     }
