@@ -82,15 +82,15 @@ async fn a_pass_hands_back_messages_its_lease_no_longer_covers() {
     let database = TestDatabase::new().await;
     let db = &database.db;
     let sink = SmtpSink::start().await;
-    // Each send takes 2 s; a 6 s lease covers a send only while 3 s of it are left, so the
-    // third message of the batch (at about 4 s) must not be started.
-    sink.set_delay(Duration::from_secs(2));
+    // Each send takes 2.5 s; an 8 s lease covers a send only while 4 s of it are left, so the
+    // third message of the batch (at about 5 s) must not be started.
+    sink.set_delay(Duration::from_millis(2500));
     let mut ids = Vec::new();
     for n in 0..3 {
         ids.push(enqueue_committed(db, reset(&format!("p{n}@example.org"), Lang::En)).await);
     }
     let settings = WorkerSettings {
-        lease: Duration::from_secs(6),
+        lease: Duration::from_secs(8),
         batch: 3,
         ..WorkerSettings::default()
     };
