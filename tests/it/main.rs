@@ -12,6 +12,7 @@ mod browser;
 mod canary;
 mod cli;
 mod errors;
+mod journeys;
 mod mail;
 mod ops;
 mod pages;
