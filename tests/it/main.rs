@@ -6,6 +6,7 @@
 )]
 
 mod accounts;
+mod admin;
 mod api;
 mod authz;
 mod browser;
