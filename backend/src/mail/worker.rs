@@ -85,6 +85,7 @@ pub async fn run_once_with(
 }
 
 /// One pass: returns (messages claimed, messages sent).
+#[tracing::instrument(skip_all, fields(mail.worker = %owner))]
 async fn pass(
     db: &DatabaseConnection,
     transport: &Transport,
