@@ -166,7 +166,7 @@ fn declared_extensions_are_applied_from_local_copies() {
 
 #[test]
 fn unknown_extensions_are_warnings_not_errors() {
-    let mut package = common::json("frameworks/closed_single_award.json");
+    let mut package = common::json("frameworks/closed_single_supplier.json");
     package["extensions"] = json!(["https://example.com/unknown/extension.json"]);
     let report = validator().check(&package);
     assert_eq!(report.errors, []);
@@ -199,4 +199,17 @@ fn record_packages_from_the_merge_examples_validate() {
         let errors = validator.validate_record_package(&common::json(path));
         assert_eq!(errors, [], "{path}");
     }
+}
+
+#[test]
+fn fields_outside_the_schema_are_warnings_with_pointers() {
+    let mut package = common::json("frameworks/closed_single_award.json");
+    package["releases"][0]["tender"]["colour"] = json!("red");
+    package["releases"][0]["tender"]["title_es"] = json!("Marco");
+    let report = validator().check(&package);
+    assert_eq!(report.errors, []);
+    assert_eq!(
+        found(&report.warnings),
+        one("/releases/0/tender/colour", "additionalField")
+    );
 }

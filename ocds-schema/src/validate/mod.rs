@@ -19,6 +19,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod additional;
 mod checks;
 mod schemas;
 mod stream;
@@ -108,6 +109,13 @@ impl Validator {
             report
                 .errors
                 .extend(schemas.errors(Kind::Release, release, ""));
+            additional::warn(
+                &schemas.release_schema,
+                &schemas.release_schema,
+                release,
+                "",
+                &mut report.warnings,
+            );
         }
         let roles = checks::party_roles(std::iter::once(release));
         checks::release(
@@ -137,6 +145,30 @@ impl Validator {
             report
                 .errors
                 .extend(schemas.errors(Kind::ReleasePackage, package, ""));
+            let package_schema = &schemas.release_package_schema;
+            additional::warn(
+                package_schema,
+                package_schema,
+                package,
+                "",
+                &mut report.warnings,
+            );
+            let schema = &schemas.release_schema;
+            for (i, release) in package
+                .get("releases")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                additional::warn(
+                    schema,
+                    schema,
+                    release,
+                    &format!("/releases/{i}"),
+                    &mut report.warnings,
+                );
+            }
         }
         let releases = package
             .get("releases")
@@ -178,6 +210,49 @@ impl Validator {
             report
                 .errors
                 .extend(schemas.errors(Kind::RecordPackage, package, ""));
+            let package_schema = &schemas.record_package_schema;
+            additional::warn(
+                package_schema,
+                package_schema,
+                package,
+                "",
+                &mut report.warnings,
+            );
+            let schema = &schemas.release_schema;
+            for (i, record) in package
+                .get("records")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                for (j, release) in record
+                    .get("releases")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                {
+                    if release.get("ocid").is_some() {
+                        additional::warn(
+                            schema,
+                            schema,
+                            release,
+                            &format!("/records/{i}/releases/{j}"),
+                            &mut report.warnings,
+                        );
+                    }
+                }
+                if let Some(compiled) = record.get("compiledRelease") {
+                    additional::warn(
+                        schema,
+                        schema,
+                        compiled,
+                        &format!("/records/{i}/compiledRelease"),
+                        &mut report.warnings,
+                    );
+                }
+            }
         }
         let records = package
             .get("records")

@@ -8,6 +8,12 @@ use crate::schema::{self, Extension, SchemaError, SchemaKind};
 
 /// The three validators for one extension set.
 pub(super) struct Schemas {
+    /// The patched release schema, for the additional-field warnings.
+    pub release_schema: Value,
+    /// The patched package schemas' top-level properties.
+    pub release_package_schema: Value,
+    /// The patched record package schema.
+    pub record_package_schema: Value,
     release: jsonschema::Validator,
     release_package: jsonschema::Validator,
     record_package: jsonschema::Validator,
@@ -71,16 +77,16 @@ impl Schemas {
                 .build(root)
                 .map_err(|e| SchemaError::Build(e.to_string()))
         };
+        let release_package_schema =
+            schema::patched_schema(SchemaKind::ReleasePackage, extensions)?;
+        let record_package_schema = schema::patched_schema(SchemaKind::RecordPackage, extensions)?;
         Ok(Self {
             release: build(&release)?,
-            release_package: build(&schema::patched_schema(
-                SchemaKind::ReleasePackage,
-                extensions,
-            )?)?,
-            record_package: build(&schema::patched_schema(
-                SchemaKind::RecordPackage,
-                extensions,
-            )?)?,
+            release_package: build(&release_package_schema)?,
+            record_package: build(&record_package_schema)?,
+            release_schema: release,
+            release_package_schema,
+            record_package_schema,
         })
     }
 

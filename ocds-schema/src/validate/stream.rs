@@ -23,6 +23,13 @@ impl ReleaseStream<'_> {
             report
                 .errors
                 .extend(schemas.errors(Kind::Release, release, ""));
+            super::additional::warn(
+                &schemas.release_schema,
+                &schemas.release_schema,
+                release,
+                "",
+                &mut report.warnings,
+            );
         }
         let ocid = release
             .get("ocid")
