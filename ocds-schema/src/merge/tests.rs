@@ -104,3 +104,33 @@ fn extension_rules_come_from_the_patched_schema() -> Result<(), Box<dyn std::err
     assert_eq!(path(&with_bid), Some(Rule::WholeList));
     Ok(())
 }
+
+#[test]
+fn duplicate_ids_in_one_release_version_only_the_last_value() -> Result<(), MergeError> {
+    let merger = Merger::new();
+    let versioned = merger.versioned(&[
+        release(
+            "1",
+            "2020-01-01",
+            json!({"awards": [{"id": "a", "status": "pending"}]}),
+        ),
+        release(
+            "2",
+            "2020-01-02",
+            json!({"awards": [{"id": "a", "status": "junk"}, {"id": "a", "status": "active"}]}),
+        ),
+        release(
+            "3",
+            "2020-01-03",
+            json!({"awards": [{"id": "a", "status": "junk"}, {"id": "a", "status": "active"}]}),
+        ),
+    ])?;
+    let values: Vec<&Value> = versioned["awards"][0]["status"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|v| &v["value"])
+        .collect();
+    assert_eq!(values, [&json!("pending"), &json!("active")]);
+    Ok(())
+}

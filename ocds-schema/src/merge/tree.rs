@@ -149,6 +149,15 @@ impl Folder {
             node.created_as_leaf = true;
         }
         if self.versioned {
+            // Within one release the last write wins (objects sharing an `id` in one array), as
+            // in the reference, whose flattening keeps one value per path and release.
+            if node
+                .history
+                .last()
+                .is_some_and(|last| last.release == self.release)
+            {
+                node.history.pop();
+            }
             if node
                 .history
                 .last()
