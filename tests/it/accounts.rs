@@ -633,3 +633,110 @@ async fn api_clients_get_scoped_bearer_tokens_that_expire() {
         .unwrap();
     assert_eq!(events, 1);
 }
+
+#[tokio::test]
+async fn suppliers_and_buyers_register_through_the_json_api_with_field_errors() {
+    let app = TestApp::new().await;
+    marco::seed::load(&app.state.db).await.unwrap();
+    let identifier = rut(73_456_789);
+    let body = serde_json::json!({
+        "legal_name": "API Cloud SpA", "scheme": "CL-RUT", "identifier": identifier, "country": "CL",
+        "scale": "medium", "name": "Api Person", "email": "api.person@apicloud.example", "password": PASSWORD,
+    });
+    let res = app
+        .post(
+            "/api/v1/registrations/supplier",
+            Some("application/json"),
+            body.to_string(),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    assert_eq!(res.json()["next"], "verify_email");
+    assert!(
+        last_mail(&app, "api.person@apicloud.example")
+            .await
+            .is_some()
+    );
+
+    let again = app
+        .post(
+            "/api/v1/registrations/supplier",
+            Some("application/json"),
+            body.to_string(),
+        )
+        .await;
+    assert_eq!(again.status, 422);
+    let fields = &again.json()["error"]["fields"];
+    assert_eq!(fields["email"]["code"], "invalid_email");
+    assert!(
+        fields["identifier"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("already registered")
+    );
+
+    let gmail = serde_json::json!({"name": "G", "email": "g@gmail.com", "password": PASSWORD});
+    let res = app
+        .post(
+            "/api/v1/registrations/buyer",
+            Some("application/json"),
+            gmail.to_string(),
+        )
+        .await;
+    assert_eq!(res.status, 422);
+    assert!(
+        res.json()["error"]["fields"]["email"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("gmail.com")
+    );
+}
+
+#[tokio::test]
+async fn an_active_session_is_renewed_before_its_token_expires() {
+    let app = TestApp::new().await;
+    marco::seed::load(&app.state.db).await.unwrap();
+    let person = user::Entity::find()
+        .filter(user::Column::Email.eq("manager@marco.example"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let (fresh, _) =
+        marco::auth::session::start(&app.state.db, &app.state, person.id, "browser", "")
+            .await
+            .unwrap();
+    let claims = app.state.keys.verify(&fresh).unwrap();
+    // The same session, with a token that has only 5 minutes left.
+    let ageing = marco::auth::jwt::Claims {
+        exp: Utc::now().timestamp() + 300,
+        ..claims
+    };
+    let token = app.state.keys.sign(&ageing).unwrap();
+    let res = app
+        .get_with("/account", &[("cookie", &format!("marco_session={token}"))])
+        .await;
+    assert_eq!(res.status, 200);
+    let renewed = res
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|c| c.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("marco_session="))
+        .expect("a renewed cookie");
+    assert!(
+        renewed.starts_with("marco_session=") && renewed.contains("Max-Age=1200"),
+        "{renewed}"
+    );
+    let young = app
+        .get_with("/account", &[("cookie", &format!("marco_session={fresh}"))])
+        .await;
+    assert!(
+        young
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .all(|c| !c.to_str().unwrap().starts_with("marco_session=")),
+        "no renewal while young"
+    );
+}

@@ -225,6 +225,7 @@ async fn admin_pages_pass_axe_in_both_languages() {
             .await
             .unwrap();
     }
+    browser.mark_document().await;
     browser
         .client
         .find(fantoccini::Locator::Css("form[action='/sign-in'] button"))
@@ -233,6 +234,7 @@ async fn admin_pages_pass_axe_in_both_languages() {
         .click()
         .await
         .unwrap();
+    browser.wait_for_new_document().await;
     for lang in ["en", "es"] {
         browser
             .client

@@ -26,6 +26,7 @@ async fn start_page_in_english_then_spanish_through_the_language_switch() {
     assert_accessible(&browser, "the English start page").await;
     browser.screenshot("start-en").await;
 
+    browser.mark_document().await;
     browser
         .client
         .find(Locator::Css("a[hreflang=es]"))
@@ -34,6 +35,7 @@ async fn start_page_in_english_then_spanish_through_the_language_switch() {
         .click()
         .await
         .unwrap();
+    browser.wait_for_new_document().await;
     assert_eq!(browser.attr("html", "lang").await.as_deref(), Some("es"));
     assert!(
         browser

@@ -139,6 +139,7 @@ async fn journey_1_a_supplier_registers_verifies_signs_in_and_a_colleague_accept
     accessible(&colleague, "the invitation page").await;
     fill(&colleague, "name", "Tomás Reyes").await;
     fill(&colleague, "password", "another long passphrase here").await;
+    colleague.mark_document().await;
     colleague
         .client
         .find(Locator::Css("form button[type=submit]"))
@@ -147,6 +148,7 @@ async fn journey_1_a_supplier_registers_verifies_signs_in_and_a_colleague_accept
         .click()
         .await
         .unwrap();
+    colleague.wait_for_new_document().await;
     assert_eq!(path(&colleague).await, "/account");
     assert!(
         colleague
@@ -230,6 +232,7 @@ async fn journey_3_a_forgotten_password_is_reset() {
     marco::seed::load(&server.app.state.db).await.unwrap();
     let browser = Browser::start().await;
     browser.client.goto(&server.url("/sign-in")).await.unwrap();
+    browser.mark_document().await;
     browser
         .client
         .find(Locator::LinkText("Forgotten your password?"))
@@ -238,6 +241,7 @@ async fn journey_3_a_forgotten_password_is_reset() {
         .click()
         .await
         .unwrap();
+    browser.wait_for_new_document().await;
     accessible(&browser, "the reset request page").await;
     fill(&browser, "email", "supplier@brightlane.example").await;
     submit(&browser, "/password-reset").await;

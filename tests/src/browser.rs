@@ -169,6 +169,33 @@ impl Browser {
             .expect("attribute")
     }
 
+    /// Marks the current document, so `wait_for_new_document` can tell when it is replaced.
+    pub async fn mark_document(&self) {
+        self.client
+            .execute("window.__marcoOld = true;", vec![])
+            .await
+            .expect("mark document");
+    }
+
+    /// Waits (up to 15 s) until a form submission or link has loaded a new document.
+    pub async fn wait_for_new_document(&self) {
+        let started = std::time::Instant::now();
+        while started.elapsed() < Duration::from_secs(15) {
+            let loaded = self
+                .client
+                .execute(
+                    "return window.__marcoOld !== true && document.readyState === 'complete';",
+                    vec![],
+                )
+                .await;
+            if matches!(loaded, Ok(Value::Bool(true))) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no new page loaded within 15 s");
+    }
+
     /// Ends the session and chromedriver.
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;

@@ -67,6 +67,8 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
         Rule::Public,
     ),
     ("POST", "/api/v1/auth/token", Rule::Public),
+    ("POST", "/api/v1/registrations/supplier", Rule::Public),
+    ("POST", "/api/v1/registrations/buyer", Rule::Public),
     ("GET", "/api/v1/me", Rule::SignedIn),
     ("GET", "/ocds/releases", Rule::Public),
     ("GET", "/ocds/releases.jsonl", Rule::Public),

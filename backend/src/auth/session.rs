@@ -145,7 +145,13 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
         user.kind == "browser" && claims.exp - Utc::now().timestamp() < TOKEN_TTL.num_seconds() / 2;
     request.extensions_mut().insert(user.clone());
     let mut response = next.run(request).await;
-    if renew && !response.headers().contains_key(SET_COOKIE) {
+    // A handler that set the session cookie itself (sign-in, sign-out) knows best.
+    let sets_session = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .any(|v| v.to_str().is_ok_and(|c| c.starts_with(SESSION_COOKIE)));
+    if renew && !sets_session {
         let now = Utc::now();
         let renewed = Claims {
             iat: now.timestamp(),

@@ -241,3 +241,5 @@ role-can_publish_briefs = Can publish briefs
 role-can_award = Can award contracts
 role-can_approve_orders = Can approve orders
 role-can_answer_questions = Can answer suppliers' questions
+scheme-other = Another register listed on org-id.guide
+field-scheme-other = Register code, if another register

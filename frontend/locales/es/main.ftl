@@ -241,3 +241,5 @@ role-can_publish_briefs = Puede publicar requerimientos
 role-can_award = Puede adjudicar contratos
 role-can_approve_orders = Puede aprobar órdenes de compra
 role-can_answer_questions = Puede responder preguntas de proveedores
+scheme-other = Otro registro de org-id.guide
+field-scheme-other = Código del registro, si es otro

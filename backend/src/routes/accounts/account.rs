@@ -147,7 +147,7 @@ pub async fn close_account(
     closed.active = Set(false);
     closed.update(&txn).await?;
     crate::auth::session::revoke_all(&txn, user.id).await?;
-    forget_recipient(&txn, &old_address, &closed_address).await?;
+    crate::mail::forget_recipient(&txn, &old_address).await?;
     crate::auth::tokens::forget_email(&txn, &old_address, &closed_address).await?;
     audit::record(
         &txn,
@@ -171,43 +171,4 @@ pub async fn close_account(
         "success",
     );
     Ok((jar.add(crate::auth::session::removal(&state)), page).into_response())
-}
-
-/// Removes a closed account's address and the bodies (which greet them by name) from its
-/// mail; mail not yet sent is given up rather than sent to a closed account.
-async fn forget_recipient<C: sea_orm::ConnectionTrait>(
-    db: &C,
-    old: &str,
-    replacement: &str,
-) -> Result<(), sea_orm::DbErr> {
-    use sea_orm::sea_query::Expr;
-    use sea_orm::{ColumnTrait, QueryFilter};
-
-    use crate::entities::mail_outbox;
-    let now = chrono::Utc::now();
-    mail_outbox::Entity::update_many()
-        .col_expr(mail_outbox::Column::FailedAt, Expr::value(now))
-        .col_expr(
-            mail_outbox::Column::LastError,
-            Expr::value("account closed before sending"),
-        )
-        .filter(mail_outbox::Column::ToAddress.eq(old))
-        .filter(mail_outbox::Column::SentAt.is_null())
-        .filter(mail_outbox::Column::FailedAt.is_null())
-        .exec(db)
-        .await?;
-    mail_outbox::Entity::update_many()
-        .col_expr(mail_outbox::Column::ToAddress, Expr::value(replacement))
-        .col_expr(
-            mail_outbox::Column::TextBody,
-            Expr::value("[removed when the account was closed]"),
-        )
-        .col_expr(
-            mail_outbox::Column::HtmlBody,
-            Expr::value("<p>[removed when the account was closed]</p>"),
-        )
-        .filter(mail_outbox::Column::ToAddress.eq(old))
-        .exec(db)
-        .await?;
-    Ok(())
 }

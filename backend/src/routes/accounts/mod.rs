@@ -2,7 +2,7 @@
 
 pub mod account;
 mod links;
-mod register;
+pub mod register;
 pub mod sign_in;
 
 use std::collections::HashMap;
@@ -29,6 +29,14 @@ pub fn router() -> Router<AppState> {
         .route("/sign-out", post(sign_in::sign_out))
         .route("/api/v1/auth/token", post(sign_in::issue_api_token))
         .route("/api/v1/me", get(account::show_me))
+        .route(
+            "/api/v1/registrations/supplier",
+            post(register::api_register_supplier),
+        )
+        .route(
+            "/api/v1/registrations/buyer",
+            post(register::api_register_buyer),
+        )
         .route("/register", get(register::show_choice))
         .route(
             "/register/supplier",

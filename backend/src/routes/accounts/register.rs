@@ -24,6 +24,7 @@ use crate::domain::password;
 use crate::domain::roles::Role;
 use crate::entities::{buyer_domain, organisation, user, user_role};
 use crate::error::AppError;
+use crate::http::api_json::ApiJson;
 use crate::http::context::PageContext;
 use crate::mail::{self, MailKind, OutgoingMail};
 use crate::state::AppState;
@@ -190,6 +191,7 @@ const SUPPLIER_FIELDS: &[&str] = &[
     "legal_name",
     "trading_name",
     "scheme",
+    "scheme_other",
     "identifier",
     "street_address",
     "locality",
@@ -209,24 +211,44 @@ pub async fn submit_supplier(
 ) -> Result<Response, AppError> {
     let tr = shell.tr;
     state.limits.check("sign_up", &ip, None)?;
-    let mut form = refill(&csrf, &fields, SUPPLIER_FIELDS, "legal_name", &tr);
-    require(&mut form, &fields, &["legal_name"], 300, &tr);
-    require(&mut form, &fields, &["identifier"], 64, &tr);
-    let scheme = field(&fields, "scheme");
-    let identifier = match OrgIdentifier::parse(
-        if scheme.is_empty() { "CL-RUT" } else { scheme },
-        field(&fields, "identifier"),
-    ) {
-        Ok(id) if matches!(id.scheme.as_str(), "CL-RUT" | "GB-COH") => Some(id),
-        Ok(_) => {
-            form.add_error("scheme", tr.t("err-required"));
-            None
-        }
+    let form = refill(&csrf, &fields, SUPPLIER_FIELDS, "legal_name", &tr);
+    match register_supplier(&state, &tr, &ip, &fields, form).await? {
+        Registered::Created(user_id) => welcome(&state, jar, user_id).await,
+        Registered::Refused(form) => Ok(RegisterSupplierPage { shell, form }.into_response()),
+    }
+}
+
+/// The outcome of a registration: the new user, or the form with what is wrong.
+pub enum Registered {
+    /// Created; the new user's id.
+    Created(i64),
+    /// Refused; nothing was saved.
+    Refused(Form),
+}
+
+/// Registers a supplier organisation and its first admin from submitted fields.
+pub async fn register_supplier(
+    state: &AppState,
+    tr: &Tr,
+    ip: &ClientIp,
+    fields: &Fields,
+    mut form: Form,
+) -> Result<Registered, AppError> {
+    let (state, tr, ip, fields) = (state, *tr, ip, fields);
+    require(&mut form, fields, &["legal_name"], 300, &tr);
+    require(&mut form, fields, &["identifier"], 64, &tr);
+    let scheme = match field(fields, "scheme") {
+        "" => "CL-RUT",
+        "other" => field(fields, "scheme_other"),
+        chosen => chosen,
+    };
+    let identifier = match OrgIdentifier::parse(scheme, field(fields, "identifier")) {
+        Ok(id) => Some(id),
         Err(err) => {
-            if !field(&fields, "identifier").is_empty() {
+            if !field(fields, "identifier").is_empty() {
                 form.add_error(
                     if err.is_scheme() {
-                        "scheme"
+                        "scheme_other"
                     } else {
                         "identifier"
                     },
@@ -237,19 +259,19 @@ pub async fn submit_supplier(
         }
     };
     for optional in ["trading_name", "street_address", "locality"] {
-        if field(&fields, optional).chars().count() > 300 {
+        if field(fields, optional).chars().count() > 300 {
             form.add_error(optional, tr.t("err-too-long"));
         }
     }
-    let country = field(&fields, "country").to_ascii_uppercase();
+    let country = field(fields, "country").to_ascii_uppercase();
     if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
         form.add_error("country", tr.t("err-country"));
     }
-    let scale = field(&fields, "scale");
+    let scale = field(fields, "scale");
     if !matches!(scale, "micro" | "small" | "medium" | "large") {
         form.add_error("scale", tr.t("err-scale"));
     }
-    let email = check_person(&mut form, &fields, &tr);
+    let email = check_person(&mut form, fields, &tr);
     if let Some(email) = &email
         && email_taken(&state.db, email).await?
     {
@@ -261,14 +283,14 @@ pub async fn submit_supplier(
         form.add_error("identifier", tr.t("err-identifier-taken"));
     }
     let (Some(email), Some(identifier), false) = (email, identifier, form.has_errors()) else {
-        return Ok(RegisterSupplierPage { shell, form }.into_response());
+        return Ok(Registered::Refused(form));
     };
-    let legal_name = field(&fields, "legal_name").to_owned();
-    let trading_name = Some(field(&fields, "trading_name"))
+    let legal_name = field(fields, "legal_name").to_owned();
+    let trading_name = Some(field(fields, "trading_name"))
         .filter(|t| !t.is_empty())
         .unwrap_or(&legal_name)
         .to_owned();
-    let optional = |name: &str| Some(field(&fields, name).to_owned()).filter(|v| !v.is_empty());
+    let optional = |name: &str| Some(field(fields, name).to_owned()).filter(|v| !v.is_empty());
     let txn = state.db.begin().await?;
     let organisation = organisation::ActiveModel {
         kind: Set("supplier".into()),
@@ -296,23 +318,23 @@ pub async fn submit_supplier(
             ) =>
         {
             form.add_error("identifier", tr.t("err-identifier-taken"));
-            return Ok(RegisterSupplierPage { shell, form }.into_response());
+            return Ok(Registered::Refused(form));
         }
         Err(err) => return Err(err.into()),
     };
     let user_id = create_user(
         &txn,
-        &state,
+        state,
         organisation.id,
         &email,
-        &fields,
+        fields,
         &[Role::SupplierAdmin],
         &tr,
-        &ip,
+        ip,
     )
     .await?;
     txn.commit().await?;
-    welcome(&state, jar, user_id).await
+    Ok(Registered::Created(user_id))
 }
 
 /// Whether the platform's allow-list covers the address's domain.
@@ -336,8 +358,23 @@ pub async fn submit_buyer(
 ) -> Result<Response, AppError> {
     let tr = shell.tr;
     state.limits.check("sign_up", &ip, None)?;
-    let mut form = refill(&csrf, &fields, BUYER_FIELDS, "name", &tr);
-    let email = check_person(&mut form, &fields, &tr);
+    let form = refill(&csrf, &fields, BUYER_FIELDS, "name", &tr);
+    match register_buyer(&state, &tr, &ip, &fields, form).await? {
+        Registered::Created(user_id) => welcome(&state, jar, user_id).await,
+        Registered::Refused(form) => Ok(RegisterBuyerPage { shell, form }.into_response()),
+    }
+}
+
+/// Registers a buyer: joins the public body that owns the domain, or creates it.
+pub async fn register_buyer(
+    state: &AppState,
+    tr: &Tr,
+    ip: &ClientIp,
+    fields: &Fields,
+    mut form: Form,
+) -> Result<Registered, AppError> {
+    let (state, tr, ip, fields) = (state, *tr, ip, fields);
+    let email = check_person(&mut form, fields, &tr);
     let mut existing_org = None;
     if let Some(email) = &email {
         if !domain_allowed(&state.db, email).await? {
@@ -360,8 +397,8 @@ pub async fn submit_buyer(
     // A public body new to Marco is created with this person as its first admin.
     let mut new_identifier = None;
     if existing_org.is_none() && email.is_some() && !form.has_errors() {
-        require(&mut form, &fields, &["organisation_name"], 300, &tr);
-        match OrgIdentifier::parse(field(&fields, "scheme"), field(&fields, "identifier")) {
+        require(&mut form, fields, &["organisation_name"], 300, &tr);
+        match OrgIdentifier::parse(field(fields, "scheme"), field(fields, "identifier")) {
             Ok(id) if identifier_taken(&state.db, &id).await? => {
                 form.add_error("identifier", tr.t("err-identifier-taken"))
             }
@@ -377,20 +414,20 @@ pub async fn submit_buyer(
         }
     }
     let (Some(email), false) = (email, form.has_errors()) else {
-        return Ok(RegisterBuyerPage { shell, form }.into_response());
+        return Ok(Registered::Refused(form));
     };
     let txn = state.db.begin().await?;
     let (organisation_id, roles) = match (existing_org, new_identifier) {
         (Some(org), _) => (org.id, vec![Role::BuyerUser]),
         (None, Some(identifier)) => {
-            let name = field(&fields, "organisation_name").to_owned();
+            let name = field(fields, "organisation_name").to_owned();
             let org = organisation::ActiveModel {
                 kind: Set("buyer".into()),
                 name: Set(name.clone()),
                 legal_name: Set(name),
                 identifier_scheme: Set(identifier.scheme),
                 identifier_id: Set(identifier.id),
-                country_code: Set(identifier_country(field(&fields, "scheme"))),
+                country_code: Set(identifier_country(field(fields, "scheme"))),
                 email_domains: Set(email.domain().into()),
                 created_at: Set(Utc::now()),
                 ..Default::default()
@@ -407,17 +444,17 @@ pub async fn submit_buyer(
     };
     let user_id = create_user(
         &txn,
-        &state,
+        state,
         organisation_id,
         &email,
-        &fields,
+        fields,
         &roles,
         &tr,
-        &ip,
+        ip,
     )
     .await?;
     txn.commit().await?;
-    welcome(&state, jar, user_id).await
+    Ok(Registered::Created(user_id))
 }
 
 /// The country of an org-id.guide scheme (`CL-RUT` is Chilean); `XX` for international lists.
@@ -428,4 +465,97 @@ fn identifier_country(scheme: &str) -> String {
     } else {
         country
     }
+}
+
+/// A registration sent to the JSON API: the same fields as the web form.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct RegistrationRequest {
+    /// Field values by name, e.g. `legal_name`, `identifier`, `email`, `password`.
+    #[serde(flatten)]
+    pub fields: std::collections::HashMap<String, String>,
+}
+
+/// A registered user, who must now verify their e-mail address.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RegistrationResponse {
+    /// The new user's id.
+    pub user_id: i64,
+    /// What happens next.
+    pub next: &'static str,
+}
+
+fn api_outcome(
+    outcome: Registered,
+) -> Result<(axum::http::StatusCode, ApiJson<RegistrationResponse>), AppError> {
+    match outcome {
+        Registered::Created(user_id) => Ok((
+            axum::http::StatusCode::CREATED,
+            ApiJson(RegistrationResponse {
+                user_id,
+                next: "verify_email",
+            }),
+        )),
+        Registered::Refused(form) => {
+            let fields = form
+                .errors
+                .into_iter()
+                .map(|(field, message)| {
+                    (
+                        field.clone(),
+                        crate::error::FieldError {
+                            code: format!("invalid_{field}"),
+                            message,
+                        },
+                    )
+                })
+                .collect();
+            Err(AppError::Invalid(fields))
+        }
+    }
+}
+
+fn api_form(fields: &Fields, names: &[&str]) -> Form {
+    let mut form = Form::new(String::new());
+    for name in names {
+        form.keep(name, field(fields, name));
+    }
+    form
+}
+
+/// Registers a supplier organisation and its first admin; a verification e-mail follows.
+#[utoipa::path(post, path = "/api/v1/registrations/supplier", tag = "api", request_body = RegistrationRequest,
+    responses(
+        (status = 201, description = "Registered; verify the e-mail address next", body = RegistrationResponse),
+        (status = 422, description = "Invalid fields, e.g. invalid_identifier", body = crate::routes::api::ApiError),
+        (status = 429, description = "Too many registrations from this address", body = crate::routes::api::ApiError),
+    ))]
+pub async fn api_register_supplier(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: axum::http::HeaderMap,
+    ApiJson(request): ApiJson<RegistrationRequest>,
+) -> Result<(axum::http::StatusCode, ApiJson<RegistrationResponse>), AppError> {
+    state.limits.check("sign_up", &ip, None)?;
+    let tr = Tr::new(crate::http::context::lang_from_headers(&headers));
+    let form = api_form(&request.fields, SUPPLIER_FIELDS);
+    api_outcome(register_supplier(&state, &tr, &ip, &request.fields, form).await?)
+}
+
+/// Registers a buyer from an allow-listed public-sector e-mail domain.
+#[utoipa::path(post, path = "/api/v1/registrations/buyer", tag = "api", request_body = RegistrationRequest,
+    responses(
+        (status = 201, description = "Registered; verify the e-mail address next", body = RegistrationResponse),
+        (status = 422, description = "Invalid fields, e.g. an e-mail domain not on the allow-list", body = crate::routes::api::ApiError),
+        (status = 429, description = "Too many registrations from this address", body = crate::routes::api::ApiError),
+    ))]
+pub async fn api_register_buyer(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    headers: axum::http::HeaderMap,
+    ApiJson(request): ApiJson<RegistrationRequest>,
+) -> Result<(axum::http::StatusCode, ApiJson<RegistrationResponse>), AppError> {
+    state.limits.check("sign_up", &ip, None)?;
+    let tr = Tr::new(crate::http::context::lang_from_headers(&headers));
+    let form = api_form(&request.fields, BUYER_FIELDS);
+    api_outcome(register_buyer(&state, &tr, &ip, &request.fields, form).await?)
 }
