@@ -106,3 +106,30 @@ pub struct BuyerDomainsPage {
     /// The add form.
     pub form: Form,
 }
+
+/// One role that can be granted, with whether the member holds it.
+#[derive(Clone, Debug)]
+pub struct RoleChoice {
+    /// The role's name, used as the checkbox's value.
+    pub value: String,
+    /// Its label.
+    pub label: String,
+    /// Whether it is held now (or ticked in the submitted form).
+    pub checked: bool,
+}
+
+/// Changing one member's roles.
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/member_roles.html")]
+pub struct MemberRolesPage {
+    /// The layout.
+    pub shell: Shell,
+    /// The member's name.
+    pub name: String,
+    /// Where the form posts.
+    pub action: String,
+    /// The grantable roles.
+    pub choices: Vec<RoleChoice>,
+    /// The form (approval limit and errors).
+    pub form: Form,
+}

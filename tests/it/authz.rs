@@ -139,6 +139,7 @@ fn concrete(path: &str, victim: i64) -> String {
     path.replace("{code}", "es")
         .replace("{*path}", "marco.css")
         .replace("{id}/deactivate", &format!("{victim}/deactivate"))
+        .replace("{id}/roles", &format!("{victim}/roles"))
         .replace("{id}", "no-such-release")
         .replace("{ocid}", "ocds-demo00-none")
         .replace("{token}", "no-such-token")
@@ -201,7 +202,9 @@ async fn every_route_answers_every_kind_of_user_as_the_table_says() {
             let location = res.header("location").unwrap_or_default();
             let expected = decide(*rule, user.as_ref(), &m);
             let ok = match expected {
-                Decision::Allow if template.ends_with("/deactivate") => status == 404,
+                Decision::Allow if template.starts_with("/organisation/users/{id}") => {
+                    status == 404
+                }
                 Decision::Allow => {
                     !matches!(status, 401 | 403 | 500) && !location.starts_with("/sign-in")
                 }
@@ -330,4 +333,131 @@ impl FindByEmail for user::Entity {
             .unwrap()
             .id
     }
+}
+
+#[tokio::test]
+async fn admins_grant_roles_with_an_approval_limit_and_each_change_is_audited() {
+    use marco::entities::audit_event;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::new().await;
+    marco::seed::load(&app.state.db).await.unwrap();
+    let mut colleague = marco_tests::Client::new(&app);
+    colleague
+        .post(
+            "/register/buyer",
+            &[
+                ("name", "Ana Aprobadora"),
+                ("email", "ana@compras.demo.gob.cl"),
+                ("password", "approver passphrase 2026"),
+            ],
+        )
+        .await;
+    let ana = user::Entity::find_by_email(&app, "ana@compras.demo.gob.cl").await;
+    let mut admin = marco_tests::Client::new(&app);
+    admin
+        .post(
+            "/sign-in",
+            &[
+                ("email", "buyer@compras.demo.gob.cl"),
+                ("password", marco::seed::DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    let path = format!("/organisation/users/{ana}/roles");
+    let page = admin.get(&path).await;
+    assert!(
+        page.text().contains("Roles of Ana Aprobadora"),
+        "{} {}",
+        page.status,
+        page.text()
+    );
+
+    let html = admin
+        .post(
+            &path,
+            &[
+                ("grant_buyer_user", "on"),
+                ("grant_can_approve_orders", "on"),
+                ("approval_limit", "12abc"),
+            ],
+        )
+        .await
+        .text();
+    assert!(
+        html.contains("digits only"),
+        "a limit with letters is refused"
+    );
+    let html = admin
+        .post(
+            &path,
+            &[
+                ("grant_buyer_user", "on"),
+                ("grant_can_approve_orders", "on"),
+            ],
+        )
+        .await
+        .text();
+    assert!(
+        html.contains("Enter this information"),
+        "approving orders needs a limit"
+    );
+    let res = admin
+        .post(
+            &path,
+            &[
+                ("grant_buyer_user", "on"),
+                ("grant_can_approve_orders", "on"),
+                ("approval_limit", "25000000"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.header("location").as_deref(),
+        Some("/organisation/users?done=roles")
+    );
+    let roles = marco::entities::user_role::Entity::find()
+        .filter(marco::entities::user_role::Column::UserId.eq(ana))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    let approve = roles
+        .iter()
+        .find(|r| r.role == "can_approve_orders")
+        .expect("granted");
+    assert_eq!(
+        approve.approval_limit.map(|d| d.to_string()).as_deref(),
+        Some("25000000")
+    );
+    let changes = audit_event::Entity::find()
+        .filter(audit_event::Column::Event.eq("role_changed"))
+        .filter(audit_event::Column::SubjectUserId.eq(ana))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert!(
+        changes
+            .iter()
+            .any(|e| e.detail == "granted can_approve_orders"),
+        "{changes:?}"
+    );
+    // Platform roles cannot be granted by an organisation.
+    admin
+        .post(
+            &path,
+            &[
+                ("grant_buyer_user", "on"),
+                ("grant_framework_manager", "on"),
+            ],
+        )
+        .await;
+    let roles = marco::entities::user_role::Entity::find()
+        .filter(marco::entities::user_role::Column::UserId.eq(ana))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert!(roles.iter().all(|r| r.role != "framework_manager"));
+    assert!(
+        roles.iter().all(|r| r.role != "can_approve_orders"),
+        "unticked roles are revoked"
+    );
 }

@@ -104,6 +104,16 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
         "/organisation/users/{id}/deactivate",
         Rule::AnyOf(ORG_ADMINS),
     ),
+    (
+        "GET",
+        "/organisation/users/{id}/roles",
+        Rule::AnyOf(ORG_ADMINS),
+    ),
+    (
+        "POST",
+        "/organisation/users/{id}/roles",
+        Rule::AnyOf(ORG_ADMINS),
+    ),
     ("GET", "/invitations/{token}", Rule::Public),
     ("POST", "/invitations/{token}", Rule::Public),
     ("GET", "/admin/audit", Rule::AnyOf(ADMINS)),

@@ -2,6 +2,7 @@
 
 pub mod email;
 pub mod identifier;
+pub mod money;
 pub mod password;
 pub mod roles;
 pub mod rut;
