@@ -77,7 +77,7 @@ fn worked_update_example_compiles_and_versions_as_published() {
 }
 
 #[test]
-fn worked_deletion_examples_compile_as_published() {
+fn worked_deletion_examples_compile_and_version_as_published() {
     let cases = [
         (
             &[
@@ -104,10 +104,16 @@ fn worked_deletion_examples_compile_as_published() {
     let merger = Merger::new();
     for (packages, record) in cases {
         let expected = common::json(record);
+        let releases = releases_of(packages);
         assert_eq!(
-            merger.compile(&releases_of(packages)).as_ref(),
+            merger.compile(&releases).as_ref(),
             Ok(&expected["records"][0]["compiledRelease"]),
             "{record}"
+        );
+        assert_eq!(
+            merger.versioned(&releases).as_ref(),
+            Ok(&expected["records"][0]["versionedRelease"]),
+            "{record} (versioned)"
         );
     }
 }
