@@ -86,6 +86,7 @@ impl Folder {
         path: &str,
         top: bool,
     ) -> Result<(), MergeError> {
+        let mut hint = 0;
         for (key, value) in object {
             // At the top, `tag` is always dropped, and the versioned release does not version `ocid`.
             if top && (key == "tag" || (self.versioned && key == "ocid")) {
@@ -96,7 +97,7 @@ impl Folder {
             if rule == Some(Rule::Omit) {
                 continue;
             }
-            let (child, fresh) = node.object_child(key, path)?;
+            let (child, fresh) = node.object_child(key, path, &mut hint)?;
             self.field(child, value, rules, rule, key)?;
             if fresh && child.is_empty() {
                 // Like the reference, a field that yields no value leaves no trace.
@@ -206,7 +207,7 @@ impl<'a> Node<'a> {
 
     /// Sets a compiled value directly (the compiled release's `tag`, `id`, `date`, `ocid`).
     pub fn set_value(&mut self, key: &'a str, value: Value) {
-        if let Ok((child, _)) = self.object_child(key, "") {
+        if let Ok((child, _)) = self.object_child(key, "", &mut 0) {
             if child.is_new() {
                 child.created_as_leaf = true;
             }
@@ -215,10 +216,14 @@ impl<'a> Node<'a> {
     }
 
     /// The index of child `key` (created if missing) and whether it was created.
+    ///
+    /// The search starts at `hint`, just after the previous match: releases list their fields
+    /// in the same (sorted) order, so the next key is usually the next child.
     fn object_child(
         &mut self,
         key: &'a str,
         path: &str,
+        hint: &mut usize,
     ) -> Result<(&mut Node<'a>, bool), MergeError> {
         if !self.has_kids() && !matches!(self.kids, Kids::Object(_)) {
             self.kids = Kids::Object(Vec::new());
@@ -228,13 +233,18 @@ impl<'a> Node<'a> {
                 path: path.to_owned(),
             });
         };
-        let (index, fresh) = match entries.iter().position(|(k, _)| *k == key) {
+        let len = entries.len();
+        let found = (0..len)
+            .map(|offset| (*hint + offset) % len)
+            .find(|&i| entries[i].0 == key);
+        let (index, fresh) = match found {
             Some(index) => (index, false),
             None => {
                 entries.push((key, Node::default()));
-                (entries.len() - 1, true)
+                (len, true)
             }
         };
+        *hint = index + 1;
         Ok((&mut entries[index].1, fresh))
     }
 
