@@ -29,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::accounts::router())
         .merge(routes::organisation::router())
         .merge(routes::admin::router())
+        .merge(routes::open_data::router())
         .merge(routes::ops::router())
         .merge(routes::api::router())
         .merge(routes::assets::router())

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod assets;
 pub mod forms;
 pub mod i18n;
+pub mod open_data;
 pub mod pages;
 
 pub use i18n::{Lang, Tr};

@@ -244,6 +244,7 @@ async fn admin_pages_pass_axe_in_both_languages() {
         for path in [
             "/admin/audit",
             "/admin/mail",
+            "/admin/publication",
             "/admin/buyer-domains",
             "/account",
             "/register",

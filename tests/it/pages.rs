@@ -74,7 +74,7 @@ async fn unbuilt_sections_say_honestly_that_they_are_not_built_yet() {
     let app = TestApp::new().await;
     for (path, title) in [
         ("/catalogue", "Service catalogue"),
-        ("/open-data", "Open data"),
+        ("/opportunities", "Opportunities"),
     ] {
         let html = app.get(path).await.text();
         assert!(html.contains("Not built yet"), "{path}");

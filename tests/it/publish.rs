@@ -437,3 +437,79 @@ async fn json_lines_stream_one_release_per_line() {
         .await;
     assert_eq!(res.text().lines().count(), 3);
 }
+
+#[tokio::test]
+async fn the_open_data_page_explains_feeds_licence_policy_and_extensions() {
+    let app = TestApp::new().await;
+    publish_one(
+        &app,
+        "ocds-demo00-od-1",
+        &["tender"],
+        tender("Open data page"),
+    )
+    .await;
+    let html = app.get("/open-data").await.text();
+    assert!(
+        html.contains("1 releases about 1 contracting processes"),
+        "{html}"
+    );
+    assert!(html.contains("id=\"publication-policy\""));
+    assert!(
+        html.contains("curl &#x27;http://127.0.0.1:8080/ocds/releases?limit=100&#x27;")
+            || html.contains("curl 'http://127.0.0.1:8080/ocds/releases?limit=100'")
+    );
+    assert!(html.contains("ocds_bid_extension"));
+    assert!(html.contains("https://creativecommons.org/licenses/by/4.0/"));
+    assert!(
+        html.contains("demo ocid prefix"),
+        "warns that the demo prefix is not registered"
+    );
+    let es = app
+        .get_with("/open-data", &[("accept-language", "es")])
+        .await
+        .text();
+    assert!(es.contains("Política de publicación"));
+}
+
+#[tokio::test]
+async fn managers_see_publication_health_and_others_do_not() {
+    let app = TestApp::new().await;
+    marco::seed::load(&app.state.db).await.unwrap();
+    for i in 0..3 {
+        publish_one(
+            &app,
+            &format!("ocds-demo00-h{i}"),
+            &["tender"],
+            tender("Health"),
+        )
+        .await;
+    }
+    let mut manager = marco_tests::Client::new(&app);
+    manager
+        .post(
+            "/sign-in",
+            &[
+                ("email", "manager@marco.example"),
+                ("password", marco::seed::DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    let html = manager.get("/admin/publication").await.text();
+    assert!(html.contains("Releases in the log: 3"), "{html}");
+    assert!(html.contains("Every published release is valid OCDS"));
+    assert!(
+        html.contains(&chrono::Utc::now().format("%Y-%m-%d").to_string()),
+        "releases per day"
+    );
+    let mut supplier = marco_tests::Client::new(&app);
+    supplier
+        .post(
+            "/sign-in",
+            &[
+                ("email", "supplier@brightlane.example"),
+                ("password", marco::seed::DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(supplier.get("/admin/publication").await.status, 403);
+}

@@ -118,6 +118,7 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("POST", "/invitations/{token}", Rule::Public),
     ("GET", "/admin/audit", Rule::AnyOf(ADMINS)),
     ("GET", "/admin/mail", Rule::AnyOf(ADMINS)),
+    ("GET", "/admin/publication", Rule::AnyOf(MANAGERS)),
     ("GET", "/admin/buyer-domains", Rule::AnyOf(MANAGERS)),
     ("POST", "/admin/buyer-domains", Rule::AnyOf(MANAGERS)),
 ];

@@ -65,6 +65,7 @@ pub fn check_policy(password: &str, email: &str) -> Result<(), PasswordError> {
         || COMMON.contains(core)
         || distinct.len() <= 2
         || is_sequence(&lower)
+        || repeats_a_weak_unit(&lower)
     {
         return Err(PasswordError::Common);
     }
@@ -73,6 +74,18 @@ pub fn check_policy(password: &str, email: &str) -> Result<(), PasswordError> {
         return Err(PasswordError::ContainsEmail);
     }
     Ok(())
+}
+
+/// "passwordpassword" or "abcabcabcabc": a common word, or a short unit, said again and again.
+fn repeats_a_weak_unit(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    (1..=chars.len() / 2)
+        .filter(|unit| chars.len() % unit == 0)
+        .any(|unit| {
+            let first: String = chars[..unit].iter().collect();
+            chars.chunks(unit).all(|chunk| chunk == &chars[..unit])
+                && (unit <= 4 || COMMON.contains(first.as_str()))
+        })
 }
 
 fn is_sequence(text: &str) -> bool {
@@ -138,6 +151,15 @@ mod tests {
         assert_eq!(
             check_policy("tres tristes tigres comen trigo", email),
             Ok(())
+        );
+        assert_eq!(
+            check_policy("abcabcabcabc", email),
+            Err(PasswordError::Common)
+        );
+        assert_eq!(
+            check_policy("correct horse correct horse", email),
+            Ok(()),
+            "a long unit said twice is fine"
         );
         assert_eq!(PasswordError::Common.code(), "password_common");
     }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod ocds;
+pub mod open_data;
 pub mod ops;
 pub mod organisation;
 pub mod pages;

@@ -25,7 +25,6 @@ pub fn router() -> Router<AppState> {
             "/opportunities",
             get(|ctx| coming_soon(ctx, "soon-opportunities")),
         )
-        .route("/open-data", get(|ctx| coming_soon(ctx, "soon-open-data")))
 }
 
 async fn show_start(PageContext(shell): PageContext) -> StartPage {

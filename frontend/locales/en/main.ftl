@@ -251,3 +251,45 @@ roles-change = Change roles
 roles-change-who = Change the roles of { $name }
 err-limit = Enter an amount of money with digits only, like 1500 or 1500.50
 org-users-roles-saved = Roles saved.
+
+## Open data
+od-title = Open data
+od-lead = Every stage of every procurement on Marco is published at once as Open Contracting Data Standard (OCDS) 1.1 data. No key, no account and no sign-in are needed.
+od-counts = { $releases } releases about { $processes } contracting processes have been published so far.
+od-demo-prefix = This instance publishes under the demo ocid prefix { $prefix }, which is not registered with the Open Contracting Partnership: do not rely on its data.
+od-feeds = Feeds
+od-feeds-lead = Each feed answers with an OCDS package at the top level, in publication order.
+od-releases = Release packages, 100 at a time (up to 1000 with limit), filtered by since, until, ocid, buyer, supplier and tag.
+od-jsonl = The same releases as JSON Lines, streamed: one release per line.
+od-release = One release, exactly as it was hashed into the log.
+od-records = Record packages with compiled releases; add versioned=true for versioned releases.
+od-record = The record of one contracting process: its releases, compiled and versioned.
+od-log = The tamper-evident log: every release's SHA-256 and the hash chain, with a signed head at /ocds/log/head and its key at /ocds/log/key.
+od-examples = Examples
+od-paging = Follow links.next until it is absent to read everything once, even while new releases are published; keep the last cursor to fetch only what is new later. Too many requests get HTTP 429 with Retry-After.
+od-verify = Check that nothing was changed or removed
+od-verify-lead = Each release's hash is SHA-256 of its canonical JSON (RFC 8785). Each chain value is SHA-256 of the previous chain value and the release hash, starting from 32 zero bytes. These lines recompute the chain:
+od-licence = Licence
+od-licence-lead = The data is published under this licence:
+od-policy = Publication policy
+od-policy-what = What: framework set-up and supplier admission, call-off orders, direct awards, challenges and their stages, awards, contracts, milestones and payments.
+od-policy-when = When: in the same database transaction as the action it records, so the data is never behind the service.
+od-policy-withheld = Withheld: personal data (people's names, e-mails and phones; organisations appear with role addresses only), bids before they are opened, and scores before award.
+od-policy-buyers = Buyers: a framework open to many public bodies lists them in parties and does not set buyer; each call-off names its buyer.
+od-policy-corrections = Corrections: releases are never edited or deleted; a correction is a new release, so the history stays complete.
+od-extensions = Extensions used
+od-bulk = Bulk files
+od-bulk-soon = Compressed bulk downloads (all releases, all records, per year, and flattened CSV tables) are being built. Until then, the JSON Lines feed streams everything.
+
+## Publication health
+ph-title = Publication health
+ph-releases = Releases in the log: { $count }
+ph-processes = Contracting processes: { $count }
+ph-size = Size of the stored releases: { $size }
+ph-head = Head of the log: { $head }
+ph-per-day = Releases per day
+ph-day = Day (UTC)
+ph-count = Releases
+ph-failures = Validation failures: { $count }
+ph-no-failures = Every published release is valid OCDS.
+ph-release = Release

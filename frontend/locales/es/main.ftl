@@ -251,3 +251,45 @@ roles-change = Cambiar roles
 roles-change-who = Cambiar los roles de { $name }
 err-limit = Ingrese un monto solo con dígitos, como 1500 o 1500.50
 org-users-roles-saved = Roles guardados.
+
+## Open data
+od-title = Datos abiertos
+od-lead = Cada etapa de cada compra en Marco se publica de inmediato como datos del Estándar de Datos de Contrataciones Abiertas (OCDS) 1.1. No se necesita clave, cuenta ni inicio de sesión.
+od-counts = Hasta ahora se publicaron { $releases } entregas sobre { $processes } procesos de contratación.
+od-demo-prefix = Esta instancia publica con el prefijo de ocid de demostración { $prefix }, que no está registrado en la Open Contracting Partnership: no confíe en sus datos.
+od-feeds = Fuentes
+od-feeds-lead = Cada fuente responde con un paquete OCDS en el nivel superior, en orden de publicación.
+od-releases = Paquetes de entregas, de a 100 (hasta 1000 con limit), filtrados por since, until, ocid, buyer, supplier y tag.
+od-jsonl = Las mismas entregas como JSON Lines, en flujo: una entrega por línea.
+od-release = Una entrega, exactamente como se registró con su hash.
+od-records = Paquetes de registros con entregas compiladas; agregue versioned=true para las versionadas.
+od-record = El registro de un proceso de contratación: sus entregas, compilada y versionada.
+od-log = El registro a prueba de manipulación: el SHA-256 de cada entrega y la cadena de hashes, con una cabeza firmada en /ocds/log/head y su clave en /ocds/log/key.
+od-examples = Ejemplos
+od-paging = Siga links.next hasta que no aparezca para leer todo una vez, incluso mientras se publican entregas nuevas; guarde el último cursor para pedir después solo lo nuevo. Demasiadas solicitudes reciben HTTP 429 con Retry-After.
+od-verify = Verifique que nada se cambió ni se borró
+od-verify-lead = El hash de cada entrega es el SHA-256 de su JSON canónico (RFC 8785). Cada valor de la cadena es el SHA-256 del valor anterior y del hash de la entrega, partiendo de 32 bytes en cero. Estas líneas recalculan la cadena:
+od-licence = Licencia
+od-licence-lead = Los datos se publican bajo esta licencia:
+od-policy = Política de publicación
+od-policy-what = Qué: creación de convenios marco y admisión de proveedores, órdenes de compra, tratos directos, desafíos y sus etapas, adjudicaciones, contratos, hitos y pagos.
+od-policy-when = Cuándo: en la misma transacción de base de datos que la acción que registra, así los datos nunca van atrasados respecto del servicio.
+od-policy-withheld = Qué se reserva: datos personales (nombres, correos y teléfonos de personas; las organizaciones aparecen solo con direcciones institucionales), ofertas antes de su apertura y puntajes antes de la adjudicación.
+od-policy-buyers = Compradores: un convenio abierto a muchos organismos los lista en parties y no define buyer; cada orden de compra nombra a su comprador.
+od-policy-corrections = Correcciones: las entregas nunca se editan ni se borran; una corrección es una entrega nueva, así la historia queda completa.
+od-extensions = Extensiones usadas
+od-bulk = Archivos masivos
+od-bulk-soon = Las descargas masivas comprimidas (todas las entregas, todos los registros, por año y tablas CSV aplanadas) están en construcción. Mientras tanto, la fuente JSON Lines entrega todo en flujo.
+
+## Publication health
+ph-title = Salud de la publicación
+ph-releases = Entregas en el registro: { $count }
+ph-processes = Procesos de contratación: { $count }
+ph-size = Tamaño de las entregas guardadas: { $size }
+ph-head = Cabeza del registro: { $head }
+ph-per-day = Entregas por día
+ph-day = Día (UTC)
+ph-count = Entregas
+ph-failures = Fallos de validación: { $count }
+ph-no-failures = Cada entrega publicada es OCDS válido.
+ph-release = Entrega

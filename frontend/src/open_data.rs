@@ -1,0 +1,85 @@
+//! The open data page for watchdogs, and the publication-health page for managers.
+
+use askama::Template;
+use askama_web::WebTemplate;
+
+use crate::pages::Shell;
+
+/// How to get Marco's OCDS data, under which licence and policy.
+#[derive(Template, WebTemplate)]
+#[template(path = "open_data.html")]
+pub struct OpenDataPage {
+    /// The layout.
+    pub shell: Shell,
+    /// The public base URL, for copy-paste examples.
+    pub base: String,
+    /// The ocid prefix.
+    pub ocid_prefix: String,
+    /// Whether the prefix is the unregistered demo one.
+    pub demo_prefix: bool,
+    /// The data licence URL.
+    pub license: String,
+    /// The OCDS extensions declared in every package.
+    pub extensions: Vec<String>,
+    /// Releases published so far.
+    pub releases: u64,
+    /// Contracting processes so far.
+    pub processes: u64,
+}
+
+impl OpenDataPage {
+    /// How much has been published, in words.
+    pub fn counts(&self) -> String {
+        self.shell.tr.ta(
+            "od-counts",
+            &[
+                ("releases", self.releases.to_string()),
+                ("processes", self.processes.to_string()),
+            ],
+        )
+    }
+}
+
+/// Releases published on one day.
+#[derive(Clone, Debug)]
+pub struct DayCount {
+    /// The day (UTC), `YYYY-MM-DD`.
+    pub day: String,
+    /// Releases published.
+    pub releases: u64,
+}
+
+/// A release that failed validation.
+#[derive(Clone, Debug)]
+pub struct FailureRow {
+    /// Its sequence number.
+    pub sequence: i64,
+    /// Its id.
+    pub release_id: String,
+    /// When it was recorded.
+    pub at: String,
+    /// How many errors, and the first.
+    pub summary: String,
+}
+
+/// The health of the publication pipeline.
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/publication.html")]
+pub struct PublicationHealthPage {
+    /// The layout.
+    pub shell: Shell,
+    /// Releases in the log.
+    pub releases: u64,
+    /// Contracting processes.
+    pub processes: u64,
+    /// Total size of the stored releases, human readable.
+    pub log_size: String,
+    /// The latest sequence number and chain hash.
+    pub head: String,
+    /// Releases per day, the latest 30 days with any.
+    pub per_day: Vec<DayCount>,
+    /// Validation failures in total.
+    pub failures: u64,
+    /// The latest failures.
+    pub latest_failures: Vec<FailureRow>,
+}
