@@ -80,7 +80,7 @@ pub fn check_policy(password: &str, email: &str) -> Result<(), PasswordError> {
 fn repeats_a_weak_unit(text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
     (1..=chars.len() / 2)
-        .filter(|unit| chars.len() % unit == 0)
+        .filter(|unit| chars.len().is_multiple_of(*unit))
         .any(|unit| {
             let first: String = chars[..unit].iter().collect();
             chars.chunks(unit).all(|chunk| chunk == &chars[..unit])
