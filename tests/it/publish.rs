@@ -513,3 +513,140 @@ async fn managers_see_publication_health_and_others_do_not() {
         .await;
     assert_eq!(supplier.get("/admin/publication").await.status, 403);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_following_links_next_sees_10000_releases_published_meanwhile_exactly_once_in_order()
+ {
+    const TOTAL: u64 = 10_000;
+    const PER_TRANSACTION: u64 = 20;
+    let app = TestApp::new().await;
+    let state = app.state.clone();
+    let writer = tokio::spawn(async move {
+        for batch in 0..TOTAL / PER_TRANSACTION {
+            let txn = state.db.begin().await.unwrap();
+            for i in 0..PER_TRANSACTION {
+                let n = batch * PER_TRANSACTION + i;
+                let ocid = format!("ocds-demo00-load-{}", n % 500);
+                publish(&txn, &state.publisher, &ocid, &["tender"], tender("Load"))
+                    .await
+                    .unwrap();
+            }
+            txn.commit().await.unwrap();
+        }
+    });
+
+    let mut seen: Vec<u64> = Vec::with_capacity(TOTAL as usize);
+    let mut url = "/ocds/releases?limit=250".to_owned();
+    let started = std::time::Instant::now();
+    while (seen.len() as u64) < TOTAL {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(300),
+            "reader stuck at {}",
+            seen.len()
+        );
+        let page = app.get(&url).await.json();
+        let releases = page["releases"].as_array().unwrap();
+        for release in releases {
+            let id = release["id"].as_str().unwrap();
+            seen.push(id.rsplit('-').next().unwrap().parse().unwrap());
+        }
+        match page["links"]["next"].as_str() {
+            Some(next) => url = next.trim_start_matches("http://127.0.0.1:8080").to_owned(),
+            None => {
+                // Caught up with the writer: poll again from the last release seen.
+                let cursor = seen.last().copied().unwrap_or(0);
+                url = format!("/ocds/releases?limit=250&cursor={cursor}");
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+        }
+    }
+    writer.await.unwrap();
+    assert_eq!(
+        seen,
+        (1..=TOTAL).collect::<Vec<u64>>(),
+        "every release once, in publication order, no gaps"
+    );
+    let rest = app
+        .get(&format!("/ocds/releases?cursor={TOTAL}"))
+        .await
+        .json();
+    assert_eq!(rest["releases"], json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_publishing_at_once_leave_no_gap_no_duplicate_and_a_valid_chain() {
+    let app = TestApp::new().await;
+    // A second instance: its own connection pool and state on the same database.
+    let other_db = marco_tests::database::connect(&app.database.url).await;
+    let other = marco::state::AppState::new(other_db, marco_tests::app::test_config(&app.database))
+        .unwrap();
+    let mut writers = Vec::new();
+    for (n, state) in [app.state.clone(), other].into_iter().enumerate() {
+        writers.push(tokio::spawn(async move {
+            for batch in 0..60 {
+                let txn = state.db.begin().await.unwrap();
+                for i in 0..5 {
+                    let ocid = format!("ocds-demo00-i{n}-{}", (batch * 5 + i) % 40);
+                    publish(
+                        &txn,
+                        &state.publisher,
+                        &ocid,
+                        &["tender"],
+                        tender("Two instances"),
+                    )
+                    .await
+                    .unwrap();
+                }
+                txn.commit().await.unwrap();
+            }
+        }));
+    }
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    let mut chain_value = [0u8; 32];
+    let mut sequences = Vec::new();
+    let mut url = "/ocds/log?limit=1000".to_owned();
+    loop {
+        let page = app.get(&url).await.json();
+        for entry in page["entries"].as_array().unwrap() {
+            sequences.push(entry["sequence"].as_u64().unwrap());
+            let package = app
+                .get(&format!(
+                    "/ocds/releases/{}",
+                    entry["releaseId"].as_str().unwrap()
+                ))
+                .await
+                .json();
+            let hash: [u8; 32] = Sha256::digest(
+                chain::canonical_json(&package["releases"][0])
+                    .unwrap()
+                    .as_bytes(),
+            )
+            .into();
+            assert_eq!(hex::encode(hash), entry["releaseHash"]);
+            let mut joined = chain_value.to_vec();
+            joined.extend(hash);
+            chain_value = Sha256::digest(&joined).into();
+            assert_eq!(
+                hex::encode(chain_value),
+                entry["chainHash"],
+                "chain breaks at {}",
+                entry["sequence"]
+            );
+        }
+        match page["next"].as_str() {
+            Some(next) => url = next.trim_start_matches("http://127.0.0.1:8080").to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(
+        sequences,
+        (1..=600).collect::<Vec<u64>>(),
+        "gap-free, no duplicates"
+    );
+    assert_eq!(
+        app.get("/ocds/log/head").await.json()["chainHash"],
+        hex::encode(chain_value)
+    );
+}
