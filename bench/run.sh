@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark, one after the other (the machine has 2 cores; running them at
+# once would measure the contention). Figures go to stdout; each script says where it keeps
+# its work files. Speed and memory targets live here, not in timed tests.
+#
+#   BENCH=ocds make bench      # only the OCDS compile benchmark
+set -euo pipefail
+cd "$(dirname "$0")/.."
+only=${BENCH:-all}
+
+if [[ $only == all || $only == ocds ]]; then
+  echo "== ocds compile vs the reference merges (ocds-schema/bench/ocds_compile.sh)"
+  bash ocds-schema/bench/ocds_compile.sh
+fi
