@@ -10,7 +10,9 @@ const PASSWORD: &str = "a long and unusual passphrase";
 async fn fill(browser: &Browser, id: &str, value: &str) {
     let field = browser
         .client
-        .find(Locator::Id(id))
+        .wait()
+        .at_most(std::time::Duration::from_secs(10))
+        .for_element(Locator::Id(id))
         .await
         .unwrap_or_else(|_| panic!("field #{id}"));
     field.clear().await.unwrap();
@@ -19,14 +21,16 @@ async fn fill(browser: &Browser, id: &str, value: &str) {
 
 async fn submit(browser: &Browser, form_action: &str) {
     let css = format!("form[action='{form_action}'] button[type=submit]");
-    browser
+    let button = browser
         .client
-        .find(Locator::Css(&css))
+        .wait()
+        .at_most(std::time::Duration::from_secs(10))
+        .for_element(Locator::Css(&css))
         .await
-        .unwrap_or_else(|_| panic!("{css}"))
-        .click()
-        .await
-        .unwrap();
+        .unwrap_or_else(|_| panic!("{css}"));
+    browser.mark_document().await;
+    button.click().await.unwrap();
+    browser.wait_for_new_document().await;
 }
 
 async fn accessible(browser: &Browser, what: &str) {
@@ -87,7 +91,7 @@ async fn journey_1_a_supplier_registers_verifies_signs_in_and_a_colleague_accept
         .await
         .unwrap();
     submit(&browser, "/register/supplier").await;
-    assert_eq!(path(&browser).await, "/check-email");
+    assert_eq!(browser.wait_for_path("/check-email").await, "/check-email");
     browser.screenshot("journey-1-check-email").await;
 
     let app = &server.app;
@@ -105,7 +109,7 @@ async fn journey_1_a_supplier_registers_verifies_signs_in_and_a_colleague_accept
     accessible(&browser, "the account page").await;
     submit(&browser, "/sign-out").await;
     sign_in(&browser, &server, "valentina@datosdelsur.example", PASSWORD).await;
-    assert_eq!(path(&browser).await, "/account");
+    assert_eq!(browser.wait_for_path("/account").await, "/account");
     assert!(
         browser
             .text("#account-roles")
@@ -149,7 +153,7 @@ async fn journey_1_a_supplier_registers_verifies_signs_in_and_a_colleague_accept
         .await
         .unwrap();
     colleague.wait_for_new_document().await;
-    assert_eq!(path(&colleague).await, "/account");
+    assert_eq!(colleague.wait_for_path("/account").await, "/account");
     assert!(
         colleague
             .text("#account-organisation")
@@ -202,7 +206,7 @@ async fn journey_2_a_buyer_with_an_allow_listed_domain_registers_and_a_gmail_add
     fill(&browser, "email", "pat.public@digital.demo.gov.uk").await;
     fill(&browser, "password", PASSWORD).await;
     submit(&browser, "/register/buyer").await;
-    assert_eq!(path(&browser).await, "/check-email");
+    assert_eq!(browser.wait_for_path("/check-email").await, "/check-email");
     submit_sign_out(&browser, &server).await;
     sign_in(
         &browser,
@@ -211,7 +215,7 @@ async fn journey_2_a_buyer_with_an_allow_listed_domain_registers_and_a_gmail_add
         PASSWORD,
     )
     .await;
-    assert_eq!(path(&browser).await, "/account");
+    assert_eq!(browser.wait_for_path("/account").await, "/account");
     assert!(
         browser
             .text("#account-organisation")
@@ -260,7 +264,7 @@ async fn journey_3_a_forgotten_password_is_reset() {
     );
     browser.client.goto(&server.url(&link)).await.unwrap();
     assert_eq!(
-        path(&browser).await,
+        browser.wait_for_path("/password-reset/new").await,
         "/password-reset/new",
         "the token leaves the address bar"
     );
@@ -275,7 +279,7 @@ async fn journey_3_a_forgotten_password_is_reset() {
         "brightlane reset passphrase",
     )
     .await;
-    assert_eq!(path(&browser).await, "/account");
+    assert_eq!(browser.wait_for_path("/account").await, "/account");
     browser.close().await;
 }
 
@@ -305,7 +309,7 @@ async fn journey_4_five_bad_passwords_lock_the_account() {
     )
     .await;
     assert_eq!(
-        path(&browser).await,
+        browser.wait_for_path("/sign-in").await,
         "/sign-in",
         "still locked with the right password"
     );

@@ -147,19 +147,62 @@ impl Browser {
         path
     }
 
-    /// The text of the first element matching a CSS selector.
+    /// The text of the first element matching a CSS selector; a missing element fails with
+    /// the page's address, heading and messages, so a failure says where the browser was.
     pub async fn text(&self, css: &str) -> String {
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .expect(css)
-            .text()
-            .await
-            .expect("text")
+        let found = self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await;
+        match found {
+            Ok(element) => element.text().await.expect("text"),
+            Err(_) => {
+                let url = self
+                    .client
+                    .current_url()
+                    .await
+                    .map(|u| u.to_string())
+                    .unwrap_or_default();
+                let page = self
+                    .client
+                    .execute(
+                        "return [...document.querySelectorAll('h1, .usa-alert, .usa-error-message')].map(e => e.textContent.trim()).join(' | ')",
+                        vec![],
+                    )
+                    .await
+                    .unwrap_or_default();
+                panic!("no {css} on {url}: {page}");
+            }
+        }
+    }
+
+    /// Waits (up to 10 s) until the browser is at `expected` and returns the path it ends at.
+    pub async fn wait_for_path(&self, expected: &str) -> String {
+        let started = std::time::Instant::now();
+        loop {
+            let path = self
+                .client
+                .current_url()
+                .await
+                .map(|u| u.path().to_owned())
+                .unwrap_or_default();
+            if path == expected || started.elapsed() > Duration::from_secs(10) {
+                return path;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// An attribute of the first element matching a CSS selector.
     pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        let _ = self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await;
         self.client
             .find(Locator::Css(css))
             .await
@@ -189,6 +232,24 @@ impl Browser {
                 )
                 .await;
             if matches!(loaded, Ok(Value::Bool(true))) {
+                // A form post answered with a redirect loads more than one URL: wait until the
+                // address has stayed the same for a moment before anyone reads it.
+                let mut last = self.client.current_url().await.ok();
+                let mut stable_since = std::time::Instant::now();
+                while stable_since.elapsed() < Duration::from_millis(200)
+                    && started.elapsed() < Duration::from_secs(15)
+                {
+                    tokio::time::sleep(Duration::from_millis(40)).await;
+                    let now = self.client.current_url().await.ok();
+                    let complete = self
+                        .client
+                        .execute("return document.readyState === 'complete';", vec![])
+                        .await;
+                    if now != last || !matches!(complete, Ok(Value::Bool(true))) {
+                        last = now;
+                        stable_since = std::time::Instant::now();
+                    }
+                }
                 return;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
