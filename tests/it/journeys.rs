@@ -41,16 +41,6 @@ async fn accessible(browser: &Browser, what: &str) {
     );
 }
 
-async fn path(browser: &Browser) -> String {
-    browser
-        .client
-        .current_url()
-        .await
-        .unwrap()
-        .path()
-        .to_owned()
-}
-
 async fn sign_in(browser: &Browser, server: &TestServer, email: &str, password: &str) {
     browser.client.goto(&server.url("/sign-in")).await.unwrap();
     fill(browser, "email", email).await;
