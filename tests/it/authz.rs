@@ -425,8 +425,9 @@ async fn admins_grant_roles_with_an_approval_limit_and_each_change_is_audited() 
         .find(|r| r.role == "can_approve_orders")
         .expect("granted");
     assert_eq!(
-        approve.approval_limit.map(|d| d.to_string()).as_deref(),
-        Some("25000000")
+        approve.approval_limit,
+        Some(sea_orm::prelude::Decimal::from(25_000_000)),
+        "the same amount whatever scale the backend stores"
     );
     let changes = audit_event::Entity::find()
         .filter(audit_event::Column::Event.eq("role_changed"))
