@@ -22,8 +22,8 @@ use crate::state::AppState;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Marco API", description = "Framework agreements, catalogue and OCDS open data."),
-    paths(show_status, check_identifier, crate::routes::accounts::sign_in::issue_api_token, crate::routes::accounts::register::api_register_supplier, crate::routes::accounts::register::api_register_buyer, crate::routes::accounts::account::show_me, ops::healthz, ops::readyz, ops::metrics),
-    components(schemas(ApiError, ApiErrorBody, FieldError, Status, IdentifierCheck, CheckedIdentifier, ops::ProbeStatus, crate::routes::accounts::sign_in::TokenRequest, crate::routes::accounts::sign_in::TokenResponse, crate::routes::accounts::account::Me, crate::routes::accounts::register::RegistrationRequest, crate::routes::accounts::register::RegistrationResponse)),
+    paths(show_status, check_identifier, crate::routes::accounts::sign_in::issue_api_token, crate::routes::accounts::register_api::api_register_supplier, crate::routes::accounts::register_api::api_register_buyer, crate::routes::accounts::account::show_me, ops::healthz, ops::readyz, ops::metrics),
+    components(schemas(ApiError, ApiErrorBody, FieldError, Status, IdentifierCheck, CheckedIdentifier, ops::ProbeStatus, crate::routes::accounts::sign_in::TokenRequest, crate::routes::accounts::sign_in::TokenResponse, crate::routes::accounts::account::Me, crate::routes::accounts::register_api::RegistrationRequest, crate::routes::accounts::register_api::RegistrationResponse)),
     tags(
         (name = "api", description = "Marco's JSON API"),
         (name = "operations", description = "Probes and metrics for operators"),

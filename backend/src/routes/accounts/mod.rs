@@ -3,6 +3,7 @@
 pub mod account;
 mod links;
 pub mod register;
+pub mod register_api;
 pub mod sign_in;
 
 use std::collections::HashMap;
@@ -31,11 +32,11 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/me", get(account::show_me))
         .route(
             "/api/v1/registrations/supplier",
-            post(register::api_register_supplier),
+            post(register_api::api_register_supplier),
         )
         .route(
             "/api/v1/registrations/buyer",
-            post(register::api_register_buyer),
+            post(register_api::api_register_buyer),
         )
         .route("/register", get(register::show_choice))
         .route(

@@ -40,7 +40,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Query of the releases feed.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 pub struct ReleasesQuery {
     /// Return releases after this publication sequence number.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -177,7 +177,7 @@ async fn list_releases(
             let next_query = ReleasesQuery {
                 cursor: Some(last.to_string()),
                 limit: Some(limit.to_string()),
-                ..query_clone(&query)
+                ..query.clone()
             };
             package::feed_url(&state.config.public_url, "/ocds/releases", &next_query)
         });
@@ -191,20 +191,6 @@ async fn list_releases(
         .map(|r| raw(&r.body))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(package::json(&ReleasePackage::new(meta, releases, next)))
-}
-
-fn query_clone(query: &ReleasesQuery) -> ReleasesQuery {
-    ReleasesQuery {
-        cursor: query.cursor.clone(),
-        limit: query.limit.clone(),
-        since: query.since.clone(),
-        until: query.until.clone(),
-        ocid: query.ocid.clone(),
-        buyer: query.buyer.clone(),
-        supplier: query.supplier.clone(),
-        tag: query.tag.clone(),
-        versioned: query.versioned.clone(),
-    }
 }
 
 /// Every matching release as JSON Lines, streamed page by page so memory stays flat.
@@ -365,7 +351,7 @@ async fn list_records(
             let next_query = ReleasesQuery {
                 cursor: Some(last.to_string()),
                 limit: Some(limit.to_string()),
-                ..query_clone(&query)
+                ..query.clone()
             };
             package::feed_url(&state.config.public_url, "/ocds/records", &next_query)
         });
