@@ -30,16 +30,26 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
             .path_and_query()
             .map(|p| p.as_str())
             .unwrap_or("/");
-        // Pages reached through e-mailed links carry a secret token in their address; the
-        // language switch must not copy it into the page.
-        let path = if carries_token(path) { "/" } else { path };
-        let mut shell = Shell::new(lang, path);
+        let mut shell = shell_for(lang, path);
         shell.signed_in = parts
             .extensions
             .get::<crate::auth::CurrentUser>()
             .map(|u| u.name.clone());
         Ok(PageContext(shell))
     }
+}
+
+/// The layout shell for a page at `path_and_query`. Pages reached through e-mailed links carry
+/// a secret token in their address, which the language switch must not copy into the page.
+pub fn shell_for(lang: Lang, path_and_query: &str) -> Shell {
+    Shell::new(
+        lang,
+        if carries_token(path_and_query) {
+            "/"
+        } else {
+            path_and_query
+        },
+    )
 }
 
 /// Whether a request path or query holds a single-use token from an e-mail.

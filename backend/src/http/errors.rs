@@ -12,7 +12,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use marco_frontend::pages::ErrorPage;
-use marco_frontend::{Lang, Shell, Tr};
+use marco_frontend::{Lang, Tr};
 use serde_json::json;
 
 use super::REQUEST_ID;
@@ -66,14 +66,7 @@ pub async fn render(request: Request, next: Next) -> Response {
         Response::from_parts(parts, Body::from(body.to_string()))
     } else {
         let page = ErrorPage {
-            shell: Shell::new(
-                lang,
-                if super::context::carries_token(&path) {
-                    "/"
-                } else {
-                    &path
-                },
-            ),
+            shell: super::context::shell_for(lang, &path),
             status: status.as_u16(),
             code: info.code.clone(),
             request_id,

@@ -195,6 +195,35 @@ pub async fn releases_of<C: ConnectionTrait>(
         .await
 }
 
+/// Every release of several contracting processes in one query, grouped by ocid in the order
+/// the ocids are given, each group in publication order.
+pub async fn releases_of_many<C: ConnectionTrait>(
+    db: &C,
+    ocids: &[String],
+) -> Result<Vec<(String, Vec<release::Model>)>, sea_orm::DbErr> {
+    let mut groups: Vec<(String, Vec<release::Model>)> =
+        ocids.iter().map(|o| (o.clone(), Vec::new())).collect();
+    if ocids.is_empty() {
+        return Ok(groups);
+    }
+    let index: std::collections::HashMap<&str, usize> = ocids
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.as_str(), i))
+        .collect();
+    let rows = release::Entity::find()
+        .filter(release::Column::Ocid.is_in(ocids.iter().cloned()))
+        .order_by_asc(release::Column::Sequence)
+        .all(db)
+        .await?;
+    for row in rows {
+        if let Some(&at) = index.get(row.ocid.as_str()) {
+            groups[at].1.push(row);
+        }
+    }
+    Ok(groups)
+}
+
 /// One page of contracting processes in order of their first release.
 pub async fn list_processes<C: ConnectionTrait>(
     db: &C,

@@ -85,10 +85,7 @@ async fn show_publication_health(
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let head = release::Entity::find()
-        .order_by_desc(release::Column::Sequence)
-        .one(db)
-        .await?;
+    let head = crate::publish::store::latest(db).await?;
     let latest_failures = publication_failure::Entity::find()
         .order_by_desc(publication_failure::Column::Id)
         .limit(20)

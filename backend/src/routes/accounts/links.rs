@@ -14,11 +14,11 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
-use super::{Fields, field, message, refill};
+use super::{Fields, field, link_problem, message, refill};
 use crate::auth::audit::{self, Event};
 use crate::auth::csrf::CsrfToken;
 use crate::auth::limits::ClientIp;
-use crate::auth::tokens::{self, TokenErrorOrDb, TokenFor, TokenKind};
+use crate::auth::tokens::{self, TokenFor, TokenKind};
 use crate::auth::{CurrentUser, session};
 use crate::domain::email::Email;
 use crate::domain::password;
@@ -37,26 +37,6 @@ pub async fn show_check_email(PageContext(shell): PageContext) -> MessagePage {
         Some(("/account", "account-title")),
         "info",
     )
-}
-
-fn link_problem(
-    shell: Shell,
-    err: TokenErrorOrDb,
-    retry: (&str, &str),
-) -> Result<MessagePage, AppError> {
-    match err {
-        TokenErrorOrDb::Db(err) => Err(err.into()),
-        TokenErrorOrDb::Token(err) => {
-            let body = shell.tr.t(err.code());
-            Ok(message(
-                shell,
-                "link-problem-title",
-                body,
-                Some(retry),
-                "error",
-            ))
-        }
-    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -16,6 +16,8 @@ use marco_frontend::forms::Form;
 use marco_frontend::pages::Shell;
 
 use crate::auth::csrf::CsrfToken;
+use crate::auth::tokens::TokenErrorOrDb;
+use crate::error::AppError;
 use crate::state::AppState;
 
 pub use sign_in::{AuthFailure, authenticate};
@@ -117,5 +119,26 @@ pub fn message(
         link: link.map(|(href, label)| (href.to_owned(), tr.t(label))),
         tone,
         shell,
+    }
+}
+
+/// The page for an e-mailed link that does not work, with `retry` as the next step.
+pub fn link_problem(
+    shell: Shell,
+    err: TokenErrorOrDb,
+    retry: (&str, &str),
+) -> Result<MessagePage, AppError> {
+    match err {
+        TokenErrorOrDb::Db(err) => Err(err.into()),
+        TokenErrorOrDb::Token(err) => {
+            let body = shell.tr.t(err.code());
+            Ok(message(
+                shell,
+                "link-problem-title",
+                body,
+                Some(retry),
+                "error",
+            ))
+        }
     }
 }

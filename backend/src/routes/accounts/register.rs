@@ -19,7 +19,7 @@ use crate::auth::limits::ClientIp;
 use crate::auth::session;
 use crate::auth::tokens::{self, TokenFor, TokenKind};
 use crate::domain::email::Email;
-use crate::domain::identifier::{IdentifierError, OrgIdentifier};
+use crate::domain::identifier::OrgIdentifier;
 use crate::domain::password;
 use crate::domain::roles::Role;
 use crate::entities::{buyer_domain, organisation, user, user_role};
@@ -47,12 +47,6 @@ pub async fn show_buyer(PageContext(shell): PageContext, csrf: CsrfToken) -> Reg
         shell,
         form: Form::new(csrf.0),
     }
-}
-
-fn identifier_message(err: &IdentifierError, tr: &Tr) -> String {
-    // The domain error says exactly what is wrong (e.g. which check digit is expected).
-    let _ = tr;
-    err.to_string()
 }
 
 /// Checks the person's own fields (name, e-mail, password) into `form`.
@@ -251,7 +245,7 @@ pub async fn register_supplier(
                     } else {
                         "identifier"
                     },
-                    identifier_message(&err, &tr),
+                    err.to_string(),
                 );
             }
             None
@@ -337,7 +331,10 @@ pub async fn register_supplier(
 }
 
 /// Whether the platform's allow-list covers the address's domain.
-async fn domain_allowed<C: ConnectionTrait>(db: &C, email: &Email) -> Result<bool, sea_orm::DbErr> {
+pub(crate) async fn domain_allowed<C: ConnectionTrait>(
+    db: &C,
+    email: &Email,
+) -> Result<bool, sea_orm::DbErr> {
     Ok(buyer_domain::Entity::find()
         .all(db)
         .await?
@@ -409,7 +406,7 @@ pub async fn register_buyer(
                 } else {
                     "identifier"
                 },
-                identifier_message(&err, &tr),
+                err.to_string(),
             ),
         }
     }

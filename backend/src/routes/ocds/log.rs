@@ -156,6 +156,5 @@ mod tests {
     #[test]
     fn the_signed_message_names_version_sequence_and_chain() {
         assert_eq!(super::head_message(7, "ab"), "marco-log-head:v1:7:ab");
-        let _ = super::AppError::NotFound;
     }
 }

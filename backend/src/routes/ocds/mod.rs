@@ -335,14 +335,14 @@ async fn list_records(
     let processes = store::list_processes(&state.db, after, limit).await?;
     let mut records = Vec::with_capacity(processes.len());
     let mut newest: Option<release::Model> = None;
-    for process in &processes {
-        let rows = store::releases_of(&state.db, &process.ocid).await?;
+    let ocids: Vec<String> = processes.iter().map(|p| p.ocid.clone()).collect();
+    for (ocid, rows) in store::releases_of_many(&state.db, &ocids).await? {
         if let Some(last) = rows.last()
             && newest.as_ref().is_none_or(|n| n.sequence < last.sequence)
         {
             newest = Some(last.clone());
         }
-        records.push(record(&state, &process.ocid, &rows, versioned)?);
+        records.push(record(&state, &ocid, &rows, versioned)?);
     }
     let next = (processes.len() as u64 == limit)
         .then(|| processes.last().map(|p| p.first_sequence))

@@ -23,16 +23,17 @@ use serde::Deserialize;
 use crate::auth::audit::{self, Event};
 use crate::auth::csrf::CsrfToken;
 use crate::auth::limits::ClientIp;
-use crate::auth::tokens::{self, TokenErrorOrDb, TokenFor, TokenKind};
+use crate::auth::tokens::{self, TokenFor, TokenKind};
 use crate::auth::{CurrentUser, session};
 use crate::domain::email::Email;
 use crate::domain::password;
 use crate::domain::roles::{OrgKind, Role};
-use crate::entities::{buyer_domain, organisation, user, user_role};
+use crate::entities::{organisation, user, user_role};
 use crate::error::AppError;
 use crate::http::context::PageContext;
 use crate::mail::{self, MailKind, OutgoingMail};
-use crate::routes::accounts::{Fields, field, message, refill};
+use crate::routes::accounts::register::domain_allowed;
+use crate::routes::accounts::{Fields, field, link_problem, refill};
 use crate::state::AppState;
 
 /// The organisation routes.
@@ -167,13 +168,7 @@ async fn invite_user(
                 .is_some()
             {
                 form.add_error("email", tr.t("err-email-taken"));
-            } else if user.org_kind == OrgKind::Buyer
-                && !buyer_domain::Entity::find()
-                    .all(&state.db)
-                    .await?
-                    .iter()
-                    .any(|d| email.is_in_domain(&d.domain))
-            {
+            } else if user.org_kind == OrgKind::Buyer && !domain_allowed(&state.db, email).await? {
                 form.add_error("email", tr.t1("err-buyer-domain", "domain", email.domain()));
             }
         }
@@ -277,23 +272,6 @@ fn invitation_page(shell: Shell, form: Form, token: &str) -> NewPasswordPage {
     }
 }
 
-fn link_problem(shell: Shell, err: TokenErrorOrDb) -> Result<Response, AppError> {
-    match err {
-        TokenErrorOrDb::Db(err) => Err(err.into()),
-        TokenErrorOrDb::Token(err) => {
-            let body = shell.tr.t(err.code());
-            Ok(message(
-                shell,
-                "link-problem-title",
-                body,
-                Some(("/", "continue")),
-                "error",
-            )
-            .into_response())
-        }
-    }
-}
-
 async fn show_invitation(
     State(state): State<AppState>,
     PageContext(shell): PageContext,
@@ -302,7 +280,7 @@ async fn show_invitation(
 ) -> Result<Response, AppError> {
     match tokens::peek(&state.db, TokenKind::Invite, &token).await {
         Ok(_) => Ok(invitation_page(shell, Form::new(csrf.0), &token).into_response()),
-        Err(err) => link_problem(shell, err),
+        Err(err) => Ok(link_problem(shell, err, ("/", "continue"))?.into_response()),
     }
 }
 
@@ -318,7 +296,7 @@ async fn accept_invitation(
     let tr: Tr = shell.tr;
     let invitation = match tokens::peek(&state.db, TokenKind::Invite, &token).await {
         Ok(found) => found,
-        Err(err) => return link_problem(shell, err),
+        Err(err) => return Ok(link_problem(shell, err, ("/", "continue"))?.into_response()),
     };
     let mut form = refill(&csrf, &fields, &["name"], "name", &tr);
     crate::routes::accounts::require(&mut form, &fields, &["name"], 200, &tr);
@@ -335,7 +313,7 @@ async fn accept_invitation(
     let txn = state.db.begin().await?;
     let used = match tokens::consume(&txn, TokenKind::Invite, &token).await {
         Ok(used) => used,
-        Err(err) => return link_problem(shell, err),
+        Err(err) => return Ok(link_problem(shell, err, ("/", "continue"))?.into_response()),
     };
     let org = organisation::Entity::find_by_id(used.organisation_id.unwrap_or_default())
         .one(&txn)
