@@ -12,3 +12,8 @@ if [[ $only == all || $only == ocds ]]; then
   echo "== ocds compile vs the reference merges (ocds-schema/bench/ocds_compile.sh)"
   bash ocds-schema/bench/ocds_compile.sh
 fi
+
+if [[ $only == all || $only == search ]]; then
+  echo "== search: 50,000 services on tantivy, in process (bench/search.sh)"
+  bash bench/search.sh
+fi

@@ -30,6 +30,17 @@ pub enum Command {
     Seed,
     /// Serve on MARCO_ADDR without migrating or seeding.
     Serve,
+    /// Empty the search index and rebuild it from the services in the database.
+    Reindex,
+    /// Benchmark helper: publish COUNT generated releases (bench/feeds.sh).
+    #[command(hide = true)]
+    BenchSeed {
+        /// How many releases to publish.
+        count: u64,
+    },
+    /// Benchmark helper: export the bulk files from scratch and print the timings.
+    #[command(hide = true)]
+    BenchExport,
 }
 
 /// Runs the command line; start-up problems print one line and exit with code 2.
@@ -59,16 +70,39 @@ async fn run(command: Command) -> Result<(), StartupError> {
             Ok(())
         }
         Command::Seed => {
+            server::migrate(&db).await?;
             let accounts = seed(&db).await?;
-            println!("marco: demo data loaded ({} demo accounts)", accounts.len());
+            let state = server::state(db, config)?;
+            let services = seed_frameworks(&state).await?;
+            println!(
+                "marco: demo data loaded ({} demo accounts, {services} new services)",
+                accounts.len()
+            );
             Ok(())
+        }
+        Command::BenchSeed { count } => {
+            server::migrate(&db).await?;
+            let state = server::state(db, config)?;
+            crate::publish::bench::seed(&state, count)
+                .await
+                .map_err(|e| StartupError(format!("seeding releases failed: {e:#}")))
+        }
+        Command::BenchExport => {
+            let state = server::state(db, config)?;
+            crate::publish::bench::export(&state)
+                .await
+                .map_err(|e| StartupError(format!("bulk export failed: {e:#}")))
+        }
+        Command::Reindex => {
+            let state = server::state(db, config)?;
+            reindex(&state).await
         }
         Command::Serve => {
             server::ensure_jwt_secret(&mut config)?;
             server::ensure_log_key(&mut config)?;
             let listener = server::bind(&config).await?;
             announce(&config, &[]);
-            serve_with_mail(listener, db, config).await
+            serve_with_mail(listener, db, config, false).await
         }
         Command::Run => {
             server::ensure_jwt_secret(&mut config)?;
@@ -77,9 +111,24 @@ async fn run(command: Command) -> Result<(), StartupError> {
             server::migrate(&db).await?;
             let accounts = seed(&db).await?;
             announce(&config, &accounts);
-            serve_with_mail(listener, db, config).await
+            serve_with_mail(listener, db, config, true).await
         }
     }
+}
+
+/// Loads the demo frameworks and services (once), through the real flows.
+async fn seed_frameworks(state: &AppState) -> Result<u64, StartupError> {
+    let started = std::time::Instant::now();
+    let services = crate::frameworks::demo::load(state)
+        .await
+        .map_err(|e| StartupError(format!("loading demo frameworks failed: {e:#}")))?;
+    if services > 0 {
+        println!(
+            "marco: demo frameworks loaded: {services} services in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(services)
 }
 
 async fn seed(
@@ -90,16 +139,31 @@ async fn seed(
         .map_err(|e| StartupError(format!("loading demo data failed: {e:#}")))
 }
 
-/// Serves with the mail worker beside the server; on SIGTERM the server finishes its requests,
+/// Serves with the mail worker and the bulk-file job beside the server; on SIGTERM the server finishes its requests,
 /// then the worker finishes the message in hand.
 async fn serve_with_mail(
     listener: tokio::net::TcpListener,
     db: sea_orm::DatabaseConnection,
     config: Config,
+    demo: bool,
 ) -> Result<(), StartupError> {
     let mail = crate::mail::worker::spawn(db.clone(), &config.mail, &config.data_dir)
         .map_err(|e| StartupError(format!("cannot start the mail worker: {e}")))?;
-    let served = serve(listener, server::state(db, config)?).await;
+    let state = server::state(db, config)?;
+    if demo {
+        seed_frameworks(&state).await?;
+    }
+    let clock = crate::frameworks::lifecycle::spawn_clock(state.clone());
+    let bulk = crate::publish::bulk::spawn(state.clone());
+    let search = crate::search::outbox::spawn(
+        state.db.clone(),
+        state.search.clone(),
+        crate::search::outbox::OutboxSettings::default(),
+    );
+    let served = serve(listener, state).await;
+    clock.abort();
+    search.shutdown(std::time::Duration::from_secs(10)).await;
+    bulk.shutdown(std::time::Duration::from_secs(10)).await;
     mail.shutdown(std::time::Duration::from_secs(30)).await;
     served
 }
@@ -108,6 +172,26 @@ async fn serve(listener: tokio::net::TcpListener, state: AppState) -> Result<(),
     server::serve(listener, state)
         .await
         .map_err(|e| StartupError(format!("server error: {e}")))
+}
+
+/// `marco reindex`: rebuilds the index from the database with a progress bar.
+async fn reindex(state: &AppState) -> Result<(), StartupError> {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let fail = |e: &dyn std::fmt::Display| StartupError(format!("reindexing failed: {e}"));
+    let total = crate::entities::service::Entity::find()
+        .count(&state.db)
+        .await
+        .map_err(|e| fail(&e))?;
+    let progress = crate::search::reindex_progress_bar(Some(total));
+    let docs = crate::search::database_documents(&state.db);
+    let indexed = crate::search::reindex(state.search.as_ref(), docs, &progress)
+        .await
+        .map_err(|e| fail(&e))?;
+    println!(
+        "marco: indexed {indexed} services into {}",
+        state.search.backend()
+    );
+    Ok(())
 }
 
 fn announce(config: &Config, accounts: &[crate::seed::DemoAccount]) {

@@ -60,6 +60,13 @@ pub struct Config {
     pub data_license: String,
     /// How e-mail is sent (`MARCO_MAIL_*`, `MARCO_SMTP_*`).
     pub mail: MailConfig,
+    /// Requests per minute one client address may make to the keyless `/ocds/` feeds
+    /// (`MARCO_FEED_RATE_PER_MINUTE`, default 6000); more get HTTP 429 with `Retry-After`.
+    pub feed_rate_per_minute: u32,
+    /// How often the bulk files are brought up to date (`MARCO_BULK_REFRESH_SECS`, default 300).
+    pub bulk_refresh: Duration,
+    /// Where the search index lives (`MARCO_MEILI_URL`, `MARCO_MEILI_KEY`, `MARCO_MEILI_INDEX`).
+    pub search: crate::search::SearchConfig,
 }
 
 /// A setting that cannot be used, with a message naming the variable and what is wrong.
@@ -182,9 +189,17 @@ impl Config {
             .unwrap_or_default();
 
         let mail = MailConfig::from_lookup(&get, environment)?;
+        let feed_rate_per_minute =
+            parse_number(&get, "MARCO_FEED_RATE_PER_MINUTE", 6000, 1, 100_000_000)? as u32;
+        let bulk_refresh_secs = parse_number(&get, "MARCO_BULK_REFRESH_SECS", 300, 1, 86_400)?;
+
+        let search = crate::search::SearchConfig::from_lookup(&get).map_err(ConfigError)?;
 
         Ok(Config {
             mail,
+            search,
+            feed_rate_per_minute,
+            bulk_refresh: Duration::from_secs(bulk_refresh_secs as u64),
             jwt_previous_secrets,
             log_signing_key,
             publisher_name,

@@ -8,10 +8,12 @@ pub mod db;
 pub mod domain;
 pub mod entities;
 pub mod error;
+pub mod frameworks;
 pub mod http;
 pub mod mail;
 pub mod publish;
 pub mod routes;
+pub mod search;
 pub mod seed;
 pub mod server;
 pub mod state;
@@ -29,11 +31,13 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::accounts::router())
         .merge(routes::organisation::router())
         .merge(routes::admin::router())
+        .merge(routes::frameworks::router())
+        .merge(routes::catalogue::router())
         .merge(routes::open_data::router())
         .merge(routes::ops::router())
         .merge(routes::api::router())
         .merge(routes::assets::router())
-        .merge(routes::ocds::router())
+        .merge(routes::ocds::router(&state))
         .fallback(|| async { AppError::NotFound });
     http::with_layers(routes, state)
 }

@@ -27,8 +27,12 @@ pub struct AppState {
     pub log_key: Arc<SigningKey>,
     /// Signs and checks session and API tokens.
     pub keys: Arc<Keyring>,
-    /// Rate limits of sign-in, sign-up and password reset.
+    /// Rate limits of sign-in, sign-up and password reset, and of the OCDS feeds.
     pub limits: Arc<Limits>,
+    /// The bulk download folder, and the lock that lets one refresh run at a time.
+    pub bulk: Arc<crate::publish::bulk::BulkFiles>,
+    /// The service catalogue's search index (tantivy, or Meilisearch when configured).
+    pub search: Arc<dyn crate::search::SearchIndex>,
 }
 
 impl AppState {
@@ -48,7 +52,9 @@ impl AppState {
         let keys = Keyring::new(&secret, &config.jwt_previous_secrets);
         Ok(AppState {
             keys: Arc::new(keys),
-            limits: Arc::new(Limits::default()),
+            limits: Arc::new(Limits::default().with_feed_rate(config.feed_rate_per_minute)),
+            bulk: Arc::new(crate::publish::bulk::BulkFiles::new(&config.data_dir)),
+            search: crate::search::open(&config.search, &config.data_dir)?,
             db,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),

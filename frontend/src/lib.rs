@@ -4,7 +4,9 @@
 pub mod accounts;
 pub mod admin;
 pub mod assets;
+pub mod catalogue;
 pub mod forms;
+pub mod frameworks;
 pub mod i18n;
 pub mod open_data;
 pub mod pages;

@@ -25,6 +25,25 @@ pub struct OpenDataPage {
     pub releases: u64,
     /// Contracting processes so far.
     pub processes: u64,
+    /// The bulk files, as listed at `/ocds/bulk/`.
+    pub bulk_files: Vec<BulkFileRow>,
+}
+
+/// One bulk file on the open data page.
+#[derive(Clone, Debug)]
+pub struct BulkFileRow {
+    /// The file name.
+    pub name: String,
+    /// Its download URL.
+    pub url: String,
+    /// Its size, human readable.
+    pub size: String,
+    /// Lower-case hex SHA-256.
+    pub sha256: String,
+    /// When it was last written (UTC).
+    pub last_modified: String,
+    /// Releases it holds or was built from.
+    pub releases: u64,
 }
 
 impl OpenDataPage {

@@ -8,6 +8,8 @@ mod m20261127_000002_create_users;
 mod m20261127_000003_create_release_log;
 mod m20261127_000004_create_mail_outbox;
 mod m20261127_000005_create_accounts;
+mod m20261127_000006_create_search_outbox;
+mod m20261127_000007_create_frameworks;
 
 /// The ordered list of every migration Marco has.
 #[derive(Debug)]
@@ -22,6 +24,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_create_release_log::Migration),
             Box::new(m20261127_000004_create_mail_outbox::Migration),
             Box::new(m20261127_000005_create_accounts::Migration),
+            Box::new(m20261127_000006_create_search_outbox::Migration),
+            Box::new(m20261127_000007_create_frameworks::Migration),
         ]
     }
 }

@@ -11,6 +11,8 @@
 //!   package, giving [`validate::ValidationError`]s (JSON pointer, rule, message).
 //! - [`schema`]: the embedded schemas and extension patches, and the canonical extension URLs
 //!   ([`schema::BID_EXTENSION_URL`] and friends) to declare in packages.
+//! - [`release_log`]: JCS release hashes, the hash chain, signed heads, and [`release_log::LogVerifier`],
+//!   which proves that nothing in a published release log was changed or removed.
 //!
 //! ```
 //! use ocds_schema::{merge::Merger, schema, validate::Validator};
@@ -31,5 +33,6 @@
 
 pub mod merge;
 pub mod model;
+pub mod release_log;
 pub mod schema;
 pub mod validate;

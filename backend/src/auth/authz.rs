@@ -45,6 +45,13 @@ pub enum Decision {
 const MANAGERS: &[Role] = &[Role::FrameworkManager, Role::PlatformAdmin];
 const ADMINS: &[Role] = &[Role::PlatformAdmin];
 const ORG_ADMINS: &[Role] = &[Role::SupplierAdmin, Role::BuyerAdmin];
+const SUPPLIERS: &[Role] = &[Role::SupplierAdmin, Role::SupplierUser];
+const SUPPLIER_ADMINS: &[Role] = &[Role::SupplierAdmin];
+const REVIEWERS: &[Role] = &[
+    Role::FrameworkManager,
+    Role::PlatformAdmin,
+    Role::CategoryReviewer,
+];
 
 /// Every route Marco serves: (method, matched path, rule).
 pub const ROUTES: &[(&str, &str, Rule)] = &[
@@ -74,7 +81,10 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("GET", "/ocds/releases.jsonl", Rule::Public),
     ("GET", "/ocds/releases/{id}", Rule::Public),
     ("GET", "/ocds/records", Rule::Public),
+    ("GET", "/ocds/records.jsonl", Rule::Public),
     ("GET", "/ocds/records/{ocid}", Rule::Public),
+    ("GET", "/ocds/bulk/", Rule::Public),
+    ("GET", "/ocds/bulk/{file}", Rule::Public),
     ("GET", "/ocds/log", Rule::Public),
     ("GET", "/ocds/log/head", Rule::Public),
     ("GET", "/ocds/log/key", Rule::Public),
@@ -121,6 +131,116 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("GET", "/admin/publication", Rule::AnyOf(MANAGERS)),
     ("GET", "/admin/buyer-domains", Rule::AnyOf(MANAGERS)),
     ("POST", "/admin/buyer-domains", Rule::AnyOf(MANAGERS)),
+    ("GET", "/frameworks", Rule::Public),
+    ("GET", "/frameworks/new", Rule::AnyOf(MANAGERS)),
+    ("POST", "/frameworks/new", Rule::AnyOf(MANAGERS)),
+    ("GET", "/frameworks/content-example.toml", Rule::Public),
+    ("GET", "/frameworks/{slug}", Rule::Public),
+    ("POST", "/frameworks/{slug}/status", Rule::AnyOf(MANAGERS)),
+    ("POST", "/frameworks/{slug}/copy", Rule::AnyOf(MANAGERS)),
+    (
+        "GET",
+        "/frameworks/{slug}/agreements/{organisation}",
+        Rule::Public,
+    ),
+    (
+        "GET",
+        "/frameworks/{slug}/application",
+        Rule::AnyOf(SUPPLIERS),
+    ),
+    (
+        "POST",
+        "/frameworks/{slug}/application",
+        Rule::AnyOf(SUPPLIERS),
+    ),
+    (
+        "GET",
+        "/frameworks/{slug}/application/declaration",
+        Rule::AnyOf(SUPPLIERS),
+    ),
+    (
+        "POST",
+        "/frameworks/{slug}/application/declaration",
+        Rule::AnyOf(SUPPLIERS),
+    ),
+    (
+        "POST",
+        "/frameworks/{slug}/application/declaration/reuse",
+        Rule::AnyOf(SUPPLIERS),
+    ),
+    (
+        "POST",
+        "/frameworks/{slug}/application/services",
+        Rule::AnyOf(SUPPLIERS),
+    ),
+    (
+        "GET",
+        "/frameworks/{slug}/application/services/{id}",
+        Rule::AnyOf(SUPPLIERS),
+    ),
+    (
+        "POST",
+        "/frameworks/{slug}/application/services/{id}",
+        Rule::AnyOf(SUPPLIERS),
+    ),
+    (
+        "POST",
+        "/frameworks/{slug}/application/services/{id}/delete",
+        Rule::AnyOf(SUPPLIERS),
+    ),
+    (
+        "POST",
+        "/frameworks/{slug}/application/services/{id}/documents",
+        Rule::AnyOf(SUPPLIERS),
+    ),
+    (
+        "POST",
+        "/frameworks/{slug}/application/copy",
+        Rule::AnyOf(SUPPLIERS),
+    ),
+    (
+        "POST",
+        "/frameworks/{slug}/application/submit",
+        Rule::AnyOf(SUPPLIERS),
+    ),
+    (
+        "POST",
+        "/frameworks/{slug}/application/sign",
+        Rule::AnyOf(SUPPLIER_ADMINS),
+    ),
+    ("GET", "/documents/{id}", Rule::Public),
+    ("GET", "/catalogue.csv", Rule::Public),
+    ("GET", "/services/{id}", Rule::Public),
+    ("GET", "/services/{id}/edit", Rule::AnyOf(SUPPLIERS)),
+    ("POST", "/services/{id}/edit", Rule::AnyOf(SUPPLIERS)),
+    (
+        "POST",
+        "/services/{id}/remove",
+        Rule::AnyOf(SUPPLIER_ADMINS),
+    ),
+    ("POST", "/services/{id}/status", Rule::AnyOf(MANAGERS)),
+    ("GET", "/suppliers/{id}", Rule::Public),
+    ("POST", "/suppliers/{id}/suspension", Rule::AnyOf(MANAGERS)),
+    (
+        "GET",
+        "/frameworks/{slug}/applications",
+        Rule::AnyOf(REVIEWERS),
+    ),
+    (
+        "GET",
+        "/frameworks/{slug}/applications/{id}",
+        Rule::AnyOf(REVIEWERS),
+    ),
+    (
+        "POST",
+        "/frameworks/{slug}/applications/{id}",
+        Rule::AnyOf(REVIEWERS),
+    ),
+    (
+        "POST",
+        "/frameworks/{slug}/applications/{id}/countersign",
+        Rule::AnyOf(MANAGERS),
+    ),
 ];
 
 /// The rule of a route, if the table has it.

@@ -14,6 +14,7 @@ use crate::error::AppError;
 pub struct Limits {
     per_ip: DefaultKeyedRateLimiter<String>,
     per_account: DefaultKeyedRateLimiter<String>,
+    feeds: DefaultKeyedRateLimiter<String>,
 }
 
 impl std::fmt::Debug for Limits {
@@ -38,7 +39,25 @@ impl Limits {
         Limits {
             per_ip: RateLimiter::keyed(per_minute(ip_per_minute)),
             per_account: RateLimiter::keyed(per_minute(account_per_minute)),
+            feeds: RateLimiter::keyed(per_minute(6000)),
         }
+    }
+
+    /// The same limits with `per_minute` requests per address on the keyless OCDS feeds.
+    pub fn with_feed_rate(mut self, feed_per_minute: u32) -> Limits {
+        self.feeds = RateLimiter::keyed(per_minute(feed_per_minute));
+        self
+    }
+
+    /// Counts a request to the OCDS feeds from `ip`; refuses with 429 and a `Retry-After` when
+    /// the address is over its rate.
+    pub fn check_feed(&self, ip: &ClientIp) -> Result<(), AppError> {
+        let clock = DefaultClock::default();
+        self.feeds.check_key(&ip.0).map_err(|not_until| {
+            // Round up, so a client that waits exactly Retry-After is let in.
+            let wait = not_until.wait_time_from(clock.now());
+            AppError::RateLimited(wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
+        })
     }
 
     /// Counts an attempt of `action` from `ip` (and on `account`, when known); refuses with

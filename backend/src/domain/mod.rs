@@ -1,6 +1,8 @@
 //! Domain types and rules, free of axum and sea-orm: values are checked once, when made.
 
+pub mod content;
 pub mod email;
+pub mod framework;
 pub mod identifier;
 pub mod money;
 pub mod password;

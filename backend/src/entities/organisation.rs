@@ -35,6 +35,10 @@ pub struct Model {
     pub email_domains: String,
     /// When it registered.
     pub created_at: DateTimeUtc,
+    /// When a manager suspended it from the catalogue.
+    pub suspended_at: Option<DateTimeUtc>,
+    /// Why it was suspended (public).
+    pub suspended_reason: Option<String>,
 }
 
 /// Relations.

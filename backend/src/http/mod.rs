@@ -10,6 +10,7 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{HeaderName, StatusCode};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -41,7 +42,15 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
             crate::auth::session::load,
         ))
         .layer(axum::middleware::from_fn(errors::render))
-        .layer(CompressionLayer::new())
+        // Bulk files are already compressed, and compressing them again would drop their
+        // Content-Length and break byte ranges.
+        .layer(
+            CompressionLayer::new().compress_when(
+                DefaultPredicate::new()
+                    .and(NotForContentType::const_new("application/gzip"))
+                    .and(NotForContentType::const_new("application/zip")),
+            ),
+        )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::track,

@@ -63,6 +63,19 @@ pub enum MailKind {
         /// The person's name, for the greeting.
         name: String,
     },
+    /// The result of a framework application, sent to the supplier at standstill.
+    ApplicationResult {
+        /// The framework's name.
+        framework: String,
+        /// Whether the supplier was admitted.
+        passed: bool,
+        /// How many of its services passed.
+        passed_services: u32,
+        /// The evaluator's reason, as written for the supplier.
+        reason: String,
+        /// The application page.
+        link: String,
+    },
 }
 
 impl MailKind {
@@ -74,6 +87,7 @@ impl MailKind {
             MailKind::Invitation { .. } => "invitation",
             MailKind::AccountLocked { .. } => "account_locked",
             MailKind::PasswordChanged { .. } => "password_changed",
+            MailKind::ApplicationResult { .. } => "application_result",
         }
     }
 }

@@ -120,6 +120,37 @@ fn letter(kind: &MailKind, tr: Tr, lang: Lang) -> Letter {
             None,
             vec![tr.t("email-changed-advice")],
         ),
+        MailKind::ApplicationResult {
+            framework,
+            passed,
+            passed_services,
+            reason,
+            link,
+        } => {
+            let args = [("framework", one_line(framework))];
+            let mut paragraphs = vec![if *passed {
+                tr.ta("email-result-passed", &args)
+            } else {
+                tr.ta("email-result-failed", &args)
+            }];
+            if *passed {
+                paragraphs.push(tr.t1("email-result-services", "count", passed_services));
+            }
+            if !reason.trim().is_empty() {
+                paragraphs.push(tr.t1("email-result-reason", "reason", reason.trim()));
+            }
+            (
+                tr.ta("email-result-subject", &args),
+                tr.t("email-invitation-greeting"),
+                paragraphs,
+                action("email-result-action", link),
+                vec![if *passed {
+                    tr.t("email-result-next-passed")
+                } else {
+                    tr.t("email-result-next-failed")
+                }],
+            )
+        }
     };
     Letter {
         lang: lang.code(),
@@ -168,6 +199,13 @@ mod tests {
                 minutes: 15,
             },
             MailKind::PasswordChanged { name: "Ana".into() },
+            MailKind::ApplicationResult {
+                framework: "Cloud Services 3".into(),
+                passed: true,
+                passed_services: 2,
+                reason: "All services met the requirements.".into(),
+                link: "https://marco.example/frameworks/cloud-services-3/application".into(),
+            },
         ]
     }
 

@@ -1,43 +1,30 @@
 //! Tamper evidence: `release_hash = sha256(JCS(release))` and
 //! `chain_n = sha256(chain_{n-1} || release_hash_n)` over raw 32-byte digests, `chain_0` = 32
 //! zero bytes, shown as lower-case hex so anyone can recompute the chain in a few lines.
+//!
+//! The definitions live in `ocds_schema::release_log`, so that `ocds verify-log` checks the log
+//! with exactly the rules it was written with.
 
-use sha2::{Digest, Sha256};
+use ocds_schema::release_log;
 
-/// A SHA-256 digest.
-pub type Digest32 = [u8; 32];
-
-/// The chain value before the first release.
-pub const CHAIN_ZERO: Digest32 = [0; 32];
+pub use release_log::{CHAIN_ZERO, Digest32, from_hex, next_chain};
 
 /// The release as RFC 8785 (JCS) canonical JSON: the bytes that are hashed, stored and served.
 pub fn canonical_json(release: &serde_json::Value) -> anyhow::Result<String> {
-    serde_json_canonicalizer::to_string(release)
+    release_log::canonical_json(release)
         .map_err(|e| anyhow::anyhow!("canonicalising a release: {e}"))
 }
 
 /// SHA-256 of canonical release JSON.
 pub fn release_hash(canonical: &str) -> Digest32 {
-    Sha256::digest(canonical.as_bytes()).into()
-}
-
-/// The next chain value.
-pub fn next_chain(previous: &Digest32, release_hash: &Digest32) -> Digest32 {
-    let mut hasher = Sha256::new();
-    hasher.update(previous);
-    hasher.update(release_hash);
-    hasher.finalize().into()
-}
-
-/// Parses lower-case hex into a digest.
-pub fn from_hex(text: &str) -> Option<Digest32> {
-    hex::decode(text).ok()?.try_into().ok()
+    release_log::release_hash(canonical.as_bytes())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+    use sha2::{Digest, Sha256};
 
     #[test]
     fn canonical_json_sorts_keys_and_drops_whitespace() {

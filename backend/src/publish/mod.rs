@@ -7,6 +7,8 @@
 //! SQLite has a single writer anyway. A feed reader paging by sequence therefore never skips a
 //! release that commits later with a smaller number. See `docs/publication.md`.
 
+pub mod bench;
+pub mod bulk;
 pub mod chain;
 pub mod store;
 

@@ -4,6 +4,8 @@ pub mod accounts;
 pub mod admin;
 pub mod api;
 pub mod assets;
+pub mod catalogue;
+pub mod frameworks;
 pub mod ocds;
 pub mod open_data;
 pub mod ops;

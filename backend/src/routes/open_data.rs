@@ -3,7 +3,9 @@
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use marco_frontend::open_data::{DayCount, FailureRow, OpenDataPage, PublicationHealthPage};
+use marco_frontend::open_data::{
+    BulkFileRow, DayCount, FailureRow, OpenDataPage, PublicationHealthPage,
+};
 use sea_orm::{
     ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect, Statement,
 };
@@ -40,7 +42,30 @@ async fn show_open_data(
             .collect(),
         releases: release::Entity::find().count(&state.db).await?,
         processes: ocds_process::Entity::find().count(&state.db).await?,
+        bulk_files: bulk_files(&state)?,
     })
+}
+
+fn bulk_files(state: &AppState) -> Result<Vec<BulkFileRow>, AppError> {
+    let manifest = state.bulk.manifest().map_err(|e| {
+        AppError::Internal(anyhow::Error::new(e).context("reading the bulk manifest"))
+    })?;
+    Ok(manifest
+        .files
+        .into_iter()
+        .map(|f| BulkFileRow {
+            url: crate::routes::ocds::bulk_file_url(&state.config.public_url, &f.name),
+            size: human_size(i64::try_from(f.size).unwrap_or(i64::MAX)),
+            last_modified: f
+                .last_modified
+                .replace('T', " ")
+                .trim_end_matches('Z')
+                .to_owned(),
+            name: f.name,
+            sha256: f.sha256,
+            releases: f.releases,
+        })
+        .collect())
 }
 
 fn human_size(bytes: i64) -> String {

@@ -20,7 +20,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(show_start))
         .route("/language/{code}", get(switch_language))
-        .route("/catalogue", get(|ctx| coming_soon(ctx, "soon-catalogue")))
         .route(
             "/opportunities",
             get(|ctx| coming_soon(ctx, "soon-opportunities")),

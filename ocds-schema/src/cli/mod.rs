@@ -8,6 +8,7 @@ mod output;
 mod spill;
 mod stats;
 mod validate;
+mod verify_log;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,7 +27,7 @@ struct Cli {
     command: Command,
 }
 
-/// The subcommands. (`verify-log`, to check a published release log, comes with a later issue.)
+/// The subcommands.
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Merge releases into records, compiled releases or versioned releases, streaming.
@@ -37,6 +38,8 @@ enum Command {
     Stats(stats::StatsArgs),
     /// Read a JSON array of releases on stdin and print the merged release (conformance runner).
     Merge(merge::MergeArgs),
+    /// Prove that nothing in a publisher's release log was changed or removed (exit 1 names each bad release).
+    VerifyLog(verify_log::VerifyLogArgs),
 }
 
 /// Input files shared by the subcommands that read OCDS data.
@@ -57,6 +60,7 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Stats(args) => stats::run(&args),
         Command::Merge(args) => merge::run(&args),
+        Command::VerifyLog(args) => verify_log::run(&args),
     };
     match result {
         Ok(code) => code,

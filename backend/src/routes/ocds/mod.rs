@@ -1,14 +1,16 @@
 //! Keyless OCDS feeds for watchdogs: release and record packages with keyset pagination
 //! (`cursor`, `limit`, `links.next`), JSON Lines streams, and the tamper-evident log.
 
+mod bulk;
 mod log;
-mod package;
+pub(crate) mod package;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::header::{ACCEPT, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
@@ -16,10 +18,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use crate::auth::limits::ClientIp;
 use crate::entities::release;
 use crate::error::{AppError, FieldError, FieldErrors};
 use crate::publish::store::{self, ReleaseFilter};
 use crate::state::AppState;
+pub use bulk::file_url as bulk_file_url;
 use package::{PackageMeta, RecordEntry, RecordPackage, ReleasePackage};
 
 /// Default and largest page sizes of the feeds.
@@ -28,15 +32,31 @@ pub const DEFAULT_LIMIT: u64 = 100;
 pub const MAX_LIMIT: u64 = 1000;
 const JSON_LINES: &str = "application/x-ndjson";
 
-/// The `/ocds/` routes.
-pub fn router() -> Router<AppState> {
+/// The `/ocds/` routes, rate-limited per client address.
+pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/ocds/releases", get(list_releases))
         .route("/ocds/releases.jsonl", get(stream_releases))
         .route("/ocds/releases/{id}", get(show_release))
         .route("/ocds/records", get(list_records))
+        .route("/ocds/records.jsonl", get(stream_records))
         .route("/ocds/records/{ocid}", get(show_record))
         .merge(log::router())
+        .merge(bulk::router())
+        .route_layer(middleware::from_fn_with_state(state.clone(), limit_feeds))
+}
+
+/// Middleware: HTTP 429 with `Retry-After` for a client address over its feed rate.
+async fn limit_feeds(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    request: Request,
+    next: Next,
+) -> Response {
+    match state.limits.check_feed(&ip) {
+        Ok(()) => next.run(request).await,
+        Err(err) => err.into_response(),
+    }
 }
 
 /// Query of the releases feed.
@@ -258,7 +278,8 @@ async fn show_release(
     )))
 }
 
-fn record(
+/// The record of `ocid` from its releases `rows`, with the versioned release when asked.
+pub(crate) fn record(
     state: &AppState,
     ocid: &str,
     rows: &[release::Model],
@@ -318,20 +339,14 @@ async fn show_record(
 async fn list_records(
     State(state): State<AppState>,
     Query(query): Query<ReleasesQuery>,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    if wants_json_lines(&headers) {
+        return stream_records(State(state), Query(query)).await;
+    }
     let after = parse_cursor(query.cursor.as_deref())?;
     let limit = parse_limit(query.limit.as_deref(), DEFAULT_LIMIT)?;
-    let versioned = match query.versioned.as_deref() {
-        None | Some("") | Some("false") => false,
-        Some("true") => true,
-        Some(_) => {
-            return Err(invalid(
-                "versioned",
-                "invalid_boolean",
-                "versioned is true or false",
-            ));
-        }
-    };
+    let versioned = parse_versioned(&query)?;
     let processes = store::list_processes(&state.db, after, limit).await?;
     let mut records = Vec::with_capacity(processes.len());
     let mut newest: Option<release::Model> = None;
@@ -366,4 +381,82 @@ async fn list_records(
         records,
         next,
     )))
+}
+
+fn parse_versioned(query: &ReleasesQuery) -> Result<bool, AppError> {
+    match query.versioned.as_deref() {
+        None | Some("") | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(invalid(
+            "versioned",
+            "invalid_boolean",
+            "versioned is true or false",
+        )),
+    }
+}
+
+/// Every record as JSON Lines in order of first release, streamed a page of processes at a
+/// time so memory stays flat; compiled only unless `versioned=true`.
+async fn stream_records(
+    State(state): State<AppState>,
+    Query(query): Query<ReleasesQuery>,
+) -> Result<Response, AppError> {
+    let mut after = parse_cursor(query.cursor.as_deref())?;
+    let versioned = parse_versioned(&query)?;
+    let mut remaining = match query.limit.as_deref() {
+        None | Some("") => u64::MAX,
+        Some(_) => parse_limit(query.limit.as_deref(), DEFAULT_LIMIT)?,
+    };
+    let stream = async_stream::stream! {
+        while remaining > 0 {
+            let page = remaining.min(100);
+            let processes = match store::list_processes(&state.db, after, page).await {
+                Ok(processes) => processes,
+                Err(err) => {
+                    tracing::error!(error = %err, "records JSON Lines feed stopped by a database error");
+                    yield Err(std::io::Error::other("database error"));
+                    break;
+                }
+            };
+            let Some(last) = processes.last().map(|p| p.first_sequence) else { break };
+            let full = processes.len() as u64 == page;
+            let ocids: Vec<String> = processes.iter().map(|p| p.ocid.clone()).collect();
+            let chunk = match store::releases_of_many(&state.db, &ocids).await {
+                Ok(groups) => record_lines(&state, &groups, versioned),
+                Err(err) => Err(AppError::from(err)),
+            };
+            match chunk {
+                Ok(chunk) => yield Ok::<_, std::io::Error>(chunk),
+                Err(err) => {
+                    tracing::error!(error = %err, "records JSON Lines feed stopped");
+                    yield Err(std::io::Error::other("records could not be compiled"));
+                    break;
+                }
+            }
+            remaining -= processes.len() as u64;
+            after = last;
+            if !full {
+                break;
+            }
+        }
+    };
+    let mut response = Body::from_stream(stream).into_response();
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(JSON_LINES));
+    Ok(response)
+}
+
+fn record_lines(
+    state: &AppState,
+    groups: &[(String, Vec<release::Model>)],
+    versioned: bool,
+) -> Result<Vec<u8>, AppError> {
+    let mut chunk = Vec::new();
+    for (ocid, rows) in groups {
+        let entry = record(state, ocid, rows, versioned)?;
+        serde_json::to_writer(&mut chunk, &entry).map_err(|e| AppError::Internal(e.into()))?;
+        chunk.push(b'\n');
+    }
+    Ok(chunk)
 }

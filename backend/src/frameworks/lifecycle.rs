@@ -1,0 +1,460 @@
+//! Creating frameworks, moving them through their states (by a manager or by the clock), and
+//! copying one into its next iteration.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+
+use super::{Actor, FlowError, catalogue, ocds, slugify, store};
+use crate::auth::audit::{self, Event};
+use crate::domain::content::ContentFile;
+use crate::domain::framework::{FrameworkStatus, Timetable};
+use crate::entities::{draft_service, framework, framework_application};
+use crate::mail::{self, MailKind, OutgoingMail};
+use crate::publish::{self, store as release_store};
+use crate::state::AppState;
+
+/// What a manager enters to create a framework.
+#[derive(Clone, Debug)]
+pub struct NewFramework {
+    /// Name, e.g. "Cloud Services 3".
+    pub name: String,
+    /// Family, e.g. "Cloud Services".
+    pub family: String,
+    /// Iteration number.
+    pub iteration: i32,
+    /// Public description.
+    pub description: String,
+    /// The content file (TOML).
+    pub content: String,
+    /// The timetable.
+    pub timetable: Timetable,
+    /// The iteration it continues.
+    pub previous_id: Option<i64>,
+}
+
+/// Parses a framework's stored content file.
+pub fn content_of(fw: &framework::Model) -> Result<ContentFile, FlowError> {
+    ContentFile::parse(&fw.content)
+        .map_err(|e| FlowError::Other(anyhow::anyhow!("stored content file is invalid: {e}")))
+}
+
+/// The lots of a framework as published (English titles: the release language is English).
+pub fn lots(content: &ContentFile) -> Vec<ocds::LotInfo> {
+    content
+        .lots
+        .iter()
+        .map(|lot| ocds::LotInfo {
+            id: lot.slug.clone(),
+            title: lot.name.en.clone(),
+            description: lot.description.en.clone(),
+        })
+        .collect()
+}
+
+fn hash(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+async fn free_slug<C: ConnectionTrait>(db: &C, name: &str) -> Result<String, FlowError> {
+    let base = slugify(name);
+    let base = if base.is_empty() {
+        "framework".to_owned()
+    } else {
+        base
+    };
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while framework::Entity::find()
+        .filter(framework::Column::Slug.eq(&candidate))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    Ok(candidate)
+}
+
+/// Creates a framework in the `coming` state. The content file is validated first; nothing is
+/// stored when anything is wrong.
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    new: NewFramework,
+) -> Result<framework::Model, FlowError> {
+    let mut errors = crate::error::FieldErrors::new();
+    let mut invalid = |field: &str, code: &str, message: String| {
+        errors.insert(
+            field.into(),
+            crate::error::FieldError {
+                code: code.into(),
+                message,
+            },
+        );
+    };
+    if new.name.trim().is_empty() || new.name.chars().count() > 200 {
+        invalid(
+            "name",
+            "framework_name",
+            "Enter a name of up to 200 characters".into(),
+        );
+    }
+    if new.family.trim().is_empty() || new.family.chars().count() > 120 {
+        invalid(
+            "family",
+            "framework_family",
+            "Enter a family of up to 120 characters".into(),
+        );
+    }
+    if !(1..=999).contains(&new.iteration) {
+        invalid(
+            "iteration",
+            "iteration",
+            "Enter an iteration from 1 to 999".into(),
+        );
+    }
+    if let Err(e) = ContentFile::parse(&new.content) {
+        invalid("content", "content_file", e.to_string());
+    }
+    if let Err(e) = new.timetable.check() {
+        invalid(e.field, e.code, e.to_string());
+    }
+    if !errors.is_empty() {
+        return Err(FlowError::Invalid(errors));
+    }
+    let txn = state.db.begin().await?;
+    let slug = free_slug(&txn, &new.name).await?;
+    let now = Utc::now();
+    let t = new.timetable;
+    let fw = framework::ActiveModel {
+        ocid: Set(format!("{}-fw-{slug}", state.config.ocid_prefix)),
+        slug: Set(slug),
+        name: Set(new.name.trim().into()),
+        family: Set(new.family.trim().into()),
+        iteration: Set(new.iteration),
+        status: Set(FrameworkStatus::Coming.as_str().into()),
+        description: Set(new.description.trim().into()),
+        content_hash: Set(hash(&new.content)),
+        content: Set(new.content),
+        previous_id: Set(new.previous_id),
+        clarifications_close_at: Set(t.clarifications_close_at),
+        applications_close_at: Set(t.applications_close_at),
+        intention_to_award_at: Set(t.intention_to_award_at),
+        goes_live_at: Set(t.goes_live_at),
+        expires_at: Set(t.expires_at),
+        created_by: Set(actor.user_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        Event {
+            event: "framework_created",
+            actor: actor.user_id,
+            ip: actor.ip.clone(),
+            detail: format!("{} ({})", fw.slug, fw.ocid),
+            ..Default::default()
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(fw)
+}
+
+/// Copies a framework into its next iteration, six months later, with the same content file.
+pub async fn copy_to_next_iteration(
+    state: &AppState,
+    actor: &Actor,
+    framework_id: i64,
+) -> Result<framework::Model, FlowError> {
+    let fw = store::framework_by_id(&state.db, framework_id).await?;
+    let next = fw.iteration + 1;
+    let previous_suffix = format!(" {}", fw.iteration);
+    let name = match fw.name.strip_suffix(&previous_suffix) {
+        Some(stem) => format!("{stem} {next}"),
+        None => format!("{} {next}", fw.name),
+    };
+    create(
+        state,
+        actor,
+        NewFramework {
+            name,
+            family: fw.family.clone(),
+            iteration: next,
+            description: fw.description.clone(),
+            content: fw.content.clone(),
+            timetable: store::timetable(&fw).shifted(Duration::days(182)),
+            previous_id: Some(fw.id),
+        },
+    )
+    .await
+}
+
+/// Moves a framework to `to`, which must be the next state. Manager and clock alike.
+pub async fn transition(
+    state: &AppState,
+    actor: &Actor,
+    framework_id: i64,
+    to: FrameworkStatus,
+) -> Result<framework::Model, FlowError> {
+    let txn = state.db.begin().await?;
+    let fw = store::framework_by_id(&txn, framework_id).await?;
+    let from = store::status(&fw)?;
+    from.check_transition(to)?;
+    let now = Utc::now();
+    match to {
+        FrameworkStatus::Open => open(state, &txn, &fw, now).await?,
+        FrameworkStatus::Pending => {
+            let applicants = store::applications(&txn, fw.id)
+                .await?
+                .iter()
+                .filter(|a| a.status == "submitted")
+                .count() as u64;
+            publish::publish(
+                &txn,
+                &state.publisher,
+                &fw.ocid,
+                &["tenderUpdate"],
+                ocds::closed(&fw, applicants),
+            )
+            .await?;
+        }
+        FrameworkStatus::Standstill => {
+            let unevaluated = store::unevaluated(&txn, fw.id).await?;
+            if unevaluated > 0 {
+                return Err(
+                    crate::domain::framework::TransitionError::Unevaluated(unevaluated).into(),
+                );
+            }
+            standstill(state, &txn, &fw, now).await?;
+        }
+        FrameworkStatus::Live => {
+            for application in store::applications(&txn, fw.id).await? {
+                if application.countersigned_at.is_some() {
+                    catalogue::publish_services(state, &txn, &fw, &application, now).await?;
+                }
+            }
+        }
+        FrameworkStatus::Expired => {
+            catalogue::expire_services(state, &txn, &fw, now).await?;
+            let last = release_store::releases_of(&txn, &fw.ocid)
+                .await?
+                .last()
+                .map(|r| r.release_id.clone());
+            publish::publish(
+                &txn,
+                &state.publisher,
+                &fw.ocid,
+                &["tenderAmendment"],
+                ocds::expired(&fw, last.as_deref(), now),
+            )
+            .await?;
+        }
+        FrameworkStatus::Coming => {}
+    }
+    let mut active = fw.clone().into_active_model();
+    active.status = Set(to.as_str().into());
+    active.updated_at = Set(now);
+    let fw = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        Event {
+            event: "framework_status",
+            actor: actor.user_id,
+            ip: actor.ip.clone(),
+            detail: format!(
+                "{}: {from} -> {to} by {}",
+                fw.slug,
+                if actor.user_id.is_some() {
+                    "manager"
+                } else {
+                    "clock"
+                }
+            ),
+            ..Default::default()
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    tracing::info!(framework = %fw.slug, %from, %to, "framework moved");
+    Ok(fw)
+}
+
+async fn open<C: ConnectionTrait>(
+    state: &AppState,
+    txn: &C,
+    fw: &framework::Model,
+    now: DateTime<Utc>,
+) -> Result<(), FlowError> {
+    if now >= fw.applications_close_at {
+        return Err(FlowError::Refused("deadline_passed"));
+    }
+    let content = content_of(fw)?;
+    let platform = store::platform(txn).await?;
+    let previous = match fw.previous_id {
+        Some(id) => Some(store::framework_by_id(txn, id).await?),
+        None => None,
+    };
+    publish::publish(
+        txn,
+        &state.publisher,
+        &fw.ocid,
+        &["planning", "tender"],
+        ocds::opened(
+            fw,
+            &lots(&content),
+            &platform,
+            previous.as_ref().map(|p| p.ocid.as_str()),
+            now,
+        ),
+    )
+    .await?;
+    if let Some(previous) = previous
+        && release_store::releases_of(txn, &previous.ocid)
+            .await?
+            .first()
+            .is_some()
+    {
+        publish::publish(
+            txn,
+            &state.publisher,
+            &previous.ocid,
+            &["tenderUpdate"],
+            ocds::renewed(&previous, &fw.ocid, &fw.name),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn standstill<C: ConnectionTrait>(
+    state: &AppState,
+    txn: &C,
+    fw: &framework::Model,
+    now: DateTime<Utc>,
+) -> Result<(), FlowError> {
+    let applications = store::applications(txn, fw.id).await?;
+    let mut admitted = Vec::new();
+    for application in applications.iter().filter(|a| a.status == "submitted") {
+        let supplier = store::organisation(txn, application.organisation_id).await?;
+        let lots = admitted_lots(txn, application).await?;
+        let passed = application.result.as_deref() == Some("pass") && !lots.is_empty();
+        notify_result(state, txn, fw, application, passed).await?;
+        let mut active = application.clone().into_active_model();
+        active.result_sent_at = Set(Some(now));
+        active.update(txn).await?;
+        if passed {
+            admitted.push((supplier, lots));
+        }
+    }
+    let admissions: Vec<ocds::Admission<'_>> = admitted
+        .iter()
+        .map(|(supplier, lots)| ocds::Admission {
+            supplier,
+            lots: lots.clone(),
+        })
+        .collect();
+    let body = if admissions.is_empty() {
+        serde_json::json!({"tender": {"id": fw.slug, "status": "unsuccessful"}})
+    } else {
+        ocds::awarded(fw, &admissions, now)
+    };
+    let tags: &[&str] = if admissions.is_empty() {
+        &["tenderUpdate"]
+    } else {
+        &["award"]
+    };
+    publish::publish(txn, &state.publisher, &fw.ocid, tags, body).await?;
+    Ok(())
+}
+
+/// The lots of an application's passed drafts, in content-file order of first appearance.
+pub async fn admitted_lots<C: ConnectionTrait>(
+    db: &C,
+    application: &framework_application::Model,
+) -> Result<Vec<String>, FlowError> {
+    let mut lots: Vec<String> = Vec::new();
+    for draft in store::drafts(db, application.id).await? {
+        if draft.result.as_deref() == Some("pass") && !lots.contains(&draft.lot) {
+            lots.push(draft.lot.clone());
+        }
+    }
+    Ok(lots)
+}
+
+async fn notify_result<C: ConnectionTrait>(
+    state: &AppState,
+    txn: &C,
+    fw: &framework::Model,
+    application: &framework_application::Model,
+    passed: bool,
+) -> Result<(), FlowError> {
+    let link = format!(
+        "{}/frameworks/{}/application",
+        state.config.public_url, fw.slug
+    );
+    let drafts: Vec<draft_service::Model> = store::drafts(txn, application.id).await?;
+    let passed_services = drafts
+        .iter()
+        .filter(|d| d.result.as_deref() == Some("pass"))
+        .count() as u32;
+    for user in store::recipients(txn, application.organisation_id).await? {
+        mail::enqueue(
+            txn,
+            OutgoingMail {
+                to: user.email.clone(),
+                lang: marco_frontend::Lang::from_code(&user.locale)
+                    .unwrap_or(marco_frontend::Lang::En),
+                kind: MailKind::ApplicationResult {
+                    framework: fw.name.clone(),
+                    passed,
+                    passed_services,
+                    reason: application.result_reason.clone().unwrap_or_default(),
+                    link: link.clone(),
+                },
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Moves every framework whose date has come, one step per call. Returns how many moved.
+/// A framework whose move is refused (e.g. unevaluated applications) waits for the manager.
+pub async fn run_clock(state: &AppState, now: DateTime<Utc>) -> Result<usize, FlowError> {
+    let mut moved = 0;
+    for fw in store::frameworks(&state.db).await? {
+        let status = store::status(&fw)?;
+        if let Some(to) = store::timetable(&fw).due(status, now) {
+            match transition(state, &Actor::clock(), fw.id, to).await {
+                Ok(_) => moved += 1,
+                Err(FlowError::Transition(e)) => {
+                    tracing::warn!(framework = %fw.slug, error = %e, "the clock could not move a framework");
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(moved)
+}
+
+/// Runs the clock every minute until the process stops.
+pub fn spawn_clock(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            if let Err(e) = run_clock(&state, Utc::now()).await {
+                tracing::error!(error = %e, "framework clock failed");
+            }
+        }
+    })
+}

@@ -1,0 +1,217 @@
+//! Queries about frameworks, applications, drafts and services. Only code that knows columns.
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
+
+use crate::domain::framework::{FrameworkStatus, Timetable};
+use crate::entities::{
+    draft_service, framework, framework_application, organisation, service, service_version, user,
+};
+
+use super::FlowError;
+
+/// The framework's timetable.
+pub fn timetable(fw: &framework::Model) -> Timetable {
+    Timetable {
+        clarifications_close_at: fw.clarifications_close_at,
+        applications_close_at: fw.applications_close_at,
+        intention_to_award_at: fw.intention_to_award_at,
+        goes_live_at: fw.goes_live_at,
+        expires_at: fw.expires_at,
+    }
+}
+
+/// The framework's state.
+pub fn status(fw: &framework::Model) -> Result<FrameworkStatus, FlowError> {
+    FrameworkStatus::parse(&fw.status)
+        .ok_or_else(|| FlowError::Other(anyhow::anyhow!("unknown framework status {}", fw.status)))
+}
+
+/// A framework by slug.
+pub async fn framework_by_slug<C: ConnectionTrait>(
+    db: &C,
+    slug: &str,
+) -> Result<framework::Model, FlowError> {
+    framework::Entity::find()
+        .filter(framework::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .ok_or(FlowError::NotFound)
+}
+
+/// A framework by id.
+pub async fn framework_by_id<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<framework::Model, FlowError> {
+    framework::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(FlowError::NotFound)
+}
+
+/// Every framework, newest first.
+pub async fn frameworks<C: ConnectionTrait>(db: &C) -> Result<Vec<framework::Model>, DbErr> {
+    framework::Entity::find()
+        .order_by_asc(framework::Column::Family)
+        .order_by_desc(framework::Column::Iteration)
+        .all(db)
+        .await
+}
+
+/// The platform operator, the procuring entity of every framework.
+pub async fn platform<C: ConnectionTrait>(db: &C) -> Result<organisation::Model, FlowError> {
+    organisation::Entity::find()
+        .filter(organisation::Column::Kind.eq("platform"))
+        .order_by_asc(organisation::Column::Id)
+        .one(db)
+        .await?
+        .ok_or_else(|| FlowError::Other(anyhow::anyhow!("no platform organisation exists")))
+}
+
+/// An organisation by id.
+pub async fn organisation<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<organisation::Model, FlowError> {
+    organisation::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(FlowError::NotFound)
+}
+
+/// A supplier's application to a framework, if it registered interest.
+pub async fn application_of<C: ConnectionTrait>(
+    db: &C,
+    framework_id: i64,
+    organisation_id: i64,
+) -> Result<Option<framework_application::Model>, DbErr> {
+    framework_application::Entity::find()
+        .filter(framework_application::Column::FrameworkId.eq(framework_id))
+        .filter(framework_application::Column::OrganisationId.eq(organisation_id))
+        .one(db)
+        .await
+}
+
+/// Every application to a framework, in order of registration.
+pub async fn applications<C: ConnectionTrait>(
+    db: &C,
+    framework_id: i64,
+) -> Result<Vec<framework_application::Model>, DbErr> {
+    framework_application::Entity::find()
+        .filter(framework_application::Column::FrameworkId.eq(framework_id))
+        .order_by_asc(framework_application::Column::Id)
+        .all(db)
+        .await
+}
+
+/// An application by id, within a framework.
+pub async fn application<C: ConnectionTrait>(
+    db: &C,
+    framework_id: i64,
+    id: i64,
+) -> Result<framework_application::Model, FlowError> {
+    framework_application::Entity::find_by_id(id)
+        .filter(framework_application::Column::FrameworkId.eq(framework_id))
+        .one(db)
+        .await?
+        .ok_or(FlowError::NotFound)
+}
+
+/// Submitted applications that have no result yet.
+pub async fn unevaluated<C: ConnectionTrait>(db: &C, framework_id: i64) -> Result<u64, DbErr> {
+    framework_application::Entity::find()
+        .filter(framework_application::Column::FrameworkId.eq(framework_id))
+        .filter(framework_application::Column::Status.eq("submitted"))
+        .filter(framework_application::Column::Result.is_null())
+        .count(db)
+        .await
+}
+
+/// The drafts of an application, in creation order.
+pub async fn drafts<C: ConnectionTrait>(
+    db: &C,
+    application_id: i64,
+) -> Result<Vec<draft_service::Model>, DbErr> {
+    draft_service::Entity::find()
+        .filter(draft_service::Column::ApplicationId.eq(application_id))
+        .order_by_asc(draft_service::Column::Id)
+        .all(db)
+        .await
+}
+
+/// One draft of an application.
+pub async fn draft<C: ConnectionTrait>(
+    db: &C,
+    application_id: i64,
+    id: i64,
+) -> Result<draft_service::Model, FlowError> {
+    draft_service::Entity::find_by_id(id)
+        .filter(draft_service::Column::ApplicationId.eq(application_id))
+        .one(db)
+        .await?
+        .ok_or(FlowError::NotFound)
+}
+
+/// A service by public id.
+pub async fn service_by_public_id<C: ConnectionTrait>(
+    db: &C,
+    public_id: &str,
+) -> Result<service::Model, FlowError> {
+    service::Entity::find()
+        .filter(service::Column::PublicId.eq(public_id))
+        .one(db)
+        .await?
+        .ok_or(FlowError::NotFound)
+}
+
+/// The versions of a service, oldest first.
+pub async fn versions<C: ConnectionTrait>(
+    db: &C,
+    service_id: i64,
+) -> Result<Vec<service_version::Model>, DbErr> {
+    service_version::Entity::find()
+        .filter(service_version::Column::ServiceId.eq(service_id))
+        .order_by_asc(service_version::Column::Version)
+        .all(db)
+        .await
+}
+
+/// A supplier's services, by name.
+pub async fn services_of<C: ConnectionTrait>(
+    db: &C,
+    organisation_id: i64,
+) -> Result<Vec<service::Model>, DbErr> {
+    service::Entity::find()
+        .filter(service::Column::OrganisationId.eq(organisation_id))
+        .order_by_asc(service::Column::Name)
+        .all(db)
+        .await
+}
+
+/// The services on a framework.
+pub async fn services_on<C: ConnectionTrait>(
+    db: &C,
+    framework_id: i64,
+) -> Result<Vec<service::Model>, DbErr> {
+    service::Entity::find()
+        .filter(service::Column::FrameworkId.eq(framework_id))
+        .order_by_asc(service::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The active, verified users of an organisation, who receive its notices.
+pub async fn recipients<C: ConnectionTrait>(
+    db: &C,
+    organisation_id: i64,
+) -> Result<Vec<user::Model>, DbErr> {
+    user::Entity::find()
+        .filter(user::Column::OrganisationId.eq(organisation_id))
+        .filter(user::Column::Active.eq(true))
+        .filter(user::Column::EmailVerifiedAt.is_not_null())
+        .order_by_asc(user::Column::Id)
+        .all(db)
+        .await
+}
