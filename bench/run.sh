@@ -4,6 +4,8 @@
 # its work files. Speed and memory targets live here, not in timed tests.
 #
 #   BENCH=ocds make bench      # only the OCDS compile benchmark
+#   BENCH=feeds make bench     # only the feeds benchmark (wrk vs nginx, bulk export vs gzip -1);
+#                              # it seeds 1M releases once (COUNT=200000 for a shorter run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 only=${BENCH:-all}
@@ -16,4 +18,11 @@ fi
 if [[ $only == all || $only == search ]]; then
   echo "== search: 50,000 services on tantivy, in process (bench/search.sh)"
   bash bench/search.sh
+fi
+
+# The feeds benchmark seeds a large database and installs wrk and nginx, so it runs only when
+# asked for by name.
+if [[ $only == feeds ]]; then
+  echo "== feeds: wrk vs nginx, bulk export vs gzip -1 (bench/feeds.sh)"
+  bash bench/feeds.sh
 fi

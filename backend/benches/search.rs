@@ -3,7 +3,6 @@
 //! handler calls it). Run with `bash bench/search.sh`; `BENCH_SERVICES` and `BENCH_QUERIES`
 //! change the sizes.
 #![expect(clippy::unwrap_used, reason = "a benchmark fails loudly")]
-#![expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
 
 use std::time::{Duration, Instant};
 

@@ -573,6 +573,14 @@ mod tests {
             (vec![("MARCO_LOG_FORMAT", "xml")], "MARCO_LOG_FORMAT"),
             (vec![("MARCO_OCID_PREFIX", "OCDS-ABC")], "MARCO_OCID_PREFIX"),
             (vec![("MARCO_BODY_LIMIT", "lots")], "MARCO_BODY_LIMIT"),
+            (
+                vec![("MARCO_FEED_RATE_PER_MINUTE", "0")],
+                "MARCO_FEED_RATE_PER_MINUTE",
+            ),
+            (
+                vec![("MARCO_BULK_REFRESH_SECS", "x")],
+                "MARCO_BULK_REFRESH_SECS",
+            ),
             (vec![("MARCO_ENV", "production")], "MARCO_JWT_SECRET"),
             (vec![("MARCO_JWT_SECRET", "short")], "32 characters"),
         ] {

@@ -73,7 +73,7 @@ async fn an_unusable_search_update_is_skipped_and_recorded() {
     let db = &app.state.db;
     let bad = service("bad", "Broken");
     let id = search::enqueue_upsert(db, &bad).await.unwrap();
-    db.execute(Statement::from_sql_and_values(
+    db.execute_raw(Statement::from_sql_and_values(
         db.get_database_backend(),
         match db.get_database_backend() {
             sea_orm::DbBackend::Postgres => "UPDATE search_outbox SET document = $1 WHERE id = $2",
@@ -90,7 +90,7 @@ async fn an_unusable_search_update_is_skipped_and_recorded() {
     assert_eq!(search::drain_once(&app.state).await.unwrap(), 2);
     assert_eq!(found(&app, "tucan").await, ["good"]);
     let row = db
-        .query_one(Statement::from_string(
+        .query_one_raw(Statement::from_string(
             db.get_database_backend(),
             format!("SELECT last_error FROM search_outbox WHERE id = {id}"),
         ))

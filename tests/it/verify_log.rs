@@ -127,6 +127,19 @@ async fn tampering_with_a_stored_release_makes_verify_log_fail_and_name_it() {
         )
     );
 
+    // A key obtained out of band that is not the signing key: the head is not trusted.
+    let other_key = hex::encode(
+        ed25519_dalek::SigningKey::from_bytes(&[1; 32])
+            .verifying_key()
+            .to_bytes(),
+    );
+    let (code, out) = verify_log(&server, &["--public-key", &other_key]).await;
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("BAD head 6: the head's signature does not verify"),
+        "{out}"
+    );
+
     // The bulk-style JSON Lines file is an alternative source of the releases; a changed line
     // in it is caught and named too.
     let dir = tempfile::tempdir().unwrap();

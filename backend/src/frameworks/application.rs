@@ -297,6 +297,10 @@ pub fn documents_dir(state: &AppState) -> std::path::PathBuf {
     state.config.data_dir.join("documents")
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one flow with its framework, ids and the upload"
+)]
 /// Stores a PDF for a document question of a draft. The type is checked by its first bytes
 /// (`%PDF-`), not by the name the browser sent; the size by the content file's limit.
 pub async fn attach_document(

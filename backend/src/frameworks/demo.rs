@@ -169,7 +169,7 @@ fn answer(
                 .collect();
             Some(vec![(q.id.clone(), values)])
         }
-        QuestionKind::Boolean => one(if n % 3 == 0 { "false" } else { "true" }.into()),
+        QuestionKind::Boolean => one(if n.is_multiple_of(3) { "false" } else { "true" }.into()),
         QuestionKind::List { max_items, .. } => {
             let count = (*max_items).clamp(1, 4);
             Some(vec![(
@@ -184,7 +184,7 @@ fn answer(
 }
 
 /// A declaration that passes (or, with `fail`, declares a fraud conviction).
-fn declaration_for(content: &ContentFile, fail: bool) -> FormValues {
+pub fn declaration_for(content: &ContentFile, fail: bool) -> FormValues {
     let mut form = FormValues::new();
     for dq in &content.declaration.questions {
         let q = &dq.question;
@@ -239,8 +239,8 @@ async fn suppliers(state: &AppState) -> Result<Vec<organisation::Model>, FlowErr
         let name = format!("{} {}", pick(FIRST, i), pick(SECOND, i / FIRST.len() + i));
         let scale = match i % 10 {
             0 => "large",
-            1 | 2 | 3 => "micro",
-            4 | 5 | 6 => "small",
+            1..=3 => "micro",
+            4..=6 => "small",
             _ => "medium",
         };
         let org = organisation::ActiveModel {

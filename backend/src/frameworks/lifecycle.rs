@@ -318,10 +318,9 @@ async fn open<C: ConnectionTrait>(
     )
     .await?;
     if let Some(previous) = previous
-        && release_store::releases_of(txn, &previous.ocid)
+        && !release_store::releases_of(txn, &previous.ocid)
             .await?
-            .first()
-            .is_some()
+            .is_empty()
     {
         publish::publish(
             txn,

@@ -159,7 +159,7 @@ async fn search_catalogue(
     RawQuery(raw): RawQuery,
 ) -> Result<CataloguePage, AppError> {
     let raw = raw.unwrap_or_default();
-    let tr = shell.tr.clone();
+    let tr = shell.tr;
     let lang = tr.lang.code();
     let (mut query, values, problem) = parse_query(&raw, &tr);
     let contents = contents(&state).await?;
@@ -207,11 +207,9 @@ async fn search_catalogue(
         .collect();
     let mut suppliers: HashMap<i64, organisation::Model> = HashMap::new();
     for s in services.values() {
-        if !suppliers.contains_key(&s.organisation_id) {
-            suppliers.insert(
-                s.organisation_id,
-                store::organisation(&state.db, s.organisation_id).await?,
-            );
+        if let std::collections::hash_map::Entry::Vacant(slot) = suppliers.entry(s.organisation_id)
+        {
+            slot.insert(store::organisation(&state.db, s.organisation_id).await?);
         }
     }
     let frameworks: HashMap<i64, &framework::Model> =

@@ -160,8 +160,8 @@ pub fn osa_distance(a: &str, b: &str) -> u8 {
     }
     let width = b.len() + 1;
     let mut d = vec![0usize; (a.len() + 1) * width];
-    for i in 0..=a.len() {
-        d[i * width] = i;
+    for (i, row) in d.chunks_mut(width).enumerate() {
+        row[0] = i;
     }
     for (j, cell) in d.iter_mut().take(width).enumerate() {
         *cell = j;
@@ -323,7 +323,6 @@ pub fn strip_marks(text: &str) -> String {
 }
 
 #[cfg(test)]
-#[expect(clippy::unwrap_used)]
 mod tests {
     use proptest::prelude::*;
 

@@ -370,6 +370,10 @@ async fn refused_on_application(
     Ok(page)
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the page is rebuilt from several parts of the request"
+)]
 async fn draft_page(
     state: &AppState,
     shell: Shell,

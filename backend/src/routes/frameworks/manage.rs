@@ -224,7 +224,7 @@ pub(super) async fn create_framework(
     ip: ClientIp,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let tr = shell.tr.clone();
+    let tr = shell.tr;
     let mut fields = crate::domain::content::FormValues::new();
     let mut content = String::new();
     let mut content_problem = None;

@@ -38,7 +38,7 @@ fn compare_names(a: &Option<String>, b: &Option<String>) -> Ordering {
 }
 
 impl Ranked {
-    fn cmp(&self, other: &Ranked) -> Ordering {
+    fn rank_cmp(&self, other: &Ranked) -> Ordering {
         let by_key = match (&self.key, &other.key) {
             (Key::Name(a), Key::Name(b)) => compare_names(a, b),
             (a, b) => a.cmp(b),
@@ -124,7 +124,7 @@ impl Collector for RankCollector {
     fn merge_fruits(&self, fruits: Vec<(u64, Vec<Ranked>)>) -> tantivy::Result<(u64, Vec<Ranked>)> {
         let total = fruits.iter().map(|(seen, _)| seen).sum();
         let mut all: Vec<Ranked> = fruits.into_iter().flat_map(|(_, r)| r).collect();
-        all.sort_by(Ranked::cmp);
+        all.sort_by(Ranked::rank_cmp);
         all.truncate(self.keep);
         Ok((total, all))
     }
