@@ -72,10 +72,7 @@ async fn start_page_links_to_each_audience_and_every_link_answers() {
 #[tokio::test]
 async fn unbuilt_sections_say_honestly_that_they_are_not_built_yet() {
     let app = TestApp::new().await;
-    for (path, title) in [
-        ("/catalogue", "Service catalogue"),
-        ("/opportunities", "Opportunities"),
-    ] {
+    for (path, title) in [("/opportunities", "Opportunities")] {
         let html = app.get(path).await.text();
         assert!(html.contains("Not built yet"), "{path}");
         assert!(html.contains(&format!("<h1>{title}</h1>")), "{path}");

@@ -52,6 +52,11 @@ impl Limits {
     /// Counts a request to the OCDS feeds from `ip`; refuses with 429 and a `Retry-After` when
     /// the address is over its rate.
     pub fn check_feed(&self, ip: &ClientIp) -> Result<(), AppError> {
+        // The feeds are public: forget addresses whose quota has refilled, so a crowd of
+        // clients cannot grow the table without bound.
+        if self.feeds.len() > 10_000 {
+            self.feeds.retain_recent();
+        }
         let clock = DefaultClock::default();
         self.feeds.check_key(&ip.0).map_err(|not_until| {
             // Round up, so a client that waits exactly Retry-After is let in.
