@@ -341,7 +341,7 @@ async fn a_download_during_a_refresh_always_gets_a_whole_file() {
             .map(|l| serde_json::from_str(l).unwrap())
             .collect();
         assert!(lines.len() >= last_count, "files only grow");
-        assert_eq!(lines.len() % 25, 20 % 25, "whole refreshes only");
+        assert_eq!(lines.len() % 25, 20, "whole refreshes only");
         last_count = lines.len();
         let zip = app.get(&format!("/ocds/bulk/{}", bulk::CSV_ZIP)).await;
         zip::ZipArchive::new(std::io::Cursor::new(zip.body)).expect("a complete zip");

@@ -198,7 +198,6 @@ pub fn services_available(status: FrameworkStatus) -> bool {
 }
 
 #[cfg(test)]
-#[expect(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use chrono::{Duration, TimeZone};

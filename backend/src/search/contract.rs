@@ -1,6 +1,5 @@
 //! The contract every [`SearchIndex`] keeps, written once and run against tantivy always and
 //! against Meilisearch when `MARCO_MEILI_URL` is set.
-#![expect(clippy::unwrap_used, reason = "test code fails loudly on purpose")]
 
 use std::collections::BTreeMap;
 

@@ -219,7 +219,6 @@ fn check_value(value: &str) -> Result<(), String> {
 }
 
 #[cfg(test)]
-#[expect(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

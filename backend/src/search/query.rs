@@ -203,7 +203,7 @@ pub(crate) fn finish_facets(
                 .iter()
                 .filter_map(|v| PriceBand::from_key(&v.value, v.count))
                 .collect();
-            bands.sort_by(|a, b| a.min.cmp(&b.min));
+            bands.sort_by_key(|b| b.min);
             continue;
         }
         values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));

@@ -145,7 +145,7 @@ fn pick<'a>(rng: &mut StdRng, from: &[&'a str]) -> &'a str {
     from.choose(rng).copied().unwrap_or_default()
 }
 
-fn some<'a>(rng: &mut StdRng, from: &[&'a str], max: usize) -> Vec<String> {
+fn some(rng: &mut StdRng, from: &[&str], max: usize) -> Vec<String> {
     let n = rng.gen_range(1..=max.min(from.len()));
     from.choose_multiple(rng, n)
         .map(|s| (*s).to_owned())
