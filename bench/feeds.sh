@@ -29,7 +29,7 @@ nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
 echo "== building marco (release)"
 cargo build --release --bin marco --quiet
-marco=target/release/marco
+marco=${CARGO_TARGET_DIR:-target}/release/marco
 export MARCO_DATA_DIR=$data MARCO_ADDR=127.0.0.1:$marco_port RUST_LOG=warn
 # The benchmark hammers the feeds from one address; lift the per-address rate limit, and keep
 # the background bulk job from refreshing while wrk runs.
