@@ -15,7 +15,6 @@ use super::lifecycle::content_of;
 use super::{Actor, FlowError, store};
 use crate::auth::audit::{self, Event};
 use crate::domain::content::{AnswerErrors, Answers, ContentFile, FormValues, QuestionKind};
-use crate::domain::framework::accepts_applications;
 use crate::entities::{draft_service, framework, framework_application, service, service_document};
 use crate::error::{FieldError, FieldErrors};
 use crate::state::AppState;
@@ -41,8 +40,7 @@ fn check_editable(
     fw: &framework::Model,
     application: &framework_application::Model,
 ) -> Result<(), FlowError> {
-    let status = store::status(fw)?;
-    if !accepts_applications(status, &store::timetable(fw), Utc::now()) {
+    if !store::accepts_applications_now(fw)? {
         return Err(FlowError::Refused("applications_closed"));
     }
     if application.status == "submitted" {
@@ -81,8 +79,7 @@ pub async fn register_interest(
     if org.suspended_at.is_some() {
         return Err(FlowError::Refused("supplier_suspended"));
     }
-    let status = store::status(fw)?;
-    if !accepts_applications(status, &store::timetable(fw), Utc::now()) {
+    if !store::accepts_applications_now(fw)? {
         return Err(FlowError::Refused("applications_closed"));
     }
     let application = framework_application::ActiveModel {

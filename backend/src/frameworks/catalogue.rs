@@ -41,9 +41,7 @@ pub fn document(
             }
         }
     }
-    let available = svc.status == "live"
-        && fw.status == FrameworkStatus::Live.as_str()
-        && supplier.suspended_at.is_none();
+    let available = store::service_available(svc, fw, supplier);
     ServiceDocument {
         id: svc.public_id.clone(),
         version: i64::from(svc.current_version),

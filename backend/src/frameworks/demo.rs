@@ -135,7 +135,7 @@ fn answer(
     let product = pick(PRODUCTS, seed);
     match &q.kind {
         QuestionKind::Text { max_length } => {
-            let text = if q.role == Some(super::super::domain::content::Role::Name) {
+            let text = if q.role == Some(crate::domain::content::Role::Name) {
                 format!("{product} by {supplier}")
             } else {
                 format!("{} {}", lot.name.en, seed % 97)

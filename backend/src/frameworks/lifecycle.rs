@@ -6,15 +6,14 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
     TransactionTrait,
 };
-use sha2::{Digest, Sha256};
 
 use super::{Actor, FlowError, catalogue, ocds, slugify, store};
 use crate::auth::audit::{self, Event};
-use crate::domain::content::ContentFile;
+use crate::domain::content::{ContentFile, content_hash};
 use crate::domain::framework::{FrameworkStatus, Timetable};
 use crate::entities::{draft_service, framework, framework_application};
 use crate::mail::{self, MailKind, OutgoingMail};
-use crate::publish::{self, store as release_store};
+use crate::publish;
 use crate::state::AppState;
 
 /// What a manager enters to create a framework.
@@ -53,10 +52,6 @@ pub fn lots(content: &ContentFile) -> Vec<ocds::LotInfo> {
             description: lot.description.en.clone(),
         })
         .collect()
-}
-
-fn hash(text: &str) -> String {
-    hex::encode(Sha256::digest(text.as_bytes()))
 }
 
 async fn free_slug<C: ConnectionTrait>(db: &C, name: &str) -> Result<String, FlowError> {
@@ -139,7 +134,7 @@ pub async fn create(
         iteration: Set(new.iteration),
         status: Set(FrameworkStatus::Coming.as_str().into()),
         description: Set(new.description.trim().into()),
-        content_hash: Set(hash(&new.content)),
+        content_hash: Set(content_hash(&new.content)),
         content: Set(new.content),
         previous_id: Set(new.previous_id),
         clarifications_close_at: Set(t.clarifications_close_at),
@@ -245,10 +240,7 @@ pub async fn transition(
         }
         FrameworkStatus::Expired => {
             catalogue::expire_services(state, &txn, &fw, now).await?;
-            let last = release_store::releases_of(&txn, &fw.ocid)
-                .await?
-                .last()
-                .map(|r| r.release_id.clone());
+            let last = store::last_release_id(&txn, &fw.ocid).await?;
             publish::publish(
                 &txn,
                 &state.publisher,
@@ -318,9 +310,7 @@ async fn open<C: ConnectionTrait>(
     )
     .await?;
     if let Some(previous) = previous
-        && !release_store::releases_of(txn, &previous.ocid)
-            .await?
-            .is_empty()
+        && store::last_release_id(txn, &previous.ocid).await?.is_some()
     {
         publish::publish(
             txn,

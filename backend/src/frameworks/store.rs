@@ -28,6 +28,54 @@ pub fn status(fw: &framework::Model) -> Result<FrameworkStatus, FlowError> {
         .ok_or_else(|| FlowError::Other(anyhow::anyhow!("unknown framework status {}", fw.status)))
 }
 
+/// Whether the framework takes applications now (open, before the deadline).
+pub fn accepts_applications_now(fw: &framework::Model) -> Result<bool, FlowError> {
+    Ok(crate::domain::framework::accepts_applications(
+        status(fw)?,
+        &timetable(fw),
+        chrono::Utc::now(),
+    ))
+}
+
+/// Whether a supplier may still change its application.
+pub fn application_editable(
+    fw: &framework::Model,
+    application: &framework_application::Model,
+) -> Result<bool, FlowError> {
+    Ok(application.status != "submitted" && accepts_applications_now(fw)?)
+}
+
+/// Whether a service is available to buyers: live, on a live framework, from a supplier that
+/// is not suspended.
+pub fn service_available(
+    svc: &service::Model,
+    fw: &framework::Model,
+    supplier: &organisation::Model,
+) -> bool {
+    svc.status == "live"
+        && fw.status == crate::domain::framework::FrameworkStatus::Live.as_str()
+        && supplier.suspended_at.is_none()
+}
+
+/// The id of the latest release of a contracting process, without reading release bodies.
+pub async fn last_release_id<C: ConnectionTrait>(
+    db: &C,
+    ocid: &str,
+) -> Result<Option<String>, DbErr> {
+    let Some(process) = crate::entities::ocds_process::Entity::find_by_id(ocid.to_owned())
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(
+        crate::entities::release::Entity::find_by_id(process.last_sequence)
+            .one(db)
+            .await?
+            .map(|r| r.release_id),
+    )
+}
+
 /// A framework by slug.
 pub async fn framework_by_slug<C: ConnectionTrait>(
     db: &C,

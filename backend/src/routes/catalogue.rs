@@ -26,14 +26,14 @@ use crate::auth::{CurrentUser, MaybeUser};
 use crate::domain::content::{Answers, ContentFile, FormValues};
 use crate::domain::money::parse_amount;
 use crate::domain::roles::OrgKind;
-use crate::entities::{framework, organisation, service, service_document};
+use crate::entities::{framework, organisation, service, service_document, service_version};
 use crate::error::AppError;
 use crate::frameworks::lifecycle::content_of;
 use crate::frameworks::{catalogue as flow, store};
 use crate::http::context::PageContext;
 use crate::routes::frameworks::manage::{actor, is_manager};
 use crate::routes::frameworks::{
-    Outcome, add_errors, check_csrf, day, first, form_values, outcome, question_fields,
+    check_csrf, day, first, form_values, problem_form, question_fields, unprocessable,
 };
 use crate::search::{SearchQuery, Sort};
 use crate::state::AppState;
@@ -212,6 +212,19 @@ async fn search_catalogue(
             slot.insert(store::organisation(&state.db, s.organisation_id).await?);
         }
     }
+    // The currency of each hit's current version, in one query.
+    let currencies: HashMap<i64, String> = service_version::Entity::find()
+        .filter(service_version::Column::ServiceId.is_in(services.values().map(|s| s.id)))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .filter(|v| {
+            services
+                .values()
+                .any(|s| s.id == v.service_id && s.current_version == v.version)
+        })
+        .map(|v| (v.service_id, v.currency))
+        .collect();
     let frameworks: HashMap<i64, &framework::Model> =
         contents.iter().map(|(fw, _)| (fw.id, fw)).collect();
     let supplier_names: HashMap<String, String> = suppliers
@@ -223,7 +236,10 @@ async fn search_catalogue(
         .iter()
         .filter_map(|hit| {
             let s = services.get(&hit.id)?;
-            let currency = "CLP";
+            let currency = currencies
+                .get(&s.id)
+                .map(String::as_str)
+                .unwrap_or_default();
             Some(HitView {
                 id: hit.id.clone(),
                 name_html: hit.name_highlighted.as_str().to_owned(),
@@ -350,6 +366,9 @@ async fn export_catalogue(
         .map_err(csv_err)?;
     query.per_page = 100;
     query.page = 1;
+    // Each supplier and framework is read once for the whole export.
+    let mut suppliers: HashMap<i64, organisation::Model> = HashMap::new();
+    let mut frameworks: HashMap<i64, framework::Model> = HashMap::new();
     // At most 5,000 rows: enough for any real shortlist, bounded for the server.
     for _ in 0..50 {
         let results = state
@@ -367,8 +386,20 @@ async fn export_catalogue(
             .collect();
         for id in &ids {
             let Some(s) = services.get(id) else { continue };
-            let supplier = store::organisation(&state.db, s.organisation_id).await?;
-            let fw = store::framework_by_id(&state.db, s.framework_id).await?;
+            if !suppliers.contains_key(&s.organisation_id) {
+                let org = store::organisation(&state.db, s.organisation_id).await?;
+                suppliers.insert(org.id, org);
+            }
+            if !frameworks.contains_key(&s.framework_id) {
+                let fw = store::framework_by_id(&state.db, s.framework_id).await?;
+                frameworks.insert(fw.id, fw);
+            }
+            let (Some(supplier), Some(fw)) = (
+                suppliers.get(&s.organisation_id),
+                frameworks.get(&s.framework_id),
+            ) else {
+                continue;
+            };
             let version = store::versions(&state.db, s.id).await?;
             let currency = version
                 .last()
@@ -450,7 +481,7 @@ async fn service_page(
         .unwrap_or_default();
     let lot = content.lot(&svc.lot);
     let currency = current.map(|v| v.currency.clone()).unwrap_or_default();
-    let available = svc.status == "live" && fw.status == "live" && supplier.suspended_at.is_none();
+    let available = store::service_available(&svc, &fw, &supplier);
     let unavailable_reason = if supplier.suspended_at.is_some() {
         supplier.suspended_reason.clone()
     } else if fw.status == "expired" {
@@ -603,16 +634,10 @@ async fn save_service(
     {
         Ok(_) => Ok(Redirect::to(&format!("/services/{id}?notice=saved")).into_response()),
         Err(e) => {
-            let mut form = Form::new(csrf.0.clone());
-            match outcome(e, &shell.tr)? {
-                Outcome::Fields(errors) => add_errors(&mut form, &errors, &shell.tr),
-                Outcome::Refused(problem) => form.add_error("save", problem),
-            }
-            let mut page = edit_page(&state, shell, &user, &id, Some(values), form)
-                .await?
-                .into_response();
-            *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(page)
+            let form = problem_form(&csrf, e, &shell.tr, "save")?;
+            Ok(unprocessable(
+                edit_page(&state, shell, &user, &id, Some(values), form).await?,
+            ))
         }
     }
 }
@@ -665,16 +690,10 @@ async fn change_service_status(
     {
         Ok(_) => Ok(Redirect::to(&format!("/services/{id}?notice=status")).into_response()),
         Err(e) => {
-            let mut form = Form::new(csrf.0.clone());
-            match outcome(e, &shell.tr)? {
-                Outcome::Fields(errors) => add_errors(&mut form, &errors, &shell.tr),
-                Outcome::Refused(problem) => form.add_error("reason", problem),
-            }
-            let mut page = service_page(&state, shell, Some(&user), &id, form, None)
-                .await?
-                .into_response();
-            *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(page)
+            let form = problem_form(&csrf, e, &shell.tr, "reason")?;
+            Ok(unprocessable(
+                service_page(&state, shell, Some(&user), &id, form, None).await?,
+            ))
         }
     }
 }
@@ -784,11 +803,9 @@ async fn change_suspension(
     if org.suspended_at.is_none() && reason.is_empty() {
         let mut form = Form::new(csrf.0.clone());
         form.add_error("reason", shell.tr.t("err-reason-required"));
-        let mut page = supplier_page(&state, shell, Some(&user), id, form)
-            .await?
-            .into_response();
-        *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(page);
+        return Ok(unprocessable(
+            supplier_page(&state, shell, Some(&user), id, form).await?,
+        ));
     }
     let reason = (!reason.is_empty() && org.suspended_at.is_none()).then_some(reason);
     flow::suspend_supplier(&state, &actor(&user, &ip), id, reason).await?;

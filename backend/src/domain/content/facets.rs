@@ -58,7 +58,8 @@ pub struct DisplayAnswer<'a> {
     pub values: Vec<String>,
 }
 
-fn yes_no() -> Vec<ChoiceOption> {
+/// The options of a boolean question: yes (`true`) and no (`false`), in both languages.
+pub fn yes_no() -> Vec<ChoiceOption> {
     let option = |value: &str, en: &str, es: &str| ChoiceOption {
         value: value.into(),
         label: Text {
@@ -67,6 +68,34 @@ fn yes_no() -> Vec<ChoiceOption> {
         },
     };
     vec![option("true", "Yes", "Sí"), option("false", "No", "No")]
+}
+
+impl super::Question {
+    /// An answer to this question as text for people in `lang`: option labels instead of
+    /// values, yes or no for booleans, and a price with its currency and unit.
+    pub fn display_values(&self, answer: &AnswerValue, lang: &str) -> Vec<String> {
+        let label = |value: &str| {
+            self.option_label(value)
+                .map_or_else(|| value.to_owned(), |t| t.get(lang).to_owned())
+        };
+        match answer {
+            AnswerValue::Text(text) => vec![text.clone()],
+            AnswerValue::Number(number) => vec![number.to_string()],
+            AnswerValue::Price(price) => vec![format!(
+                "{} {} {}",
+                price.currency,
+                price.amount,
+                label(&price.unit)
+            )],
+            AnswerValue::Choice(value) => vec![label(value)],
+            AnswerValue::Multi(values) => values.iter().map(|v| label(v)).collect(),
+            AnswerValue::Bool(yes) => {
+                let options = yes_no();
+                vec![options[usize::from(!*yes)].label.get(lang).to_owned()]
+            }
+            AnswerValue::List(items) => items.clone(),
+        }
+    }
 }
 
 impl Lot {
@@ -151,34 +180,13 @@ impl Lot {
 
     /// The answered questions ready to show, in question order, in `lang` (`en` or `es`).
     pub fn display<'a>(&'a self, answers: &Answers, lang: &str) -> Vec<DisplayAnswer<'a>> {
-        let label = |q: &super::Question, value: &str| {
-            q.option_label(value)
-                .map_or_else(|| value.to_owned(), |t| t.get(lang).to_owned())
-        };
         self.questions
             .iter()
             .filter_map(|q| {
-                let values = match answers.get(&q.id)? {
-                    AnswerValue::Text(text) => vec![text.clone()],
-                    AnswerValue::Number(number) => vec![number.to_string()],
-                    AnswerValue::Price(price) => vec![format!(
-                        "{} {} {}",
-                        price.currency,
-                        price.amount,
-                        label(q, &price.unit)
-                    )],
-                    AnswerValue::Choice(value) => vec![label(q, value)],
-                    AnswerValue::Multi(values) => values.iter().map(|v| label(q, v)).collect(),
-                    AnswerValue::Bool(yes) => {
-                        let options = yes_no();
-                        vec![options[usize::from(!*yes)].label.get(lang).to_owned()]
-                    }
-                    AnswerValue::List(items) => items.clone(),
-                };
                 Some(DisplayAnswer {
                     id: &q.id,
                     label: q.label.get(lang),
-                    values,
+                    values: q.display_values(answers.get(&q.id)?, lang),
                 })
             })
             .collect()

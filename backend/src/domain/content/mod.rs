@@ -28,7 +28,7 @@ pub use answers::{
     AnswerError, AnswerErrors, AnswerValue, Answers, FormValues, Price, form_values,
 };
 pub use declaration::{Declaration, DeclarationOutcome, DeclarationQuestion, Failure, PassIf};
-pub use facets::{DisplayAnswer, Facet, FacetKind, ServiceSummary};
+pub use facets::{DisplayAnswer, Facet, FacetKind, ServiceSummary, yes_no};
 pub use load::{ContentError, ContentProblem};
 pub use parsers::{parse_number, parse_price_amount, split_list};
 

@@ -5,7 +5,6 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
 use marco_frontend::Shell;
 use marco_frontend::forms::Form;
 use marco_frontend::frameworks::{ApplicationPage, DraftRow, QuestionsPage, Task};
@@ -13,14 +12,12 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
 use super::manage::{actor, is_manager};
-use super::{
-    Outcome, add_errors, check_csrf, first, form_values, moment, outcome, question_fields,
-};
+use super::{check_csrf, first, form_values, moment, problem_form, question_fields, unprocessable};
 use crate::auth::csrf::CsrfToken;
 use crate::auth::limits::ClientIp;
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::domain::content::{Answers, FormValues};
-use crate::domain::framework::{accepts_applications, accepts_signatures};
+use crate::domain::framework::accepts_signatures;
 use crate::domain::roles::Role;
 use crate::entities::{framework, framework_application, service, service_document};
 use crate::error::AppError;
@@ -95,9 +92,8 @@ async fn application_page(
     let tr = &shell.tr;
     let lang = tr.lang.code();
     let status = store::status(&fw)?;
-    let open = accepts_applications(status, &store::timetable(&fw), Utc::now());
     let submitted = application.status == "submitted";
-    let editable = open && !submitted;
+    let editable = store::application_editable(&fw, &application)?;
     let drafts = store::drafts(&state.db, application.id).await?;
     let complete_drafts = drafts.iter().filter(|d| d.complete).count();
     let lot_name = |slug: &str| {
@@ -251,8 +247,7 @@ async fn declaration_page(
             .map_err(anyhow::Error::from)?
             .to_form(),
     };
-    let editable = accepts_applications(store::status(&fw)?, &store::timetable(&fw), Utc::now())
-        && application.status != "submitted";
+    let editable = store::application_editable(&fw, &application)?;
     Ok(QuestionsPage {
         title: shell.tr.t("app-declaration"),
         lead: shell.tr.t("app-declaration-lead"),
@@ -301,16 +296,10 @@ pub(super) async fn save_declaration(
         ))
         .into_response()),
         Err(e) => {
-            let mut form = Form::new(csrf.0.clone());
-            match outcome(e, &shell.tr)? {
-                Outcome::Fields(errors) => add_errors(&mut form, &errors, &shell.tr),
-                Outcome::Refused(problem) => form.add_error("declaration", problem),
-            }
-            let mut page = declaration_page(&state, shell, &user, &slug, Some(values), form, None)
-                .await?
-                .into_response();
-            *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(page)
+            let form = problem_form(&csrf, e, &shell.tr, "declaration")?;
+            Ok(unprocessable(
+                declaration_page(&state, shell, &user, &slug, Some(values), form, None).await?,
+            ))
         }
     }
 }
@@ -358,16 +347,10 @@ async fn refused_on_application(
     slug: &str,
     e: crate::frameworks::FlowError,
 ) -> Result<Response, AppError> {
-    let mut form = Form::new(csrf.0.clone());
-    match outcome(e, &shell.tr)? {
-        Outcome::Fields(errors) => add_errors(&mut form, &errors, &shell.tr),
-        Outcome::Refused(problem) => form.add_error("application", problem),
-    }
-    let mut page = application_page(state, shell, user, csrf, slug, None, form)
-        .await?
-        .into_response();
-    *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(page)
+    let form = problem_form(csrf, e, &shell.tr, "application")?;
+    Ok(unprocessable(
+        application_page(state, shell, user, csrf, slug, None, form).await?,
+    ))
 }
 
 #[expect(
@@ -408,8 +391,7 @@ async fn draft_page(
             )
         })
         .collect();
-    let editable = accepts_applications(store::status(&fw)?, &store::timetable(&fw), Utc::now())
-        && application.status != "submitted";
+    let editable = store::application_editable(&fw, &application)?;
     Ok(QuestionsPage {
         title: shell.tr.t1("app-draft-title", "lot", lot.name.get(lang)),
         lead: shell.tr.t("app-draft-lead"),
@@ -466,16 +448,10 @@ pub(super) async fn save_draft(
         ))
         .into_response()),
         Err(e) => {
-            let mut form = Form::new(csrf.0.clone());
-            match outcome(e, &shell.tr)? {
-                Outcome::Fields(errors) => add_errors(&mut form, &errors, &shell.tr),
-                Outcome::Refused(problem) => form.add_error("save", problem),
-            }
-            let mut page = draft_page(&state, shell, &user, &slug, id, Some(values), form, None)
-                .await?
-                .into_response();
-            *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(page)
+            let form = problem_form(&csrf, e, &shell.tr, "save")?;
+            Ok(unprocessable(
+                draft_page(&state, shell, &user, &slug, id, Some(values), form, None).await?,
+            ))
         }
     }
 }
@@ -552,16 +528,10 @@ pub(super) async fn upload_document(
         ))
         .into_response()),
         Err(e) => {
-            let mut form = Form::new(csrf.0.clone());
-            match outcome(e, &shell.tr)? {
-                Outcome::Fields(errors) => add_errors(&mut form, &errors, &shell.tr),
-                Outcome::Refused(problem) => form.add_error(&question, problem),
-            }
-            let mut page = draft_page(&state, shell, &user, &slug, id, None, form, None)
-                .await?
-                .into_response();
-            *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(page)
+            let form = problem_form(&csrf, e, &shell.tr, &question)?;
+            Ok(unprocessable(
+                draft_page(&state, shell, &user, &slug, id, None, form, None).await?,
+            ))
         }
     }
 }
@@ -620,11 +590,9 @@ pub(super) async fn sign_agreement(
         let mut form = Form::new(csrf.0.clone());
         form.keep("signer_role", first(&values, "signer_role"));
         form.add_error("accept", shell.tr.t("err-accept-agreement"));
-        let mut page = application_page(&state, shell, &user, &csrf, &slug, None, form)
-            .await?
-            .into_response();
-        *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(page);
+        return Ok(unprocessable(
+            application_page(&state, shell, &user, &csrf, &slug, None, form).await?,
+        ));
     }
     match evaluation::sign(
         &state,

@@ -14,7 +14,7 @@ use marco_frontend::frameworks::{
 use serde::Deserialize;
 
 use super::manage::actor;
-use super::{Outcome, add_errors, check_csrf, first, form_values, moment, outcome};
+use super::{check_csrf, first, form_values, moment, problem_form, unprocessable};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::limits::ClientIp;
@@ -65,21 +65,7 @@ fn display(content: &ContentFile, lot: Option<&str>, answers: &Answers, lang: &s
                 label: q.question.label.get(lang).to_owned(),
                 value: answers
                     .get(&q.question.id)
-                    .map(|v| match v {
-                        crate::domain::content::AnswerValue::Bool(true) => {
-                            if lang.starts_with("es") { "Sí" } else { "Yes" }.to_owned()
-                        }
-                        crate::domain::content::AnswerValue::Bool(false) => "No".to_owned(),
-                        other => serde_json::to_value(other)
-                            .ok()
-                            .and_then(|j| {
-                                j.get("value").map(|v| match v {
-                                    serde_json::Value::String(s) => s.clone(),
-                                    other => other.to_string(),
-                                })
-                            })
-                            .unwrap_or_default(),
-                    })
+                    .map(|v| q.question.display_values(v, lang).join("; "))
                     .unwrap_or_else(|| "—".into()),
             })
             .collect(),
@@ -251,16 +237,10 @@ pub(super) async fn save_evaluation(
         ))
         .into_response()),
         Err(e) => {
-            let mut form = Form::new(csrf.0.clone());
-            match outcome(e, &shell.tr)? {
-                Outcome::Fields(errors) => add_errors(&mut form, &errors, &shell.tr),
-                Outcome::Refused(problem) => form.add_error("result", problem),
-            }
-            let mut page = evaluate_page(&state, shell, &user, &slug, id, form, None)
-                .await?
-                .into_response();
-            *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(page)
+            let form = problem_form(&csrf, e, &shell.tr, "result")?;
+            Ok(unprocessable(
+                evaluate_page(&state, shell, &user, &slug, id, form, None).await?,
+            ))
         }
     }
 }

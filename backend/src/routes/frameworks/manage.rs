@@ -20,7 +20,7 @@ use crate::auth::csrf::CsrfToken;
 use crate::auth::limits::ClientIp;
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::domain::content::CLOUD_CONTENT;
-use crate::domain::framework::{FrameworkStatus, Timetable, accepts_applications};
+use crate::domain::framework::{FrameworkStatus, Timetable};
 use crate::domain::roles::{OrgKind, Role};
 use crate::error::AppError;
 use crate::frameworks::lifecycle::{self, NewFramework};
@@ -140,7 +140,7 @@ async fn framework_page(
             has_application: store::application_of(&state.db, fw.id, u.organisation_id)
                 .await?
                 .is_some(),
-            can_apply: accepts_applications(status, &store::timetable(&fw), Utc::now()),
+            can_apply: store::accepts_applications_now(&fw)?,
         }),
         _ => None,
     };

@@ -7,6 +7,7 @@ pub mod manage;
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use marco_frontend::Tr;
@@ -14,7 +15,7 @@ use marco_frontend::forms::Form;
 use marco_frontend::frameworks::QuestionField;
 
 use crate::auth::csrf::CsrfToken;
-use crate::domain::content::{FormValues, Question, QuestionKind};
+use crate::domain::content::{FormValues, Question, QuestionKind, yes_no};
 use crate::error::{AppError, FieldErrors};
 use crate::frameworks::FlowError;
 use crate::state::AppState;
@@ -177,6 +178,29 @@ pub fn outcome(err: FlowError, tr: &Tr) -> Result<Outcome, AppError> {
     }
 }
 
+/// A form carrying what a refused flow said: its field errors, or the refusal on `field`.
+/// Errors that are not the person's to fix become error pages.
+pub fn problem_form(
+    csrf: &CsrfToken,
+    err: FlowError,
+    tr: &Tr,
+    field: &str,
+) -> Result<Form, AppError> {
+    let mut form = Form::new(csrf.0.clone());
+    match outcome(err, tr)? {
+        Outcome::Fields(errors) => add_errors(&mut form, &errors, tr),
+        Outcome::Refused(problem) => form.add_error(field, problem),
+    }
+    Ok(form)
+}
+
+/// A page shown again with its problems, answered 422.
+pub fn unprocessable(page: impl IntoResponse) -> Response {
+    let mut response = page.into_response();
+    *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    response
+}
+
 /// The form fields of `questions` with the values of `form` and the problems in `errors`.
 pub fn question_fields<'a>(
     questions: impl IntoIterator<Item = &'a Question>,
@@ -191,10 +215,13 @@ pub fn question_fields<'a>(
             let values = form.get(&q.id).cloned().unwrap_or_default();
             let selected = |value: &str| values.iter().any(|v| v == value);
             let options = match &q.kind {
-                QuestionKind::Boolean => vec![
-                    ("true".into(), yes_no(lang, true), selected("true")),
-                    ("false".into(), yes_no(lang, false), selected("false")),
-                ],
+                QuestionKind::Boolean => yes_no()
+                    .into_iter()
+                    .map(|o| {
+                        let chosen = selected(&o.value);
+                        (o.value, o.label.get(lang).to_owned(), chosen)
+                    })
+                    .collect(),
                 QuestionKind::Price { units, .. } => {
                     let unit = form
                         .get(&format!("{}.unit", q.id))
@@ -258,12 +285,4 @@ pub fn question_fields<'a>(
             }
         })
         .collect()
-}
-
-fn yes_no(lang: &str, yes: bool) -> String {
-    match (lang.starts_with("es"), yes) {
-        (true, true) => "Sí".into(),
-        (false, true) => "Yes".into(),
-        (_, false) => "No".into(),
-    }
 }
