@@ -8,37 +8,15 @@ use marco_tests::{Browser, TestServer};
 const PASSWORD: &str = "a long and unusual passphrase";
 
 async fn fill(browser: &Browser, id: &str, value: &str) {
-    let field = browser
-        .client
-        .wait()
-        .at_most(std::time::Duration::from_secs(10))
-        .for_element(Locator::Id(id))
-        .await
-        .unwrap_or_else(|_| panic!("field #{id}"));
-    field.clear().await.unwrap();
-    field.send_keys(value).await.unwrap();
+    browser.fill(id, value).await;
 }
 
 async fn submit(browser: &Browser, form_action: &str) {
-    let css = format!("form[action='{form_action}'] button[type=submit]");
-    let button = browser
-        .client
-        .wait()
-        .at_most(std::time::Duration::from_secs(10))
-        .for_element(Locator::Css(&css))
-        .await
-        .unwrap_or_else(|_| panic!("{css}"));
-    browser.mark_document().await;
-    button.click().await.unwrap();
-    browser.wait_for_new_document().await;
+    browser.submit(form_action).await;
 }
 
 async fn accessible(browser: &Browser, what: &str) {
-    let violations = browser.axe_violations().await;
-    assert!(
-        violations.is_empty(),
-        "axe-core: WCAG 2.2 AA violations on {what}: {violations:#?}"
-    );
+    browser.assert_accessible(what).await;
 }
 
 async fn sign_in(browser: &Browser, server: &TestServer, email: &str, password: &str) {

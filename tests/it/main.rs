@@ -15,6 +15,7 @@ mod canary;
 mod cli;
 mod errors;
 mod feeds_canary;
+mod framework_journeys;
 mod frameworks;
 mod journeys;
 mod mail;

@@ -212,6 +212,11 @@ impl Browser {
             .expect("attribute")
     }
 
+    /// Whether an element matching `css` is on the page now (no waiting).
+    pub async fn exists(&self, css: &str) -> bool {
+        self.client.find(Locator::Css(css)).await.is_ok()
+    }
+
     /// Marks the current document, so `wait_for_new_document` can tell when it is replaced.
     pub async fn mark_document(&self) {
         self.client
@@ -255,6 +260,68 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("no new page loaded within 15 s");
+    }
+
+    /// Types `value` into the field with this id, replacing what was there.
+    pub async fn fill(&self, id: &str, value: &str) {
+        let field = self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Id(id))
+            .await
+            .unwrap_or_else(|_| panic!("no field #{id}"));
+        field.clear().await.expect("clear field");
+        field.send_keys(value).await.expect("type into field");
+    }
+
+    /// Clicks the element matching a CSS selector (a label, a link, a button).
+    pub async fn click(&self, css: &str) {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|_| panic!("nothing to click at {css}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Clicks the element matching `css` and waits for the page it loads.
+    pub async fn click_and_wait(&self, css: &str) {
+        self.mark_document().await;
+        self.click(css).await;
+        self.wait_for_new_document().await;
+    }
+
+    /// Presses the submit button of the form posting to `action`, and waits for the answer.
+    pub async fn submit(&self, action: &str) {
+        self.click_and_wait(&format!("form[action='{action}'] button[type=submit]"))
+            .await;
+    }
+
+    /// Follows the link with exactly this text.
+    pub async fn follow(&self, text: &str) {
+        let link = self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::LinkText(text))
+            .await
+            .unwrap_or_else(|_| panic!("no link {text:?}"));
+        self.mark_document().await;
+        link.click().await.expect("click link");
+        self.wait_for_new_document().await;
+    }
+
+    /// Fails the test with every WCAG 2.2 AA violation axe-core finds on this page.
+    pub async fn assert_accessible(&self, what: &str) {
+        let violations = self.axe_violations().await;
+        assert!(
+            violations.is_empty(),
+            "axe-core: WCAG 2.2 AA violations on {what}: {violations:#?}"
+        );
     }
 
     /// Ends the session and chromedriver.

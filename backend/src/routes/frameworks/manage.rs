@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use super::{
     Outcome, add_errors, check_csrf, day, first, form_values, moment, outcome, status_label,
+    unprocessable,
 };
 use crate::auth::csrf::CsrfToken;
 use crate::auth::limits::ClientIp;
@@ -277,7 +278,7 @@ pub(super) async fn create_framework(
     }
     let iteration = first(&fields, "iteration").parse::<i32>().unwrap_or(0);
     if form.has_errors() {
-        return Ok(NewFrameworkPage { shell, form }.into_response());
+        return Ok(unprocessable(NewFrameworkPage { shell, form }));
     }
     let timetable = Timetable {
         clarifications_close_at: dates[0],
@@ -307,11 +308,11 @@ pub(super) async fn create_framework(
         Err(e) => match outcome(e, &tr)? {
             Outcome::Fields(errors) => {
                 add_errors(&mut form, &errors, &tr);
-                Ok(NewFrameworkPage { shell, form }.into_response())
+                Ok(unprocessable(NewFrameworkPage { shell, form }))
             }
             Outcome::Refused(problem) => {
                 form.add_error("name", problem);
-                Ok(NewFrameworkPage { shell, form }.into_response())
+                Ok(unprocessable(NewFrameworkPage { shell, form }))
             }
         },
     }
