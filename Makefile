@@ -23,6 +23,7 @@ browser: ## Install Chromium and chromedriver when missing (Debian)
 test: assets browser ## Run every test on SQLite, and again on PostgreSQL when TEST_DATABASE_URL is set
 	$(CARGO) build --workspace --bins --tests
 	env -u TEST_DATABASE_URL $(CARGO) test --workspace --no-fail-fast
+	bash tests/libcove/run.sh
 	@if [[ "$$TEST_DATABASE_URL" == postgres* ]]; then \
 		echo "== again on PostgreSQL ($${TEST_DATABASE_URL%%\?*})"; \
 		$(CARGO) test --no-fail-fast -p marco-tests -p marco; \

@@ -41,6 +41,13 @@ pub enum Command {
     /// Benchmark helper: export the bulk files from scratch and print the timings.
     #[command(hide = true)]
     BenchExport,
+    /// Benchmark helper: a live framework with COUNT generated services (bench/search.sh);
+    /// run `marco reindex` afterwards.
+    #[command(hide = true)]
+    BenchCatalogue {
+        /// How many services to create.
+        count: usize,
+    },
 }
 
 /// Runs the command line; start-up problems print one line and exit with code 2.
@@ -92,6 +99,13 @@ async fn run(command: Command) -> Result<(), StartupError> {
             crate::publish::bench::export(&state)
                 .await
                 .map_err(|e| StartupError(format!("bulk export failed: {e:#}")))
+        }
+        Command::BenchCatalogue { count } => {
+            server::migrate(&db).await?;
+            let state = server::state(db, config)?;
+            crate::frameworks::bench::seed_catalogue(&state, count)
+                .await
+                .map_err(|e| StartupError(format!("seeding services failed: {e:#}")))
         }
         Command::Reindex => {
             let state = server::state(db, config)?;

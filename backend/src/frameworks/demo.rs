@@ -243,14 +243,27 @@ pub fn declaration_for(content: &ContentFile, fail: bool) -> FormValues {
 
 /// The 40 demo suppliers: the two with demo accounts, then generated ones with valid RUTs.
 async fn suppliers(state: &AppState) -> Result<Vec<organisation::Model>, FlowError> {
+    ensure_suppliers(state, 40).await
+}
+
+/// The supplier organisations, adding generated ones (valid RUTs, mostly SMEs) until there
+/// are at least `count`.
+pub async fn ensure_suppliers(
+    state: &AppState,
+    count: usize,
+) -> Result<Vec<organisation::Model>, FlowError> {
     let mut all = organisation::Entity::find()
         .filter(organisation::Column::Kind.eq("supplier"))
         .all(&state.db)
         .await?;
     let mut i = 0usize;
-    while all.len() < 40 {
+    while all.len() < count {
         let number = 76_400_000 + (i as u32) * 1_237;
         let id = format!("{number}-{}", rut::check_digit(number));
+        if all.iter().any(|o| o.identifier_id == id) {
+            i += 1;
+            continue;
+        }
         let name = format!("{} {}", pick(FIRST, i), pick(SECOND, i / FIRST.len() + i));
         let scale = match i % 10 {
             0 => "large",

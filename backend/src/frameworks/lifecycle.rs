@@ -35,10 +35,33 @@ pub struct NewFramework {
     pub previous_id: Option<i64>,
 }
 
-/// Parses a framework's stored content file.
-pub fn content_of(fw: &framework::Model) -> Result<ContentFile, FlowError> {
-    ContentFile::parse(&fw.content)
-        .map_err(|e| FlowError::Other(anyhow::anyhow!("stored content file is invalid: {e}")))
+/// Parsed content files by the SHA-256 of their text. A content file is a few dozen KB of
+/// TOML that every catalogue page and form needs; parsing it once per process, not once per
+/// request, keeps search pages fast.
+static PARSED: std::sync::LazyLock<
+    std::sync::Mutex<std::collections::HashMap<[u8; 32], std::sync::Arc<ContentFile>>>,
+> = std::sync::LazyLock::new(Default::default);
+
+/// Frameworks' content files kept parsed at most; more are parsed again when needed.
+const PARSED_KEPT: usize = 64;
+
+/// A framework's stored content file, parsed.
+pub fn content_of(fw: &framework::Model) -> Result<std::sync::Arc<ContentFile>, FlowError> {
+    use sha2::Digest;
+    let key: [u8; 32] = sha2::Sha256::digest(fw.content.as_bytes()).into();
+    if let Some(found) = PARSED.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return Ok(found);
+    }
+    let parsed = std::sync::Arc::new(ContentFile::parse(&fw.content).map_err(|e| {
+        FlowError::Other(anyhow::anyhow!("stored content file is invalid: {e}"))
+    })?);
+    if let Ok(mut cache) = PARSED.lock() {
+        if cache.len() >= PARSED_KEPT {
+            cache.clear();
+        }
+        cache.insert(key, parsed.clone());
+    }
+    Ok(parsed)
 }
 
 /// The lots of a framework as published (English titles: the release language is English).

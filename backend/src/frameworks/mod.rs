@@ -3,6 +3,7 @@
 //! its search-index update (transactional outbox), so a crash loses nothing acknowledged.
 
 pub mod application;
+pub mod bench;
 pub mod catalogue;
 pub mod demo;
 pub mod evaluation;

@@ -35,7 +35,7 @@ use crate::routes::frameworks::manage::{actor, is_manager};
 use crate::routes::frameworks::{
     check_csrf, day, first, form_values, problem_form, question_fields, unprocessable,
 };
-use crate::search::{SearchQuery, Sort};
+use crate::search::{FacetCount, SearchQuery, Sort};
 use crate::state::AppState;
 
 /// The catalogue routes.
@@ -55,7 +55,9 @@ const PER_PAGE: u32 = 20;
 const FIXED: [&str; 4] = ["lot", "supplier_scale", "pricing_unit", "supplier"];
 
 /// The content files of every framework, by slug (for facet and answer labels).
-async fn contents(state: &AppState) -> Result<Vec<(framework::Model, ContentFile)>, AppError> {
+async fn contents(
+    state: &AppState,
+) -> Result<Vec<(framework::Model, std::sync::Arc<ContentFile>)>, AppError> {
     let mut out = Vec::new();
     for fw in store::frameworks(&state.db).await? {
         if let Ok(content) = content_of(&fw) {
@@ -153,6 +155,32 @@ fn with_page(raw: &str, page: u32) -> String {
     format!("/catalogue?{}", out.finish())
 }
 
+/// Options a filter shows at most; a facet such as the supplier can have hundreds.
+const MAX_FACET_OPTIONS: usize = 15;
+
+/// The options of a facet worth showing: the most frequent ones, plus any already chosen.
+fn shown_options<'a>(
+    counts: Option<&'a [FacetCount]>,
+    checked: Option<&Vec<String>>,
+) -> Vec<&'a FacetCount> {
+    let counts = counts.unwrap_or_default();
+    if counts.len() <= MAX_FACET_OPTIONS {
+        return counts.iter().collect();
+    }
+    let mut top: Vec<&FacetCount> = counts.iter().collect();
+    top.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    let keep: std::collections::HashSet<&str> = top
+        .iter()
+        .take(MAX_FACET_OPTIONS)
+        .map(|c| c.value.as_str())
+        .chain(checked.into_iter().flatten().map(String::as_str))
+        .collect();
+    counts
+        .iter()
+        .filter(|c| keep.contains(c.value.as_str()))
+        .collect()
+}
+
 async fn search_catalogue(
     State(state): State<AppState>,
     PageContext(shell): PageContext,
@@ -205,13 +233,26 @@ async fn search_catalogue(
         .into_iter()
         .map(|s| (s.public_id.clone(), s))
         .collect();
-    let mut suppliers: HashMap<i64, organisation::Model> = HashMap::new();
-    for s in services.values() {
-        if let std::collections::hash_map::Entry::Vacant(slot) = suppliers.entry(s.organisation_id)
-        {
-            slot.insert(store::organisation(&state.db, s.organisation_id).await?);
-        }
-    }
+    // The suppliers of the hits, and of the supplier filter (which counts every match).
+    let supplier_ids: std::collections::BTreeSet<i64> = services
+        .values()
+        .map(|s| s.organisation_id)
+        .chain(
+            shown_options(
+                results.facets.get("supplier").map(Vec::as_slice),
+                values.get("supplier"),
+            )
+            .into_iter()
+            .filter_map(|c| c.value.parse().ok()),
+        )
+        .collect();
+    let suppliers: HashMap<i64, organisation::Model> = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(supplier_ids))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
     // The currency of each hit's current version, in one query.
     let currencies: HashMap<i64, String> = service_version::Entity::find()
         .filter(service_version::Column::ServiceId.is_in(services.values().map(|s| s.id)))
@@ -265,12 +306,8 @@ async fn search_catalogue(
         .into_iter()
         .map(|(id, label, labels)| {
             let checked = values.get(&id).cloned().unwrap_or_default();
-            let options = results
-                .facets
-                .get(&id)
-                .map(|counts| {
-                    counts
-                        .iter()
+            let options = shown_options(results.facets.get(&id).map(Vec::as_slice), Some(&checked))
+                        .into_iter()
                         .map(|c| {
                             let name = match id.as_str() {
                                 "lot" => lot_names.get(&c.value).cloned(),
@@ -289,9 +326,7 @@ async fn search_catalogue(
                             .unwrap_or_else(|| c.value.clone());
                             (c.value.clone(), name, c.count, checked.contains(&c.value))
                         })
-                        .collect()
-                })
-                .unwrap_or_default();
+                        .collect();
             FacetView { id, label, options }
         })
         .collect();

@@ -3,11 +3,14 @@
 
 use futures_util::{Stream, StreamExt};
 use indicatif::{ProgressBar, ProgressStyle};
-use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{SearchError, SearchIndex, ServiceDocument};
 use crate::domain::content::Answers;
-use crate::entities::service;
+use crate::entities::{service, service_version};
 use crate::frameworks::{catalogue, lifecycle, store};
 
 /// Documents sent to the index at a time.
@@ -55,24 +58,50 @@ fn source(e: impl Into<anyhow::Error>) -> SearchError {
 }
 
 /// Every service in the database as a search document, built exactly as the catalogue
-/// builds the ones it queues.
+/// builds the ones it queues. Services are read a page at a time with their current
+/// versions; frameworks (with their parsed content files) and suppliers are read once each.
 pub fn database_documents(
     db: &DatabaseConnection,
 ) -> impl Stream<Item = Result<ServiceDocument, SearchError>> + '_ {
     async_stream::try_stream! {
-        let services = service::Entity::find()
-            .order_by_asc(service::Column::Id)
-            .all(db)
-            .await?;
-        for svc in services {
-            let fw = store::framework_by_id(db, svc.framework_id).await.map_err(source)?;
-            let content = lifecycle::content_of(&fw).map_err(source)?;
-            let supplier = store::organisation(db, svc.organisation_id).await.map_err(source)?;
-            let versions = store::versions(db, svc.id).await.map_err(source)?;
-            let Some(current) = versions.last() else { continue };
-            let answers = Answers::from_json(&current.answers)
-                .map_err(|e| SearchError::Source(anyhow::Error::from(e)))?;
-            yield catalogue::document(&content, &fw, &supplier, &svc, &answers);
+        let mut frameworks = HashMap::new();
+        let mut suppliers = HashMap::new();
+        let mut after = 0i64;
+        loop {
+            let page = service::Entity::find()
+                .filter(service::Column::Id.gt(after))
+                .order_by_asc(service::Column::Id)
+                .limit(BATCH as u64)
+                .all(db)
+                .await?;
+            let Some(last) = page.last() else { break };
+            after = last.id;
+            let wanted: HashMap<i64, i32> =
+                page.iter().map(|s| (s.id, s.current_version)).collect();
+            let current: HashMap<i64, service_version::Model> = service_version::Entity::find()
+                .filter(service_version::Column::ServiceId.is_in(wanted.keys().copied()))
+                .all(db)
+                .await?
+                .into_iter()
+                .filter(|v| wanted.get(&v.service_id) == Some(&v.version))
+                .map(|v| (v.service_id, v))
+                .collect();
+            for svc in page {
+                let Some(version) = current.get(&svc.id) else { continue };
+                if let Entry::Vacant(slot) = frameworks.entry(svc.framework_id) {
+                    let fw = store::framework_by_id(db, svc.framework_id).await.map_err(source)?;
+                    let content = lifecycle::content_of(&fw).map_err(source)?;
+                    slot.insert((fw, content));
+                }
+                if let Entry::Vacant(slot) = suppliers.entry(svc.organisation_id) {
+                    slot.insert(store::organisation(db, svc.organisation_id).await.map_err(source)?);
+                }
+                let (fw, content) = &frameworks[&svc.framework_id];
+                let supplier = &suppliers[&svc.organisation_id];
+                let answers = Answers::from_json(&version.answers)
+                    .map_err(|e| SearchError::Source(anyhow::Error::from(e)))?;
+                yield catalogue::document(content, fw, supplier, &svc, &answers);
+            }
         }
     }
 }
