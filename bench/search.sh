@@ -9,15 +9,17 @@
 #     then wrk against full /catalogue pages (HTML with facets, highlights and prices),
 #     cycling 48 keyword+facet queries. Reports throughput and latency percentiles.
 # Figures go to stdout and bench/out/search.txt. The HTTP database is kept in
-# bench/out/search-http/ so that a second run skips seeding. SEARCH_HTTP=0 skips part 2.
+# bench/out/search-http/ so that a second run skips seeding. SEARCH_IN_PROCESS=0 skips part 1,
+# SEARCH_HTTP=0 part 2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench/out
 services=${BENCH_SERVICES:-50000}
 seconds=${WRK_SECONDS:-15}
-{
+[[ ${SEARCH_IN_PROCESS:-1} == 0 ]] || {
   echo "== in process"
-  cargo bench -p marco --bench search 2>/dev/null
+  cargo bench -p marco --bench search 2> bench/out/search-build.log \
+    || { tail -30 bench/out/search-build.log; exit 1; }
 } | tee bench/out/search.txt
 
 [[ ${SEARCH_HTTP:-1} == 0 ]] && exit 0
@@ -56,8 +58,9 @@ export MARCO_FEED_RATE_PER_MINUTE=100000000
   # Warm up the page cache and the index readers, then measure.
   wrk -t2 -c4 -d3s -s bench/search-queries.lua "http://127.0.0.1:$port" > /dev/null
   for connections in 1 8; do
-    echo "   wrk -t2 -c$connections -d${seconds}s (full HTML pages):"
-    wrk -t2 -c"$connections" -d"${seconds}"s -s bench/search-queries.lua "http://127.0.0.1:$port" \
+    threads=$(( connections < 2 ? 1 : 2 ))
+    echo "   wrk -t$threads -c$connections -d${seconds}s (full HTML pages):"
+    wrk -t"$threads" -c"$connections" -d"${seconds}"s -s bench/search-queries.lua "http://127.0.0.1:$port" \
       | grep -E "Requests/sec|wrk-json" | sed 's/^/     /'
   done
 } | tee -a bench/out/search.txt

@@ -33,6 +33,8 @@ pub struct AppState {
     pub bulk: Arc<crate::publish::bulk::BulkFiles>,
     /// The service catalogue's search index (tantivy, or Meilisearch when configured).
     pub search: Arc<dyn crate::search::SearchIndex>,
+    /// Full pages of the release feed, which never change, kept rendered.
+    pub feed_pages: Arc<crate::routes::ocds::cache::FeedPages>,
 }
 
 impl AppState {
@@ -55,6 +57,7 @@ impl AppState {
             limits: Arc::new(Limits::default().with_feed_rate(config.feed_rate_per_minute)),
             bulk: Arc::new(crate::publish::bulk::BulkFiles::new(&config.data_dir)),
             search: crate::search::open(&config.search, &config.data_dir)?,
+            feed_pages: Arc::default(),
             db,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),

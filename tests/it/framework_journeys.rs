@@ -452,6 +452,7 @@ async fn framework_journeys_from_content_file_to_a_changed_price() {
     public.follow("Andean usability lab").await;
     public.assert_accessible("a service page").await;
     assert!(public.text("#price").await.contains("450000"));
+    let service_path = path_of(&public).await;
     public.follow("Nube Andina").await;
     let profile = body_text(&public).await;
     assert!(
@@ -460,6 +461,35 @@ async fn framework_journeys_from_content_file_to_a_changed_price() {
     );
     public.assert_accessible("a supplier profile").await;
     public.screenshot("framework-journey-4-profile").await;
+    let profile_path = path_of(&public).await;
+
+    // The same pages in Spanish: labels from the content file and Marco's own words.
+    public
+        .client
+        .goto(&server.url("/language/es?next=%2F"))
+        .await
+        .unwrap();
+    for (path, expected) in [
+        (
+            "/catalogue?q=usability".to_owned(),
+            "Investigación de usuarios",
+        ),
+        (service_path.clone(), "Tarifa diaria"),
+        (service_path.clone(), "por día"),
+        (profile_path.clone(), "Andean usability lab"),
+        (fw_path.clone(), "Análisis de datos"),
+    ] {
+        public.client.goto(&server.url(&path)).await.unwrap();
+        assert_eq!(public.attr("html", "lang").await.as_deref(), Some("es"));
+        let text = body_text(&public).await;
+        assert!(
+            text.contains(expected),
+            "{path} in Spanish lacks {expected:?}: {text}"
+        );
+        public
+            .assert_accessible(&format!("{path} in Spanish"))
+            .await;
+    }
 
     // Journey 5: the supplier edits a price; the service page shows the price history.
     supplier

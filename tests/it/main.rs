@@ -14,6 +14,7 @@ mod bulk;
 mod canary;
 mod cli;
 mod errors;
+mod feed_cache;
 mod feeds_canary;
 mod framework_journeys;
 mod frameworks;

@@ -8,9 +8,9 @@ use std::time::Instant;
 use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel, TransactionTrait};
 
+use super::Actor;
 use super::demo::{answers_for, ensure_suppliers};
 use super::lifecycle::{self, NewFramework};
-use super::Actor;
 use crate::domain::content::{CLOUD_CONTENT, ContentFile};
 use crate::domain::framework::{FrameworkStatus, Timetable};
 use crate::entities::{service, service_version};

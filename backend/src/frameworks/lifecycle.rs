@@ -52,9 +52,10 @@ pub fn content_of(fw: &framework::Model) -> Result<std::sync::Arc<ContentFile>, 
     if let Some(found) = PARSED.lock().ok().and_then(|m| m.get(&key).cloned()) {
         return Ok(found);
     }
-    let parsed = std::sync::Arc::new(ContentFile::parse(&fw.content).map_err(|e| {
-        FlowError::Other(anyhow::anyhow!("stored content file is invalid: {e}"))
-    })?);
+    let parsed =
+        std::sync::Arc::new(ContentFile::parse(&fw.content).map_err(|e| {
+            FlowError::Other(anyhow::anyhow!("stored content file is invalid: {e}"))
+        })?);
     if let Ok(mut cache) = PARSED.lock() {
         if cache.len() >= PARSED_KEPT {
             cache.clear();

@@ -2,6 +2,7 @@
 //! (`cursor`, `limit`, `links.next`), JSON Lines streams, and the tamper-evident log.
 
 mod bulk;
+pub mod cache;
 mod log;
 pub(crate) mod package;
 
@@ -189,6 +190,12 @@ async fn list_releases(
     }
     let filter = release_filter(&query)?;
     let limit = parse_limit(query.limit.as_deref(), DEFAULT_LIMIT)?;
+    // Full pages never change (see `cache`); the query, as the package's `uri` gives it, is
+    // the key.
+    let key = serde_urlencoded::to_string(&query).unwrap_or_default();
+    if let Some(page) = state.feed_pages.get(&key) {
+        return Ok(page.respond(&headers));
+    }
     let rows = store::list_releases(&state.db, &filter, limit).await?;
     let next = (rows.len() as u64 == limit)
         .then(|| rows.last().map(|r| r.sequence))
@@ -210,7 +217,13 @@ async fn list_releases(
         .iter()
         .map(|r| raw(&r.body))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(package::json(&ReleasePackage::new(meta, releases, next)))
+    let full = next.is_some();
+    let package = ReleasePackage::new(meta, releases, next);
+    if !full {
+        return Ok(package::json(&package));
+    }
+    let body = serde_json::to_vec(&package).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(state.feed_pages.keep(key, body).respond(&headers))
 }
 
 /// Every matching release as JSON Lines, streamed page by page so memory stays flat.

@@ -1,0 +1,422 @@
+//! Catalogue search: the query string, the results page with facets, and the CSV export.
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::extract::{RawQuery, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use marco_frontend::Tr;
+use marco_frontend::catalogue::{CataloguePage, FacetView, HitView};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use super::{FIXED, PER_PAGE, contents, format_price};
+use crate::domain::content::FormValues;
+use crate::domain::money::parse_amount;
+use crate::entities::{framework, organisation, service, service_version};
+use crate::error::AppError;
+use crate::frameworks::store;
+use crate::http::context::PageContext;
+use crate::routes::frameworks::first;
+use crate::search::{FacetCount, SearchQuery, Sort};
+use crate::state::AppState;
+
+/// Reads the query string into a search query; a price with letters is a problem to show.
+fn parse_query(raw: &str, tr: &Tr) -> (SearchQuery, FormValues, Option<String>) {
+    let values = crate::domain::content::form_values(
+        url::form_urlencoded::parse(raw.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())),
+    );
+    let mut problem = None;
+    let mut price = |name: &str| {
+        let text = first(&values, name);
+        if text.is_empty() {
+            return None;
+        }
+        match parse_amount(text) {
+            Ok(amount) => Some(amount),
+            Err(_) => {
+                problem = Some(tr.t("cat-bad-price"));
+                None
+            }
+        }
+    };
+    let price_min = price("price_min");
+    let price_max = price("price_max");
+    let mut filters = BTreeMap::new();
+    for (key, vals) in &values {
+        if ["q", "sort", "page", "price_min", "price_max"].contains(&key.as_str()) {
+            continue;
+        }
+        let vals: Vec<String> = vals.iter().filter(|v| !v.is_empty()).cloned().collect();
+        if !vals.is_empty() && crate::search::is_facet_key(key) {
+            filters.insert(key.clone(), vals);
+        }
+    }
+    let sort = match first(&values, "sort") {
+        "price_asc" => Sort::PriceAsc,
+        "price_desc" => Sort::PriceDesc,
+        "name" => Sort::Name,
+        _ => Sort::Relevance,
+    };
+    let page = first(&values, "page")
+        .parse::<u32>()
+        .unwrap_or(1)
+        .clamp(1, 10_000);
+    let text = first(&values, "q");
+    let query = SearchQuery {
+        text: (!text.is_empty()).then(|| text.chars().take(200).collect()),
+        filters,
+        price_min,
+        price_max,
+        sort,
+        page,
+        per_page: PER_PAGE,
+        facets: Vec::new(),
+        include_unavailable: false,
+    };
+    (query, values, problem)
+}
+
+fn with_page(raw: &str, page: u32) -> String {
+    let mut pairs: Vec<(String, String)> = url::form_urlencoded::parse(raw.as_bytes())
+        .filter(|(k, _)| k != "page")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    pairs.push(("page".into(), page.to_string()));
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in &pairs {
+        out.append_pair(k, v);
+    }
+    format!("/catalogue?{}", out.finish())
+}
+
+/// Options a filter shows at most; a facet such as the supplier can have hundreds.
+const MAX_FACET_OPTIONS: usize = 15;
+
+/// The options of a facet worth showing: the most frequent ones, plus any already chosen.
+fn shown_options<'a>(
+    counts: Option<&'a [FacetCount]>,
+    checked: Option<&Vec<String>>,
+) -> Vec<&'a FacetCount> {
+    let counts = counts.unwrap_or_default();
+    if counts.len() <= MAX_FACET_OPTIONS {
+        return counts.iter().collect();
+    }
+    let mut top: Vec<&FacetCount> = counts.iter().collect();
+    top.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    let keep: std::collections::HashSet<&str> = top
+        .iter()
+        .take(MAX_FACET_OPTIONS)
+        .map(|c| c.value.as_str())
+        .chain(checked.into_iter().flatten().map(String::as_str))
+        .collect();
+    counts
+        .iter()
+        .filter(|c| keep.contains(c.value.as_str()))
+        .collect()
+}
+
+pub(super) async fn search_catalogue(
+    State(state): State<AppState>,
+    PageContext(shell): PageContext,
+    RawQuery(raw): RawQuery,
+) -> Result<CataloguePage, AppError> {
+    let raw = raw.unwrap_or_default();
+    let tr = shell.tr;
+    let lang = tr.lang.code();
+    let (mut query, values, problem) = parse_query(&raw, &tr);
+    let contents = contents(&state).await?;
+    // Facets: the fixed ones, then every filter question of the content files, once each.
+    let mut facet_defs: Vec<(String, String, HashMap<String, String>)> = FIXED
+        .iter()
+        .map(|f| {
+            (
+                f.to_string(),
+                tr.t(&format!("cat-facet-{f}")),
+                HashMap::new(),
+            )
+        })
+        .collect();
+    let mut lot_names = HashMap::new();
+    for (_, content) in &contents {
+        for lot in &content.lots {
+            lot_names.insert(lot.slug.clone(), lot.name.get(lang).to_owned());
+            for facet in lot.facets() {
+                if facet.id == "price" || facet_defs.iter().any(|(id, _, _)| *id == facet.id) {
+                    continue;
+                }
+                let labels = facet
+                    .options
+                    .iter()
+                    .map(|o| (o.value.clone(), o.label.get(lang).to_owned()))
+                    .collect();
+                facet_defs.push((facet.id.clone(), facet.label.get(lang).to_owned(), labels));
+            }
+        }
+    }
+    query.facets = facet_defs.iter().map(|(id, _, _)| id.clone()).collect();
+    let results = state
+        .search
+        .search(&query)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
+    let ids: Vec<String> = results.hits.iter().map(|h| h.id.clone()).collect();
+    let services: HashMap<String, service::Model> = service::Entity::find()
+        .filter(service::Column::PublicId.is_in(ids.clone()))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|s| (s.public_id.clone(), s))
+        .collect();
+    // The suppliers of the hits, and of the supplier filter (which counts every match).
+    let supplier_ids: std::collections::BTreeSet<i64> = services
+        .values()
+        .map(|s| s.organisation_id)
+        .chain(
+            shown_options(
+                results.facets.get("supplier").map(Vec::as_slice),
+                values.get("supplier"),
+            )
+            .into_iter()
+            .filter_map(|c| c.value.parse().ok()),
+        )
+        .collect();
+    let suppliers: HashMap<i64, organisation::Model> = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(supplier_ids))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    // The currency of each hit's current version, in one query.
+    let currencies: HashMap<i64, String> = service_version::Entity::find()
+        .filter(service_version::Column::ServiceId.is_in(services.values().map(|s| s.id)))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .filter(|v| {
+            services
+                .values()
+                .any(|s| s.id == v.service_id && s.current_version == v.version)
+        })
+        .map(|v| (v.service_id, v.currency))
+        .collect();
+    let frameworks: HashMap<i64, &framework::Model> =
+        contents.iter().map(|(fw, _)| (fw.id, fw)).collect();
+    let supplier_names: HashMap<String, String> = suppliers
+        .values()
+        .map(|o| (o.id.to_string(), o.name.clone()))
+        .collect();
+    let hits = results
+        .hits
+        .iter()
+        .filter_map(|hit| {
+            let s = services.get(&hit.id)?;
+            let currency = currencies
+                .get(&s.id)
+                .map(String::as_str)
+                .unwrap_or_default();
+            Some(HitView {
+                id: hit.id.clone(),
+                name_html: hit.name_highlighted.as_str().to_owned(),
+                snippet_html: hit.snippet_highlighted.as_str().to_owned(),
+                supplier: suppliers
+                    .get(&s.organisation_id)
+                    .map(|o| o.name.clone())
+                    .unwrap_or_default(),
+                supplier_id: s.organisation_id,
+                lot: lot_names
+                    .get(&s.lot)
+                    .cloned()
+                    .unwrap_or_else(|| s.lot.clone()),
+                framework: frameworks
+                    .get(&s.framework_id)
+                    .map(|f| f.name.clone())
+                    .unwrap_or_default(),
+                price: format_price(s.price, s.pricing_unit.as_deref(), currency, &tr),
+            })
+        })
+        .collect();
+    let facets = facet_defs
+        .into_iter()
+        .map(|(id, label, labels)| {
+            let checked = values.get(&id).cloned().unwrap_or_default();
+            let options = shown_options(results.facets.get(&id).map(Vec::as_slice), Some(&checked))
+                .into_iter()
+                .map(|c| {
+                    let name = match id.as_str() {
+                        "lot" => lot_names.get(&c.value).cloned(),
+                        "supplier" => supplier_names.get(&c.value).cloned(),
+                        "supplier_scale" | "pricing_unit" => {
+                            let key = if id == "supplier_scale" {
+                                "scale"
+                            } else {
+                                "unit"
+                            };
+                            let t = tr.t(&format!("{key}-{}", c.value));
+                            (!t.starts_with(key)).then_some(t)
+                        }
+                        _ => labels.get(&c.value).cloned(),
+                    }
+                    .unwrap_or_else(|| c.value.clone());
+                    (c.value.clone(), name, c.count, checked.contains(&c.value))
+                })
+                .collect();
+            FacetView { id, label, options }
+        })
+        .collect();
+    let pages = results.total.div_ceil(u64::from(PER_PAGE)).max(1) as u32;
+    let page = query.page.min(pages);
+    let summary = match &query.text {
+        Some(text) => tr.ta(
+            "cat-summary-for",
+            &[("count", results.total.to_string()), ("q", text.clone())],
+        ),
+        None => tr.t1("cat-summary", "count", results.total),
+    };
+    let sort_value = first(&values, "sort").to_owned();
+    Ok(CataloguePage {
+        q: first(&values, "q").to_owned(),
+        sorts: ["relevance", "price_asc", "price_desc", "name"]
+            .iter()
+            .map(|s| {
+                (
+                    s.to_string(),
+                    tr.t(&format!("cat-sort-{s}")),
+                    sort_value == *s || (sort_value.is_empty() && *s == "relevance"),
+                )
+            })
+            .collect(),
+        price_min: first(&values, "price_min").to_owned(),
+        price_max: first(&values, "price_max").to_owned(),
+        summary,
+        hits,
+        facets,
+        prev: (page > 1).then(|| with_page(&raw, page - 1)),
+        next: (page < pages).then(|| with_page(&raw, page + 1)),
+        page_label: tr.ta(
+            "cat-page",
+            &[("page", page.to_string()), ("pages", pages.to_string())],
+        ),
+        csv: format!("/catalogue.csv?{raw}"),
+        problem,
+        shell,
+    })
+}
+
+pub(super) async fn export_catalogue(
+    State(state): State<AppState>,
+    PageContext(shell): PageContext,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let raw = raw.unwrap_or_default();
+    let (mut query, _, problem) = parse_query(&raw, &shell.tr);
+    if let Some(problem) = problem {
+        return Err(AppError::bad_request(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            Some(problem),
+        ));
+    }
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let csv_err = |e: csv::Error| AppError::Internal(anyhow::Error::new(e));
+    writer
+        .write_record([
+            "service_id",
+            "name",
+            "supplier",
+            "supplier_id",
+            "framework",
+            "lot",
+            "price",
+            "currency",
+            "pricing_unit",
+            "url",
+        ])
+        .map_err(csv_err)?;
+    query.per_page = 100;
+    query.page = 1;
+    // Each supplier and framework is read once for the whole export.
+    let mut suppliers: HashMap<i64, organisation::Model> = HashMap::new();
+    let mut frameworks: HashMap<i64, framework::Model> = HashMap::new();
+    // At most 5,000 rows: enough for any real shortlist, bounded for the server.
+    for _ in 0..50 {
+        let results = state
+            .search
+            .search(&query)
+            .await
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
+        let ids: Vec<String> = results.hits.iter().map(|h| h.id.clone()).collect();
+        let services: HashMap<String, service::Model> = service::Entity::find()
+            .filter(service::Column::PublicId.is_in(ids.clone()))
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(|s| (s.public_id.clone(), s))
+            .collect();
+        for id in &ids {
+            let Some(s) = services.get(id) else { continue };
+            if !suppliers.contains_key(&s.organisation_id) {
+                let org = store::organisation(&state.db, s.organisation_id).await?;
+                suppliers.insert(org.id, org);
+            }
+            if !frameworks.contains_key(&s.framework_id) {
+                let fw = store::framework_by_id(&state.db, s.framework_id).await?;
+                frameworks.insert(fw.id, fw);
+            }
+            let (Some(supplier), Some(fw)) = (
+                suppliers.get(&s.organisation_id),
+                frameworks.get(&s.framework_id),
+            ) else {
+                continue;
+            };
+            let version = store::versions(&state.db, s.id).await?;
+            let currency = version
+                .last()
+                .map(|v| v.currency.clone())
+                .unwrap_or_default();
+            writer
+                .write_record([
+                    s.public_id.as_str(),
+                    &csv_safe(&s.name),
+                    &csv_safe(&supplier.name),
+                    &supplier.id.to_string(),
+                    &csv_safe(&fw.name),
+                    &s.lot,
+                    &s.price
+                        .map(|p| p.normalize().to_string())
+                        .unwrap_or_default(),
+                    &currency,
+                    s.pricing_unit.as_deref().unwrap_or_default(),
+                    &format!("{}/services/{}", state.config.public_url, s.public_id),
+                ])
+                .map_err(csv_err)?;
+        }
+        if u64::from(query.page) * 100 >= results.total {
+            break;
+        }
+        query.page += 1;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok((
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                CONTENT_DISPOSITION,
+                "attachment; filename=\"marco-catalogue.csv\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Neutralises spreadsheet formulas in text cells (CSV injection).
+fn csv_safe(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
