@@ -494,7 +494,7 @@ async fn framework_journeys_from_content_file_to_a_changed_price() {
     // Journey 5: the supplier edits a price; the service page shows the price history.
     supplier
         .client
-        .goto(public.client.current_url().await.unwrap().as_str())
+        .goto(&server.url(&profile_path))
         .await
         .unwrap();
     supplier.follow("Andean usability lab").await;
