@@ -3,14 +3,6 @@
 use fantoccini::Locator;
 use marco_tests::{Browser, TestServer};
 
-async fn assert_accessible(browser: &Browser, what: &str) {
-    let violations = browser.axe_violations().await;
-    assert!(
-        violations.is_empty(),
-        "axe-core found WCAG 2.2 AA violations on {what}: {violations:#?}"
-    );
-}
-
 #[tokio::test]
 async fn start_page_in_english_then_spanish_through_the_language_switch() {
     let server = TestServer::start().await;
@@ -23,7 +15,7 @@ async fn start_page_in_english_then_spanish_through_the_language_switch() {
             .await
             .contains("Buy and sell digital services")
     );
-    assert_accessible(&browser, "the English start page").await;
+    browser.assert_accessible("the English start page").await;
     browser.screenshot("start-en").await;
 
     browser.mark_document().await;
@@ -47,7 +39,7 @@ async fn start_page_in_english_then_spanish_through_the_language_switch() {
         browser.client.current_url().await.unwrap().path() == "/",
         "returns to the same page"
     );
-    assert_accessible(&browser, "the Spanish start page").await;
+    browser.assert_accessible("the Spanish start page").await;
     browser.screenshot("start-es").await;
     browser.close().await;
 }
@@ -121,7 +113,7 @@ async fn every_page_passes_axe_in_english_and_spanish() {
         ] {
             browser.client.goto(&server.url(path)).await.unwrap();
             assert_eq!(browser.attr("html", "lang").await.as_deref(), Some(lang));
-            assert_accessible(&browser, &format!("{path} ({lang})")).await;
+            browser.assert_accessible(&format!("{path} ({lang})")).await;
         }
         browser.screenshot(&format!("error-page-{lang}")).await;
     }

@@ -7,23 +7,11 @@ use marco_tests::{Browser, TestServer};
 
 const PASSWORD: &str = "a long and unusual passphrase";
 
-async fn fill(browser: &Browser, id: &str, value: &str) {
-    browser.fill(id, value).await;
-}
-
-async fn submit(browser: &Browser, form_action: &str) {
-    browser.submit(form_action).await;
-}
-
-async fn accessible(browser: &Browser, what: &str) {
-    browser.assert_accessible(what).await;
-}
-
 async fn sign_in(browser: &Browser, server: &TestServer, email: &str, password: &str) {
     browser.client.goto(&server.url("/sign-in")).await.unwrap();
-    fill(browser, "email", email).await;
-    fill(browser, "password", password).await;
-    submit(browser, "/sign-in").await;
+    browser.fill("email", email).await;
+    browser.fill("password", password).await;
+    browser.submit("/sign-in").await;
 }
 
 #[tokio::test]
@@ -36,7 +24,7 @@ async fn journey_1_a_supplier_registers_verifies_signs_in_and_a_colleague_accept
         .goto(&server.url("/register/supplier"))
         .await
         .unwrap();
-    accessible(&browser, "supplier registration").await;
+    browser.assert_accessible("supplier registration").await;
     let rut = format!("79.111.222-{}", marco::domain::rut::check_digit(79_111_222));
     for (id, value) in [
         ("legal_name", "Datos del Sur SpA"),
@@ -48,7 +36,7 @@ async fn journey_1_a_supplier_registers_verifies_signs_in_and_a_colleague_accept
         ("email", "valentina@datosdelsur.example"),
         ("password", PASSWORD),
     ] {
-        fill(&browser, id, value).await;
+        browser.fill(id, value).await;
     }
     browser
         .client
@@ -58,7 +46,7 @@ async fn journey_1_a_supplier_registers_verifies_signs_in_and_a_colleague_accept
         .click()
         .await
         .unwrap();
-    submit(&browser, "/register/supplier").await;
+    browser.submit("/register/supplier").await;
     assert_eq!(browser.wait_for_path("/check-email").await, "/check-email");
     browser.screenshot("journey-1-check-email").await;
 
@@ -74,8 +62,8 @@ async fn journey_1_a_supplier_registers_verifies_signs_in_and_a_colleague_accept
 
     // Sign out, then back in.
     browser.client.goto(&server.url("/account")).await.unwrap();
-    accessible(&browser, "the account page").await;
-    submit(&browser, "/sign-out").await;
+    browser.assert_accessible("the account page").await;
+    browser.submit("/sign-out").await;
     sign_in(&browser, &server, "valentina@datosdelsur.example", PASSWORD).await;
     assert_eq!(browser.wait_for_path("/account").await, "/account");
     assert!(
@@ -90,9 +78,11 @@ async fn journey_1_a_supplier_registers_verifies_signs_in_and_a_colleague_accept
         .goto(&server.url("/organisation/users"))
         .await
         .unwrap();
-    accessible(&browser, "the organisation users page").await;
-    fill(&browser, "email", "tomas@datosdelsur.example").await;
-    submit(&browser, "/organisation/invitations").await;
+    browser
+        .assert_accessible("the organisation users page")
+        .await;
+    browser.fill("email", "tomas@datosdelsur.example").await;
+    browser.submit("/organisation/invitations").await;
     assert!(browser.text("#notice").await.contains("Invitation sent"));
     browser.screenshot("journey-1-invited").await;
     browser.close().await;
@@ -108,9 +98,11 @@ async fn journey_1_a_supplier_registers_verifies_signs_in_and_a_colleague_accept
         .goto(&server.url(&invitation))
         .await
         .unwrap();
-    accessible(&colleague, "the invitation page").await;
-    fill(&colleague, "name", "Tomás Reyes").await;
-    fill(&colleague, "password", "another long passphrase here").await;
+    colleague.assert_accessible("the invitation page").await;
+    colleague.fill("name", "Tomás Reyes").await;
+    colleague
+        .fill("password", "another long passphrase here")
+        .await;
     colleague.mark_document().await;
     colleague
         .client
@@ -147,11 +139,11 @@ async fn journey_2_a_buyer_with_an_allow_listed_domain_registers_and_a_gmail_add
         .goto(&server.url("/register/buyer"))
         .await
         .unwrap();
-    accessible(&browser, "buyer registration").await;
-    fill(&browser, "name", "Pat Public").await;
-    fill(&browser, "email", "pat.public@gmail.com").await;
-    fill(&browser, "password", PASSWORD).await;
-    submit(&browser, "/register/buyer").await;
+    browser.assert_accessible("buyer registration").await;
+    browser.fill("name", "Pat Public").await;
+    browser.fill("email", "pat.public@gmail.com").await;
+    browser.fill("password", PASSWORD).await;
+    browser.submit("/register/buyer").await;
     let error = browser.text("#email-error").await;
     assert!(
         error.contains("gmail.com is not on Marco's list of public-sector email domains"),
@@ -168,12 +160,16 @@ async fn journey_2_a_buyer_with_an_allow_listed_domain_registers_and_a_gmail_add
         .await
         .unwrap();
     assert_eq!(typed, "", "but never the password");
-    accessible(&browser, "buyer registration with errors").await;
+    browser
+        .assert_accessible("buyer registration with errors")
+        .await;
     browser.screenshot("journey-2-gmail-refused").await;
 
-    fill(&browser, "email", "pat.public@digital.demo.gov.uk").await;
-    fill(&browser, "password", PASSWORD).await;
-    submit(&browser, "/register/buyer").await;
+    browser
+        .fill("email", "pat.public@digital.demo.gov.uk")
+        .await;
+    browser.fill("password", PASSWORD).await;
+    browser.submit("/register/buyer").await;
     assert_eq!(browser.wait_for_path("/check-email").await, "/check-email");
     submit_sign_out(&browser, &server).await;
     sign_in(
@@ -195,7 +191,7 @@ async fn journey_2_a_buyer_with_an_allow_listed_domain_registers_and_a_gmail_add
 
 async fn submit_sign_out(browser: &Browser, server: &TestServer) {
     browser.client.goto(&server.url("/account")).await.unwrap();
-    submit(browser, "/sign-out").await;
+    browser.submit("/sign-out").await;
 }
 
 #[tokio::test]
@@ -214,9 +210,9 @@ async fn journey_3_a_forgotten_password_is_reset() {
         .await
         .unwrap();
     browser.wait_for_new_document().await;
-    accessible(&browser, "the reset request page").await;
-    fill(&browser, "email", "supplier@brightlane.example").await;
-    submit(&browser, "/password-reset").await;
+    browser.assert_accessible("the reset request page").await;
+    browser.fill("email", "supplier@brightlane.example").await;
+    browser.submit("/password-reset").await;
     assert!(
         browser
             .text("#message-body")
@@ -236,9 +232,11 @@ async fn journey_3_a_forgotten_password_is_reset() {
         "/password-reset/new",
         "the token leaves the address bar"
     );
-    accessible(&browser, "the new password page").await;
-    fill(&browser, "password", "brightlane reset passphrase").await;
-    submit(&browser, "/password-reset/new").await;
+    browser.assert_accessible("the new password page").await;
+    browser
+        .fill("password", "brightlane reset passphrase")
+        .await;
+    browser.submit("/password-reset/new").await;
     assert!(browser.text("h1").await.contains("Password changed"));
     sign_in(
         &browser,
@@ -267,7 +265,9 @@ async fn journey_4_five_bad_passwords_lock_the_account() {
     }
     let error = browser.text("#email-error").await;
     assert!(error.contains("locked for 15 minutes"), "{error}");
-    accessible(&browser, "the sign-in page with a lock message").await;
+    browser
+        .assert_accessible("the sign-in page with a lock message")
+        .await;
     browser.screenshot("journey-4-locked").await;
     sign_in(
         &browser,

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::lifecycle::content_of;
 use super::{Actor, FlowError, store};
-use crate::auth::audit::{self, Event};
+
 use crate::domain::content::{AnswerErrors, Answers, ContentFile, FormValues, QuestionKind};
 use crate::entities::{draft_service, framework, framework_application, service, service_document};
 use crate::error::{FieldError, FieldErrors};
@@ -94,17 +94,13 @@ pub async fn register_interest(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
-        Event {
-            event: "application_interest",
-            actor: actor.user_id,
-            ip: actor.ip.clone(),
-            detail: format!("{} organisation {organisation_id}", fw.slug),
-            ..Default::default()
-        },
-    )
-    .await?;
+    actor
+        .audit(
+            &txn,
+            "application_interest",
+            format!("{} organisation {organisation_id}", fw.slug),
+        )
+        .await?;
     txn.commit().await?;
     Ok(application)
 }
@@ -526,17 +522,13 @@ pub async fn submit(
     active.submitted_at = Set(Some(Utc::now()));
     active.submitted_by = Set(actor.user_id);
     let application = active.update(&txn).await?;
-    audit::record(
-        &txn,
-        Event {
-            event: "application_submitted",
-            actor: actor.user_id,
-            ip: actor.ip.clone(),
-            detail: format!("{} application {}", fw.slug, application.id),
-            ..Default::default()
-        },
-    )
-    .await?;
+    actor
+        .audit(
+            &txn,
+            "application_submitted",
+            format!("{} application {}", fw.slug, application.id),
+        )
+        .await?;
     txn.commit().await?;
     Ok(application)
 }

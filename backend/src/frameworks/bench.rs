@@ -9,11 +9,11 @@ use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel, TransactionTrait};
 
 use super::Actor;
+use super::catalogue::insert_live_service;
 use super::demo::{answers_for, ensure_suppliers};
 use super::lifecycle::{self, NewFramework};
 use crate::domain::content::{CLOUD_CONTENT, ContentFile};
 use crate::domain::framework::{FrameworkStatus, Timetable};
-use crate::entities::{service, service_version};
 use crate::state::AppState;
 
 /// Services written per transaction.
@@ -63,38 +63,15 @@ pub async fn seed_catalogue(state: &AppState, count: usize) -> anyhow::Result<()
             let answers = lot
                 .validate_complete(&form)
                 .map_err(|e| anyhow::anyhow!("generated answers do not validate: {e:?}"))?;
-            let summary = lot.summary(&answers);
-            let price = summary.price;
-            let svc = service::ActiveModel {
-                public_id: Set(uuid::Uuid::new_v4().to_string()),
-                framework_id: Set(fw.id),
-                organisation_id: Set(supplier.id),
-                lot: Set(lot.slug.clone()),
-                status: Set("live".into()),
-                current_version: Set(1),
-                name: Set(summary.name.unwrap_or("—").chars().take(200).collect()),
-                price: Set(price.map(|p| p.amount)),
-                pricing_unit: Set(price.map(|p| p.unit.clone())),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-            service_version::ActiveModel {
-                service_id: Set(svc.id),
-                version: Set(1),
-                answers: Set(answers.to_json()),
-                price: Set(price.map(|p| p.amount)),
-                pricing_unit: Set(price.map(|p| p.unit.clone())),
-                currency: Set(price
-                    .map(|p| p.currency.clone())
-                    .unwrap_or_else(|| "CLP".into())),
-                edited_by: Set(None),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
+            insert_live_service(
+                &txn,
+                fw.id,
+                supplier.id,
+                &lot.slug,
+                answers.to_json(),
+                &lot.summary(&answers),
+                now,
+            )
             .await?;
         }
         txn.commit().await?;

@@ -11,8 +11,8 @@ use sea_orm::{
 use super::application::field_errors;
 use super::lifecycle::content_of;
 use super::{Actor, FlowError, store};
-use crate::auth::audit::{self, Event};
-use crate::domain::content::{Answers, ContentFile, FormValues};
+
+use crate::domain::content::{Answers, ContentFile, FormValues, ServiceSummary};
 use crate::domain::framework::FrameworkStatus;
 use crate::entities::{
     framework, framework_application, organisation, service, service_document, service_version,
@@ -110,37 +110,15 @@ pub async fn publish_services<C: ConnectionTrait>(
             .lot(&draft.lot)
             .map(|l| l.summary(&answers))
             .unwrap_or_default();
-        let svc = service::ActiveModel {
-            public_id: Set(uuid::Uuid::new_v4().to_string()),
-            framework_id: Set(fw.id),
-            organisation_id: Set(supplier.id),
-            lot: Set(draft.lot.clone()),
-            status: Set("live".into()),
-            current_version: Set(1),
-            name: Set(summary.name.unwrap_or("—").chars().take(200).collect()),
-            price: Set(summary.price.map(|p| p.amount)),
-            pricing_unit: Set(summary.price.map(|p| p.unit.clone())),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
-        service_version::ActiveModel {
-            service_id: Set(svc.id),
-            version: Set(1),
-            answers: Set(draft.answers.clone()),
-            price: Set(summary.price.map(|p| p.amount)),
-            pricing_unit: Set(summary.price.map(|p| p.unit.clone())),
-            currency: Set(summary
-                .price
-                .map(|p| p.currency.clone())
-                .unwrap_or_else(|| "CLP".into())),
-            edited_by: Set(None),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(txn)
+        let svc = insert_live_service(
+            txn,
+            fw.id,
+            supplier.id,
+            &draft.lot,
+            draft.answers.clone(),
+            &summary,
+            now,
+        )
         .await?;
         service_document::Entity::update_many()
             .col_expr(
@@ -161,6 +139,52 @@ pub async fn publish_services<C: ConnectionTrait>(
         published += 1;
     }
     Ok(published)
+}
+
+/// A new live service at version 1, from answers already checked against its lot. The
+/// caller queues its search update.
+pub(crate) async fn insert_live_service<C: ConnectionTrait>(
+    db: &C,
+    framework_id: i64,
+    organisation_id: i64,
+    lot: &str,
+    answers_json: String,
+    summary: &ServiceSummary<'_>,
+    now: DateTime<Utc>,
+) -> Result<service::Model, sea_orm::DbErr> {
+    let price = summary.price;
+    let svc = service::ActiveModel {
+        public_id: Set(uuid::Uuid::new_v4().to_string()),
+        framework_id: Set(framework_id),
+        organisation_id: Set(organisation_id),
+        lot: Set(lot.to_owned()),
+        status: Set("live".into()),
+        current_version: Set(1),
+        name: Set(summary.name.unwrap_or("—").chars().take(200).collect()),
+        price: Set(price.map(|p| p.amount)),
+        pricing_unit: Set(price.map(|p| p.unit.clone())),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    service_version::ActiveModel {
+        service_id: Set(svc.id),
+        version: Set(1),
+        answers: Set(answers_json),
+        price: Set(price.map(|p| p.amount)),
+        pricing_unit: Set(price.map(|p| p.unit.clone())),
+        currency: Set(price
+            .map(|p| p.currency.clone())
+            .unwrap_or_else(|| "CLP".into())),
+        edited_by: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(svc)
 }
 
 /// Marks every live service of an expiring framework as expired.
@@ -245,17 +269,13 @@ pub async fn edit_service(
     active.updated_at = Set(now);
     let svc = active.update(&txn).await?;
     reindex_service(&txn, &svc).await?;
-    audit::record(
-        &txn,
-        Event {
-            event: "service_edited",
-            actor: actor.user_id,
-            ip: actor.ip.clone(),
-            detail: format!("{} version {version}", svc.public_id),
-            ..Default::default()
-        },
-    )
-    .await?;
+    actor
+        .audit(
+            &txn,
+            "service_edited",
+            format!("{} version {version}", svc.public_id),
+        )
+        .await?;
     txn.commit().await?;
     Ok(svc)
 }
@@ -296,17 +316,13 @@ pub async fn set_service_status(
     active.updated_at = Set(Utc::now());
     let svc = active.update(&txn).await?;
     reindex_service(&txn, &svc).await?;
-    audit::record(
-        &txn,
-        Event {
-            event: "service_status",
-            actor: actor.user_id,
-            ip: actor.ip.clone(),
-            detail: format!("{} -> {status}", svc.public_id),
-            ..Default::default()
-        },
-    )
-    .await?;
+    actor
+        .audit(
+            &txn,
+            "service_status",
+            format!("{} -> {status}", svc.public_id),
+        )
+        .await?;
     txn.commit().await?;
     Ok(svc)
 }
@@ -336,21 +352,17 @@ pub async fn suspend_supplier(
     {
         reindex_service(&txn, &svc).await?;
     }
-    audit::record(
-        &txn,
-        Event {
-            event: if reason.is_some() {
+    actor
+        .audit(
+            &txn,
+            if reason.is_some() {
                 "supplier_suspended"
             } else {
                 "supplier_reinstated"
             },
-            actor: actor.user_id,
-            ip: actor.ip.clone(),
-            detail: format!("organisation {}", org.id),
-            ..Default::default()
-        },
-    )
-    .await?;
+            format!("organisation {}", org.id),
+        )
+        .await?;
     txn.commit().await?;
     Ok(org)
 }

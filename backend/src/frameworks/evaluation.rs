@@ -9,7 +9,7 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, IntoActiveModel, Set, TransactionTrait};
 
 use super::{Actor, FlowError, catalogue, lifecycle, ocds, store};
-use crate::auth::audit::{self, Event};
+
 use crate::domain::framework::{FrameworkStatus, accepts_evaluation, accepts_signatures};
 use crate::entities::{framework, framework_application};
 use crate::error::{FieldError, FieldErrors};
@@ -145,17 +145,13 @@ pub async fn evaluate(
     active.evaluated_by = Set(actor.user_id);
     active.evaluated_at = Set(Some(now));
     let application = active.update(&txn).await?;
-    audit::record(
-        &txn,
-        Event {
-            event: "application_evaluated",
-            actor: actor.user_id,
-            ip: actor.ip.clone(),
-            detail: format!("{} application {}", fw.slug, application.id),
-            ..Default::default()
-        },
-    )
-    .await?;
+    actor
+        .audit(
+            &txn,
+            "application_evaluated",
+            format!("{} application {}", fw.slug, application.id),
+        )
+        .await?;
     txn.commit().await?;
     Ok(application)
 }
@@ -193,17 +189,13 @@ pub async fn sign(
     active.signer_role = Set(Some(role.to_owned()));
     active.signed_at = Set(Some(Utc::now()));
     let application = active.update(&txn).await?;
-    audit::record(
-        &txn,
-        Event {
-            event: "agreement_signed",
-            actor: actor.user_id,
-            ip: actor.ip.clone(),
-            detail: format!("{} application {}", fw.slug, application.id),
-            ..Default::default()
-        },
-    )
-    .await?;
+    actor
+        .audit(
+            &txn,
+            "agreement_signed",
+            format!("{} application {}", fw.slug, application.id),
+        )
+        .await?;
     txn.commit().await?;
     Ok(application)
 }
@@ -252,17 +244,13 @@ pub async fn countersign(
     if status == FrameworkStatus::Live {
         catalogue::publish_services(state, &txn, &fw, &application, now).await?;
     }
-    audit::record(
-        &txn,
-        Event {
-            event: "agreement_countersigned",
-            actor: actor.user_id,
-            ip: actor.ip.clone(),
-            detail: format!("{} application {}", fw.slug, application.id),
-            ..Default::default()
-        },
-    )
-    .await?;
+    actor
+        .audit(
+            &txn,
+            "agreement_countersigned",
+            format!("{} application {}", fw.slug, application.id),
+        )
+        .await?;
     txn.commit().await?;
     Ok(application)
 }

@@ -8,7 +8,7 @@ use sea_orm::{
 };
 
 use super::{Actor, FlowError, catalogue, ocds, slugify, store};
-use crate::auth::audit::{self, Event};
+
 use crate::domain::content::{ContentFile, content_hash};
 use crate::domain::framework::{FrameworkStatus, Timetable};
 use crate::entities::{draft_service, framework, framework_application};
@@ -173,17 +173,13 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
-        Event {
-            event: "framework_created",
-            actor: actor.user_id,
-            ip: actor.ip.clone(),
-            detail: format!("{} ({})", fw.slug, fw.ocid),
-            ..Default::default()
-        },
-    )
-    .await?;
+    actor
+        .audit(
+            &txn,
+            "framework_created",
+            format!("{} ({})", fw.slug, fw.ocid),
+        )
+        .await?;
     txn.commit().await?;
     Ok(fw)
 }
@@ -280,13 +276,11 @@ pub async fn transition(
     active.status = Set(to.as_str().into());
     active.updated_at = Set(now);
     let fw = active.update(&txn).await?;
-    audit::record(
-        &txn,
-        Event {
-            event: "framework_status",
-            actor: actor.user_id,
-            ip: actor.ip.clone(),
-            detail: format!(
+    actor
+        .audit(
+            &txn,
+            "framework_status",
+            format!(
                 "{}: {from} -> {to} by {}",
                 fw.slug,
                 if actor.user_id.is_some() {
@@ -295,10 +289,8 @@ pub async fn transition(
                     "clock"
                 }
             ),
-            ..Default::default()
-        },
-    )
-    .await?;
+        )
+        .await?;
     txn.commit().await?;
     tracing::info!(framework = %fw.slug, %from, %to, "framework moved");
     Ok(fw)

@@ -31,6 +31,26 @@ impl Actor {
     pub fn clock() -> Actor {
         Actor::default()
     }
+
+    /// Records what this actor did in the audit log, inside the flow's transaction.
+    pub async fn audit<C: sea_orm::ConnectionTrait>(
+        &self,
+        db: &C,
+        event: &str,
+        detail: String,
+    ) -> Result<(), DbErr> {
+        crate::auth::audit::record(
+            db,
+            crate::auth::audit::Event {
+                event,
+                actor: self.user_id,
+                ip: self.ip.clone(),
+                detail,
+                ..Default::default()
+            },
+        )
+        .await
+    }
 }
 
 /// Why a flow refused or failed.
