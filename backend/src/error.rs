@@ -117,6 +117,16 @@ impl AppError {
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
+        if crate::db::is_unique_violation(&err) {
+            // Two people took the same name or number at the same moment: nothing was
+            // saved for the second one, who can look again and retry.
+            tracing::info!(error = %err, "refused a concurrent duplicate");
+            return AppError::Conflict("changed_concurrently");
+        }
+        if crate::db::is_busy(&err) {
+            tracing::warn!(error = %err, "the database was too busy to write");
+            return AppError::Unavailable;
+        }
         AppError::Internal(anyhow::Error::new(err))
     }
 }

@@ -1,10 +1,7 @@
 //! Demo data that a newcomer can click through. Loading it twice changes nothing.
 
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use crate::domain::{password, rut};
 use crate::entities::{buyer_domain, organisation, user, user_role};
@@ -159,10 +156,8 @@ fn demo_users() -> Vec<DemoUser> {
 }
 
 /// Loads the demo data when it is missing and returns the demo accounts.
-pub async fn load<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
-) -> anyhow::Result<Vec<DemoAccount>> {
-    let txn = db.begin().await?;
+pub async fn load(db: &sea_orm::DatabaseConnection) -> anyhow::Result<Vec<DemoAccount>> {
+    let txn = crate::db::begin_immediate(db).await?;
     for domain in DEMO_BUYER_DOMAINS {
         if buyer_domain::Entity::find_by_id(*domain)
             .one(&txn)

@@ -17,6 +17,8 @@ use crate::publish::Publisher;
 pub struct AppState {
     /// The connection pool.
     pub db: DatabaseConnection,
+    /// The queue of this process's writers (one at a time on SQLite).
+    pub writes: crate::db::WriteGate,
     /// Validated settings.
     pub config: Arc<Config>,
     /// Prometheus metrics of this instance.
@@ -58,11 +60,18 @@ impl AppState {
             bulk: Arc::new(crate::publish::bulk::BulkFiles::new(&config.data_dir)),
             search: crate::search::open(&config.search, &config.data_dir)?,
             feed_pages: Arc::default(),
+            writes: crate::db::WriteGate::for_database(&db),
             db,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),
             publisher: Arc::new(publisher),
             log_key: Arc::new(SigningKey::from_bytes(&seed)),
         })
+    }
+
+    /// Opens a write transaction: SQLite's write lock is taken up front, after this process's
+    /// earlier writers, so concurrent flows wait their turn instead of failing as busy.
+    pub async fn begin_write(&self) -> Result<crate::db::WriteTxn, sea_orm::DbErr> {
+        self.writes.begin(&self.db).await
     }
 }

@@ -6,7 +6,6 @@ use std::io::Read;
 
 use marco::publish::{bulk, publish};
 use marco_tests::TestApp;
-use sea_orm::TransactionTrait;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -65,7 +64,7 @@ pub fn contract(n: u32, supplier_name: &str) -> Value {
 
 /// Publishes `count` releases over `processes` contracting processes in one transaction.
 pub async fn publish_many(app: &TestApp, start: u32, count: u32, processes: u32) {
-    let txn = app.state.db.begin().await.unwrap();
+    let txn = app.state.begin_write().await.unwrap();
     for i in start..start + count {
         let ocid = format!("ocds-demo00-bulk-{}", i % processes);
         let (tags, body): (&[&str], Value) = if i < processes {
@@ -308,7 +307,7 @@ async fn a_download_during_a_refresh_always_gets_a_whole_file() {
     let writer = tokio::spawn(async move {
         let app_state = state;
         for round in 0..12u32 {
-            let txn = app_state.db.begin().await.unwrap();
+            let txn = app_state.begin_write().await.unwrap();
             for i in 0..25 {
                 let n = 100 + round * 25 + i;
                 publish(

@@ -4,7 +4,6 @@
 
 use marco::publish::publish;
 use marco_tests::TestApp;
-use sea_orm::TransactionTrait;
 use serde_json::{Value, json};
 
 fn tender(n: usize) -> Value {
@@ -20,7 +19,7 @@ fn tender(n: usize) -> Value {
 }
 
 async fn publish_many(app: &TestApp, from: usize, count: usize) {
-    let txn = app.state.db.begin().await.unwrap();
+    let txn = app.state.begin_write().await.unwrap();
     for n in from..from + count {
         publish(
             &txn,

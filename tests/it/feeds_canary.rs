@@ -7,7 +7,7 @@ use std::io::Read;
 use marco::entities::{organisation, user};
 use marco::publish::{bulk, publish};
 use marco_tests::{Client, TestApp};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::Value;
 
 use crate::bulk::{contract, gunzip, tender};
@@ -106,7 +106,7 @@ async fn personal_data_and_passwords_never_reach_any_feed_bulk_file_or_csv() {
     let org = register_canary_supplier(&app).await;
     let party_id = format!("{}-{}", org.identifier_scheme, org.identifier_id);
 
-    let txn = app.state.db.begin().await.unwrap();
+    let txn = app.state.begin_write().await.unwrap();
     for n in 0..4u32 {
         let ocid = format!("ocds-demo00-canary-{}", n % 2);
         let (tags, mut body): (&[&str], Value) = if n < 2 {

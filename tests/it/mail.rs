@@ -19,9 +19,7 @@ use marco::mail::worker::run_once;
 use marco::mail::{MailKind, OutgoingMail, enqueue, forget_recipient, recent};
 use marco_frontend::Lang;
 use marco_tests::database::TestDatabase;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
 use sink::SmtpSink;
 
@@ -55,7 +53,7 @@ fn reset(to: &str, lang: Lang) -> OutgoingMail {
 }
 
 async fn enqueue_committed(db: &DatabaseConnection, mail: OutgoingMail) -> i64 {
-    let txn = db.begin().await.expect("begin");
+    let txn = marco::db::begin_immediate(db).await.expect("begin");
     let id = enqueue(&txn, mail).await.expect("enqueue");
     txn.commit().await.expect("commit");
     id
@@ -84,7 +82,7 @@ async fn committed_mail_is_delivered_once_in_the_users_language_with_text_and_ht
     let sink = SmtpSink::start().await;
     let transport = smtp_transport(&sink.url());
 
-    let txn = db.begin().await.unwrap();
+    let txn = marco::db::begin_immediate(db).await.unwrap();
     let spanish = enqueue(&txn, reset("ana@proveedor.example", Lang::Es))
         .await
         .unwrap();
@@ -164,7 +162,7 @@ async fn mail_queued_in_a_transaction_that_rolls_back_is_never_sent() {
     let sink = SmtpSink::start().await;
     let transport = smtp_transport(&sink.url());
 
-    let txn = db.begin().await.unwrap();
+    let txn = marco::db::begin_immediate(db).await.unwrap();
     let id = enqueue(&txn, reset("ana@proveedor.example", Lang::En))
         .await
         .unwrap();
@@ -264,7 +262,7 @@ async fn recent_mail_lists_the_newest_first_without_bodies() {
 #[tokio::test]
 async fn an_address_that_cannot_be_mailed_is_refused_and_nothing_is_queued() {
     let database = TestDatabase::new().await;
-    let txn = database.db.begin().await.unwrap();
+    let txn = marco::db::begin_immediate(&database.db).await.unwrap();
     let refused = enqueue(&txn, reset("not an address", Lang::En)).await;
     assert!(refused.is_err());
     txn.commit().await.unwrap();
@@ -282,7 +280,7 @@ async fn closing_an_account_forgets_its_mail_but_not_other_peoples() {
     let queued = enqueue_committed(db, reset("ana@proveedor.example", Lang::En)).await;
     let other = enqueue_committed(db, reset("bob@supplier.example", Lang::En)).await;
 
-    let txn = db.begin().await.unwrap();
+    let txn = marco::db::begin_immediate(db).await.unwrap();
     assert_eq!(
         forget_recipient(&txn, "ana@proveedor.example")
             .await

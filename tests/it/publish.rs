@@ -4,7 +4,7 @@
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 use marco::publish::{PublishError, chain, publish};
 use marco_tests::TestApp;
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -43,7 +43,7 @@ async fn publish_one(
     tags: &[&str],
     body: Value,
 ) -> marco::publish::Published {
-    let txn = app.state.db.begin().await.unwrap();
+    let txn = app.state.begin_write().await.unwrap();
     let published = publish(&txn, &app.state.publisher, ocid, tags, body)
         .await
         .unwrap();
@@ -101,7 +101,7 @@ async fn a_published_release_is_served_exactly_as_hashed() {
 #[tokio::test]
 async fn a_rolled_back_action_leaves_no_release_and_no_gap() {
     let app = TestApp::new().await;
-    let txn = app.state.db.begin().await.unwrap();
+    let txn = app.state.begin_write().await.unwrap();
     publish(
         &txn,
         &app.state.publisher,
@@ -123,7 +123,7 @@ async fn a_rolled_back_action_leaves_no_release_and_no_gap() {
 #[tokio::test]
 async fn invalid_releases_are_refused_outside_production() {
     let app = TestApp::new().await;
-    let txn = app.state.db.begin().await.unwrap();
+    let txn = app.state.begin_write().await.unwrap();
     let mut bad = tender("Bad");
     bad["tender"]["status"] = json!("bogus");
     let err = publish(
@@ -170,7 +170,7 @@ async fn invalid_releases_are_refused_outside_production() {
 #[tokio::test]
 async fn following_links_next_visits_every_release_once_in_order_with_filters() {
     let app = TestApp::new().await;
-    let txn = app.state.db.begin().await.unwrap();
+    let txn = app.state.begin_write().await.unwrap();
     for i in 0..125 {
         let ocid = format!("ocds-demo00-fw-{}", i % 5);
         if i < 5 {
@@ -523,7 +523,7 @@ async fn a_reader_following_links_next_sees_10000_releases_published_meanwhile_e
     let state = app.state.clone();
     let writer = tokio::spawn(async move {
         for batch in 0..TOTAL / PER_TRANSACTION {
-            let txn = state.db.begin().await.unwrap();
+            let txn = state.begin_write().await.unwrap();
             for i in 0..PER_TRANSACTION {
                 let n = batch * PER_TRANSACTION + i;
                 let ocid = format!("ocds-demo00-load-{}", n % 500);
@@ -584,7 +584,7 @@ async fn two_instances_publishing_at_once_leave_no_gap_no_duplicate_and_a_valid_
     for (n, state) in [app.state.clone(), other].into_iter().enumerate() {
         writers.push(tokio::spawn(async move {
             for batch in 0..60 {
-                let txn = state.db.begin().await.unwrap();
+                let txn = state.begin_write().await.unwrap();
                 for i in 0..5 {
                     let ocid = format!("ocds-demo00-i{n}-{}", (batch * 5 + i) % 40);
                     publish(

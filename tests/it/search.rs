@@ -3,7 +3,7 @@
 
 use marco::search::{self, SearchQuery, ServiceDocument, synthetic};
 use marco_tests::TestApp;
-use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, Statement};
 
 fn service(id: &str, name: &str) -> ServiceDocument {
     let mut doc = synthetic::services(1, 3).remove(0);
@@ -25,12 +25,12 @@ async fn found(app: &TestApp, words: &str) -> Vec<String> {
 #[tokio::test]
 async fn search_updates_reach_the_index_only_when_their_transaction_commits() {
     let app = TestApp::new().await;
-    let txn = app.state.db.begin().await.unwrap();
+    let txn = app.state.begin_write().await.unwrap();
     search::enqueue_upsert(&txn, &service("rolled-back", "Quetzal Hosting"))
         .await
         .unwrap();
     txn.rollback().await.unwrap();
-    let txn = app.state.db.begin().await.unwrap();
+    let txn = app.state.begin_write().await.unwrap();
     search::enqueue_upsert(&txn, &service("kept", "Zapallo Hosting"))
         .await
         .unwrap();

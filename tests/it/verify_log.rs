@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use marco::publish::publish;
 use marco_tests::TestServer;
 use marco_tests::database::{Backend, backend};
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::{Value, json};
 
 fn ocds_binary() -> PathBuf {
@@ -101,7 +101,7 @@ async fn tampering_with_a_stored_release_makes_verify_log_fail_and_name_it() {
     let app = &server.app;
     let mut ids = vec![String::new()];
     for i in 1..=6 {
-        let txn = app.state.db.begin().await.unwrap();
+        let txn = app.state.begin_write().await.unwrap();
         let published = publish(
             &txn,
             &app.state.publisher,

@@ -65,6 +65,19 @@ impl TestApp {
         }
     }
 
+    /// A fresh app whose settings `change` adjusts first (production mode, say).
+    pub async fn with_config(change: impl FnOnce(&mut Config)) -> TestApp {
+        let database = TestDatabase::new().await;
+        let mut config = test_config(&database);
+        change(&mut config);
+        let state = AppState::new(database.db.clone(), config).expect("application state");
+        TestApp {
+            router: marco::router(state.clone()),
+            state,
+            database,
+        }
+    }
+
     /// The backend this app runs on.
     pub fn backend(&self) -> Backend {
         backend()

@@ -90,6 +90,52 @@ impl<'a> Client<'a> {
         response
     }
 
+    /// POST a `multipart/form-data` form with one file, adding the CSRF token, as a browser
+    /// submits an upload form.
+    pub async fn post_file(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_field: &str,
+        file_name: &str,
+        file: &[u8],
+    ) -> TestResponse {
+        if !self.cookies.contains_key("marco_csrf") {
+            self.get("/").await;
+        }
+        let token = self.cookies.get("marco_csrf").cloned().unwrap_or_default();
+        let boundary = "----marco-test-boundary-7d1f";
+        let mut body = Vec::new();
+        for (name, value) in [("csrf_token", token.as_str())].iter().chain(fields) {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{file_name}\"\r\nContent-Type: application/pdf\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = Request::post(path)
+            .header("cookie", self.cookie_header())
+            .header("accept-language", self.language.clone())
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .expect("request");
+        let response = self.app.send(request).await;
+        self.remember(&response);
+        response
+    }
+
     /// Whether the browser holds a session cookie.
     pub fn has_session(&self) -> bool {
         self.cookies.contains_key("marco_session")

@@ -1,15 +1,18 @@
 //! CSRF protection for forms: a random token in a SameSite cookie that every form must echo
 //! in a hidden `csrf_token` field (double submit), compared in constant time.
 
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::HeaderValue;
-use axum::http::header::SET_COOKIE;
+use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use subtle::ConstantTimeEq;
+
+use crate::config::Environment;
+use crate::state::AppState;
 
 /// The CSRF cookie's name.
 pub const CSRF_COOKIE: &str = "marco_csrf";
@@ -39,7 +42,8 @@ impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
 }
 
 /// Middleware: makes sure the person has a CSRF cookie and exposes its token to handlers.
-pub async fn ensure(mut request: Request, next: Next) -> Response {
+/// The cookie is Secure in production, and is only set on HTML pages, where forms are.
+pub async fn ensure(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let existing = CookieJar::from_headers(request.headers())
         .get(CSRF_COOKIE)
         .map(|c| c.value().to_owned())
@@ -50,10 +54,16 @@ pub async fn ensure(mut request: Request, next: Next) -> Response {
     };
     request.extensions_mut().insert(CsrfToken(token.clone()));
     let mut response = next.run(request).await;
-    if fresh {
+    let html = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if fresh && html {
         let cookie = Cookie::build((CSRF_COOKIE, token))
             .path("/")
             .http_only(true)
+            .secure(state.config.environment == Environment::Production)
             .same_site(SameSite::Lax)
             .build();
         if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {

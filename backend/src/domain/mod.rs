@@ -4,6 +4,7 @@ pub mod content;
 pub mod email;
 pub mod framework;
 pub mod identifier;
+pub mod local_path;
 pub mod money;
 pub mod password;
 pub mod roles;

@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
-    TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -68,7 +67,7 @@ pub async fn register_interest(
     fw: &framework::Model,
     organisation_id: i64,
 ) -> Result<framework_application::Model, FlowError> {
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     if let Some(existing) = store::application_of(&txn, fw.id, organisation_id).await? {
         return Ok(existing);
     }
@@ -129,7 +128,7 @@ async fn store_declaration(
     answers: Answers,
 ) -> Result<framework_application::Model, FlowError> {
     let outcome = content.declaration.evaluate(&answers);
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let application = editable(&txn, fw, application_id).await?;
     let mut active = application.into_active_model();
     active.declaration = Set(answers.to_json());
@@ -193,7 +192,7 @@ pub async fn create_draft(
             "Choose one of the lots",
         ));
     }
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     editable(&txn, fw, application_id).await?;
     let now = Utc::now();
     let draft = draft_service::ActiveModel {
@@ -246,7 +245,7 @@ pub async fn save_draft(
     lang: &str,
 ) -> Result<draft_service::Model, FlowError> {
     let content = content_of(fw)?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     editable(&txn, fw, application_id).await?;
     let draft = store::draft(&txn, application_id, draft_id).await?;
     let lot = content.lot(&draft.lot).ok_or(FlowError::NotFound)?;
@@ -271,7 +270,7 @@ pub async fn delete_draft(
     application_id: i64,
     draft_id: i64,
 ) -> Result<(), FlowError> {
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     editable(&txn, fw, application_id).await?;
     let draft = store::draft(&txn, application_id, draft_id).await?;
     service_document::Entity::delete_many()
@@ -370,7 +369,7 @@ pub async fn attach_document(
     tokio::fs::rename(&partial, &path)
         .await
         .map_err(anyhow::Error::from)?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let result = async {
         editable(&txn, fw, application_id).await?;
         let document = service_document::ActiveModel {
@@ -423,7 +422,7 @@ pub async fn copy_previous_services(
     application_id: i64,
 ) -> Result<usize, FlowError> {
     let content = content_of(fw)?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let application = editable(&txn, fw, application_id).await?;
     let Some(previous) = fw.previous_id else {
         return Err(FlowError::Refused("nothing_to_copy"));
@@ -484,7 +483,7 @@ pub async fn submit(
     fw: &framework::Model,
     application_id: i64,
 ) -> Result<framework_application::Model, FlowError> {
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let application = editable(&txn, fw, application_id).await?;
     let mut problems = FieldErrors::new();
     if !application.declaration_complete {

@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
 
 use super::Actor;
 use super::catalogue::insert_live_service;
@@ -54,7 +54,7 @@ pub async fn seed_catalogue(state: &AppState, count: usize) -> anyhow::Result<()
     let content = ContentFile::parse(CLOUD_CONTENT)?;
     let mut done = 0;
     while done < count {
-        let txn = state.db.begin().await?;
+        let txn = state.begin_write().await?;
         let end = (done + PER_TRANSACTION).min(count);
         for i in done..end {
             let lot = &content.lots[i % content.lots.len()];

@@ -5,7 +5,6 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
-    TransactionTrait,
 };
 
 use super::application::field_errors;
@@ -228,7 +227,7 @@ pub async fn edit_service(
     form: &FormValues,
     lang: &str,
 ) -> Result<service::Model, FlowError> {
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let svc = store::service_by_public_id(&txn, public_id).await?;
     if svc.organisation_id != organisation_id {
         return Err(FlowError::NotFound);
@@ -298,7 +297,7 @@ pub async fn set_service_status(
             "Give the reason for suspending this service",
         ));
     }
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let svc = store::service_by_public_id(&txn, public_id).await?;
     if owner.is_some_and(|o| o != svc.organisation_id) {
         return Err(FlowError::NotFound);
@@ -336,7 +335,7 @@ pub async fn suspend_supplier(
     reason: Option<&str>,
 ) -> Result<organisation::Model, FlowError> {
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let org = store::organisation(&txn, organisation_id).await?;
     if org.kind != "supplier" {
         return Err(FlowError::NotFound);

@@ -91,21 +91,6 @@ const FEATURES: &[&str] = &[
     "Encryption at rest",
 ];
 
-/// Runs one flow again when SQLite reports a busy writer (the mail, search and bulk workers
-/// write while the demo loads). Each flow is one transaction, so a retry repeats nothing.
-async fn retry<T>(mut flow: impl AsyncFnMut() -> Result<T, FlowError>) -> Result<T, FlowError> {
-    let mut attempt = 0u64;
-    loop {
-        match flow().await {
-            Err(e) if attempt < 100 && e.to_string().contains("database is locked") => {
-                attempt += 1;
-                tokio::time::sleep(std::time::Duration::from_millis(10 * attempt.min(20))).await;
-            }
-            other => return other,
-        }
-    }
-}
-
 fn pick<'a>(list: &'a [&'a str], n: usize) -> &'a str {
     list[n % list.len()]
 }
@@ -314,20 +299,13 @@ async fn apply(
     fail: bool,
 ) -> Result<i64, FlowError> {
     let actor = Actor::default();
-    let app = retry(async || application::register_interest(state, &actor, fw, supplier.id).await)
-        .await?;
-    retry(async || {
-        application::save_declaration(state, fw, app.id, &declaration_for(content, fail), "en")
-            .await
-    })
-    .await?;
+    let app = application::register_interest(state, &actor, fw, supplier.id).await?;
+    application::save_declaration(state, fw, app.id, &declaration_for(content, fail), "en").await?;
     for k in 0..services {
         let lot = &content.lots[(seed + k) % content.lots.len()];
-        let draft =
-            retry(async || application::create_draft(state, fw, app.id, &lot.slug).await).await?;
+        let draft = application::create_draft(state, fw, app.id, &lot.slug).await?;
         let form = answers_for(lot, &supplier.name, seed * 13 + k);
-        retry(async || application::save_draft(state, fw, app.id, draft.id, &form, "en").await)
-            .await?;
+        application::save_draft(state, fw, app.id, draft.id, &form, "en").await?;
         for q in &lot.questions {
             if matches!(q.kind, QuestionKind::Document { .. }) && q.required {
                 application::attach_document(
@@ -344,7 +322,7 @@ async fn apply(
             }
         }
     }
-    retry(async || application::submit(state, &actor, fw, app.id).await).await?;
+    application::submit(state, &actor, fw, app.id).await?;
     Ok(app.id)
 }
 
@@ -367,10 +345,8 @@ async fn live_framework(
     per_supplier: usize,
 ) -> Result<framework::Model, FlowError> {
     let actor = Actor::default();
-    let fw = retry(async || lifecycle::create(state, &actor, new.clone()).await).await?;
-    let fw =
-        retry(async || lifecycle::transition(state, &actor, fw.id, FrameworkStatus::Open).await)
-            .await?;
+    let fw = lifecycle::create(state, &actor, new.clone()).await?;
+    let fw = lifecycle::transition(state, &actor, fw.id, FrameworkStatus::Open).await?;
     let content = lifecycle::content_of(&fw)?;
     let mut applications = Vec::new();
     for (i, supplier) in suppliers.iter().enumerate() {
@@ -381,9 +357,7 @@ async fn live_framework(
             fail,
         ));
     }
-    let fw =
-        retry(async || lifecycle::transition(state, &actor, fw.id, FrameworkStatus::Pending).await)
-            .await?;
+    let fw = lifecycle::transition(state, &actor, fw.id, FrameworkStatus::Pending).await?;
     for (id, fail) in &applications {
         let drafts = store::drafts(&state.db, *id).await?;
         let services: BTreeMap<i64, (Option<Verdict>, String)> = drafts
@@ -419,17 +393,14 @@ async fn live_framework(
         )
         .await?;
     }
-    let fw = retry(async || {
-        lifecycle::transition(state, &actor, fw.id, FrameworkStatus::Standstill).await
-    })
-    .await?;
+    let fw = lifecycle::transition(state, &actor, fw.id, FrameworkStatus::Standstill).await?;
     for (id, fail) in &applications {
         if !fail {
-            retry(async || evaluation::sign(state, &actor, &fw, *id, "Director").await).await?;
-            retry(async || evaluation::countersign(state, &actor, &fw, *id).await).await?;
+            evaluation::sign(state, &actor, &fw, *id, "Director").await?;
+            evaluation::countersign(state, &actor, &fw, *id).await?;
         }
     }
-    retry(async || lifecycle::transition(state, &actor, fw.id, FrameworkStatus::Live).await).await
+    lifecycle::transition(state, &actor, fw.id, FrameworkStatus::Live).await
 }
 
 /// Loads the demo frameworks once. Returns how many services were published.
@@ -468,13 +439,8 @@ pub async fn load(state: &AppState) -> Result<u64, FlowError> {
         4,
     )
     .await?;
-    let next =
-        retry(async || lifecycle::copy_to_next_iteration(state, &Actor::default(), cloud.id).await)
-            .await?;
-    retry(async || {
-        lifecycle::transition(state, &Actor::default(), next.id, FrameworkStatus::Open).await
-    })
-    .await?;
+    let next = lifecycle::copy_to_next_iteration(state, &Actor::default(), cloud.id).await?;
+    lifecycle::transition(state, &Actor::default(), next.id, FrameworkStatus::Open).await?;
     Ok(crate::entities::service::Entity::find()
         .count(&state.db)
         .await?)

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, IntoActiveModel, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 
 use super::{Actor, FlowError, catalogue, lifecycle, ocds, store};
 
@@ -64,7 +64,7 @@ pub async fn evaluate(
     application_id: i64,
     evaluation: Evaluation,
 ) -> Result<framework_application::Model, FlowError> {
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let fw = store::framework_by_id(&txn, fw.id).await?;
     if !accepts_evaluation(store::status(&fw)?) {
         return Err(FlowError::Refused("evaluation_closed"));
@@ -172,7 +172,7 @@ pub async fn sign(
             "Enter your role in the organisation, like Director",
         ));
     }
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let fw = store::framework_by_id(&txn, fw.id).await?;
     if !accepts_signatures(store::status(&fw)?) {
         return Err(FlowError::Refused("signing_closed"));
@@ -208,7 +208,7 @@ pub async fn countersign(
     fw: &framework::Model,
     application_id: i64,
 ) -> Result<framework_application::Model, FlowError> {
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let fw = store::framework_by_id(&txn, fw.id).await?;
     let status = store::status(&fw)?;
     if !accepts_signatures(status) {

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect, Set,
 };
 
 use super::{Actor, FlowError, catalogue, ocds, slugify, store};
@@ -85,18 +85,27 @@ async fn free_slug<C: ConnectionTrait>(db: &C, name: &str) -> Result<String, Flo
     } else {
         base
     };
-    let mut candidate = base.clone();
-    let mut n = 2;
-    while framework::Entity::find()
-        .filter(framework::Column::Slug.eq(&candidate))
-        .one(db)
+    // One query for the base and its numbered variants, then the first number free.
+    let taken: std::collections::HashSet<String> = framework::Entity::find()
+        .select_only()
+        .column(framework::Column::Slug)
+        .filter(
+            sea_orm::Condition::any()
+                .add(framework::Column::Slug.eq(&base))
+                .add(framework::Column::Slug.starts_with(format!("{base}-"))),
+        )
+        .into_tuple::<String>()
+        .all(db)
         .await?
-        .is_some()
-    {
-        candidate = format!("{base}-{n}");
-        n += 1;
+        .into_iter()
+        .collect();
+    if !taken.contains(&base) {
+        return Ok(base);
     }
-    Ok(candidate)
+    Ok((2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|candidate| !taken.contains(candidate))
+        .unwrap_or(base))
 }
 
 /// Creates a framework in the `coming` state. The content file is validated first; nothing is
@@ -146,7 +155,30 @@ pub async fn create(
     if !errors.is_empty() {
         return Err(FlowError::Invalid(errors));
     }
-    let txn = state.db.begin().await?;
+    // Two managers may name frameworks alike at the same moment. On PostgreSQL both can
+    // see the same slug as free; the unique index refuses the second, which then looks again
+    // for a free slug in a fresh transaction. SQLite's writers already take turns.
+    // A short random pause spreads out writers that keep picking the same slug.
+    let mut attempt = 0u64;
+    loop {
+        attempt += 1;
+        match insert_framework(state, actor, &new).await {
+            Err(FlowError::Db(e)) if crate::db::is_unique_violation(&e) && attempt < 30 => {
+                tracing::debug!(attempt, "framework slug taken concurrently; trying again");
+                let pause = rand::random::<u64>() % (5 * attempt.min(10) + 1);
+                tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+async fn insert_framework(
+    state: &AppState,
+    actor: &Actor,
+    new: &NewFramework,
+) -> Result<framework::Model, FlowError> {
+    let txn = state.begin_write().await?;
     let slug = free_slug(&txn, &new.name).await?;
     let now = Utc::now();
     let t = new.timetable;
@@ -159,7 +191,7 @@ pub async fn create(
         status: Set(FrameworkStatus::Coming.as_str().into()),
         description: Set(new.description.trim().into()),
         content_hash: Set(content_hash(&new.content)),
-        content: Set(new.content),
+        content: Set(new.content.clone()),
         previous_id: Set(new.previous_id),
         clarifications_close_at: Set(t.clarifications_close_at),
         applications_close_at: Set(t.applications_close_at),
@@ -220,11 +252,30 @@ pub async fn transition(
     framework_id: i64,
     to: FrameworkStatus,
 ) -> Result<framework::Model, FlowError> {
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let fw = store::framework_by_id(&txn, framework_id).await?;
     let from = store::status(&fw)?;
     from.check_transition(to)?;
     let now = Utc::now();
+    // Claim the move before doing its work: of two managers (or a manager and the clock)
+    // moving the same framework at once, the second finds it moved and changes nothing.
+    // On PostgreSQL the second UPDATE waits for the first transaction's row lock.
+    let claimed = framework::Entity::update_many()
+        .col_expr(
+            framework::Column::Status,
+            sea_orm::sea_query::Expr::value(to.as_str()),
+        )
+        .col_expr(
+            framework::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(framework::Column::Id.eq(fw.id))
+        .filter(framework::Column::Status.eq(from.as_str()))
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(FlowError::Refused("framework_moved"));
+    }
     match to {
         FrameworkStatus::Open => open(state, &txn, &fw, now).await?,
         FrameworkStatus::Pending => {
@@ -272,10 +323,11 @@ pub async fn transition(
         }
         FrameworkStatus::Coming => {}
     }
-    let mut active = fw.clone().into_active_model();
-    active.status = Set(to.as_str().into());
-    active.updated_at = Set(now);
-    let fw = active.update(&txn).await?;
+    let fw = framework::Model {
+        status: to.as_str().into(),
+        updated_at: now,
+        ..fw
+    };
     actor
         .audit(
             &txn,

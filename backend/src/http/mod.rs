@@ -4,6 +4,7 @@ pub mod api_json;
 pub mod context;
 pub mod errors;
 pub mod metrics;
+pub mod security;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
@@ -29,19 +30,32 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
     // (next to the handlers) to the outermost one (first to see a request).
     routes
         .layer(DefaultBodyLimit::max(config.body_limit))
-        .layer(RequestBodyLimitLayer::new(config.body_limit))
+        // The hard cap on any body; each extractor applies its route's own limit below it
+        // (`config.body_limit` by default, more where a form uploads documents).
+        .layer(RequestBodyLimitLayer::new(
+            config
+                .body_limit
+                .max(crate::domain::content::UPLOAD_BODY_LIMIT),
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,
         ))
         .layer(CatchPanicLayer::custom(errors::panic_response))
         .layer(axum::middleware::from_fn(crate::auth::authz::enforce))
-        .layer(axum::middleware::from_fn(crate::auth::csrf::ensure))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::csrf::ensure,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::auth::session::load,
         ))
         .layer(axum::middleware::from_fn(errors::render))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         // Bulk files are already compressed, and compressing them again would drop their
         // Content-Length and break byte ranges.
         .layer(

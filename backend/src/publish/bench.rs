@@ -3,7 +3,6 @@
 
 use std::time::Instant;
 
-use sea_orm::TransactionTrait;
 use serde_json::{Value, json};
 
 use super::{bulk, publish};
@@ -57,7 +56,7 @@ pub async fn seed(state: &AppState, count: u64) -> anyhow::Result<()> {
     let processes = (count / 10).max(1);
     let mut done = 0;
     while done < count {
-        let txn = state.db.begin().await?;
+        let txn = state.begin_write().await?;
         let batch = PER_TRANSACTION.min(count - done);
         for n in done..done + batch {
             let ocid = format!("{}-bench-{}", state.config.ocid_prefix, n % processes);

@@ -8,7 +8,7 @@ use axum::routing::get;
 use chrono::Utc;
 use marco_frontend::admin::{AuditPage, AuditRow, BuyerDomainsPage, MailPage, MailRow};
 use marco_frontend::forms::Form;
-use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder, QuerySelect, Set};
 
 use crate::auth::CurrentUser;
 use crate::auth::audit::{self, Event};
@@ -136,7 +136,7 @@ async fn change_domains(
     if form.has_errors() {
         return Ok(domains_page(&state, shell, form).await?.into_response());
     }
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let event = if field(&fields, "action") == "remove" {
         buyer_domain::Entity::delete_by_id(domain.clone())
             .exec(&txn)

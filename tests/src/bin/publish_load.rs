@@ -20,7 +20,7 @@ use std::time::Duration;
 use anyhow::Context;
 use marco::publish::{Publisher, publish};
 use sea_orm::sea_query::{Alias, Query};
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::json;
 
 /// The ocid prefix of the releases (Marco's demo prefix).
@@ -43,7 +43,7 @@ async fn main() -> anyhow::Result<()> {
     for n in 0..actions {
         let action_id = format!("{tag}-{n}");
         let ocid = format!("{PREFIX}-load-{action_id}");
-        let txn = db.begin().await?;
+        let txn = marco::db::begin_immediate(&db).await?;
         let published = publish(
             &txn,
             &publisher,

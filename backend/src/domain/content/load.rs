@@ -12,6 +12,7 @@ use super::{ChoiceOption, ContentFile, FrameworkInfo, Lot, Role, Text, content_h
 mod declaration;
 #[path = "load_kind.rs"]
 mod kind;
+pub use kind::DOCUMENT_LIMIT;
 
 /// Largest content file accepted; real ones are a few tens of kilobytes.
 const MAX_FILE_BYTES: usize = 512 * 1024;

@@ -15,7 +15,7 @@ const LIST_MAX_LENGTH: usize = 200;
 /// Default largest document: 5 MB.
 const DOCUMENT_MAX_BYTES: u64 = 5 * 1024 * 1024;
 /// Largest document a content file may allow: 50 MB.
-const DOCUMENT_LIMIT: u64 = 50 * 1024 * 1024;
+pub const DOCUMENT_LIMIT: u64 = 50 * 1024 * 1024;
 
 /// The keys each type takes, beyond those every question has.
 fn keys_for(kind: &str) -> &'static [&'static str] {

@@ -29,7 +29,12 @@ pub use answers::{
 };
 pub use declaration::{Declaration, DeclarationOutcome, DeclarationQuestion, Failure, PassIf};
 pub use facets::{DisplayAnswer, Facet, FacetKind, ServiceSummary, yes_no};
+pub use load::DOCUMENT_LIMIT;
 pub use load::{ContentError, ContentProblem};
+
+/// The largest request that uploads one document: the largest document any content file may
+/// allow, and room for the multipart framing and the form's other fields.
+pub const UPLOAD_BODY_LIMIT: usize = DOCUMENT_LIMIT as usize + 1024 * 1024;
 pub use parsers::{parse_number, parse_price_amount, split_list};
 
 /// The cloud framework (IaaS, PaaS, SaaS, specialist cloud) used by the demo seed.

@@ -123,14 +123,14 @@ pub async fn close_account(
     axum::Form(fields): axum::Form<super::Fields>,
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::IntoResponse;
-    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set, TransactionTrait};
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 
     use crate::auth::audit::{self, Event};
     use crate::entities::user as users;
     if !csrf.matches(fields.get("csrf_token").map(String::as_str)) {
         return Err(AppError::Denied("csrf_failed"));
     }
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let person = users::Entity::find_by_id(user.id)
         .one(&txn)
         .await?

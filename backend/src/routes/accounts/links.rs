@@ -9,9 +9,7 @@ use chrono::Utc;
 use marco_frontend::accounts::{MessagePage, NewPasswordPage, ResetRequestPage};
 use marco_frontend::forms::Form;
 use marco_frontend::pages::Shell;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde::Deserialize;
 
 use super::{Fields, field, link_problem, message, refill};
@@ -50,7 +48,7 @@ pub async fn verify_email(
     ip: ClientIp,
     Query(query): Query<TokenQuery>,
 ) -> Result<MessagePage, AppError> {
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let token = match tokens::consume(
         &txn,
         TokenKind::Verify,
@@ -105,7 +103,7 @@ pub async fn resend_verification(
     if user.verified {
         return Ok(Redirect::to("/account").into_response());
     }
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let token = tokens::issue(
         &txn,
         TokenKind::Verify,
@@ -164,7 +162,7 @@ pub async fn submit_reset_request(
     state
         .limits
         .check("password_reset", &ip, Some(email.as_str()))?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let found = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
         .one(&txn)
@@ -298,7 +296,7 @@ pub async fn submit_new_password(
     if form.has_errors() {
         return Ok(new_password_page(shell, form).into_response());
     }
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     // Consumed inside the same transaction as the change: two submissions cannot both win.
     let used = match tokens::consume(&txn, TokenKind::Reset, &token).await {
         Ok(used) => used,

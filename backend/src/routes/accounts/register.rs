@@ -8,9 +8,7 @@ use chrono::Utc;
 use marco_frontend::Tr;
 use marco_frontend::accounts::{RegisterBuyerPage, RegisterPage, RegisterSupplierPage};
 use marco_frontend::forms::Form;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::{Fields, field, refill, require};
 use crate::auth::audit::{self, Event};
@@ -284,7 +282,7 @@ pub async fn register_supplier(
         .unwrap_or(&legal_name)
         .to_owned();
     let optional = |name: &str| Some(field(fields, name).to_owned()).filter(|v| !v.is_empty());
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let organisation = organisation::ActiveModel {
         kind: Set("supplier".into()),
         name: Set(trading_name),
@@ -413,7 +411,7 @@ pub async fn register_buyer(
     let (Some(email), false) = (email, form.has_errors()) else {
         return Ok(Registered::Refused(form));
     };
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let (organisation_id, roles) = match (existing_org, new_identifier) {
         (Some(org), _) => (org.id, vec![Role::BuyerUser]),
         (None, Some(identifier)) => {

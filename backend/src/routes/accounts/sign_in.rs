@@ -7,9 +7,7 @@ use axum_extra::extract::CookieJar;
 use chrono::{Duration, Utc};
 use marco_frontend::accounts::SignInPage;
 use marco_frontend::forms::Form;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 
 use super::{Fields, field, message, refill};
@@ -18,13 +16,13 @@ use crate::auth::csrf::CsrfToken;
 use crate::auth::limits::ClientIp;
 use crate::auth::{CurrentUser, session};
 use crate::domain::email::Email;
+use crate::domain::local_path::LocalPath;
 use crate::domain::password;
 use crate::entities::user;
 use crate::error::AppError;
 use crate::http::api_json::ApiJson;
 use crate::http::context::PageContext;
 use crate::mail::{self, MailKind, OutgoingMail};
-use crate::routes::pages::is_local_path;
 use crate::state::AppState;
 
 /// Failed sign-ins that lock an account.
@@ -58,7 +56,7 @@ pub async fn authenticate(
     password: &str,
     ip: &ClientIp,
 ) -> Result<user::Model, AuthFailure> {
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let found = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
         .one(&txn)
@@ -165,9 +163,9 @@ pub struct NextQuery {
 }
 
 fn safe_next(next: Option<&str>) -> String {
-    next.filter(|n| is_local_path(n) && !n.starts_with("/sign-in"))
-        .unwrap_or("/account")
-        .to_owned()
+    next.and_then(|n| LocalPath::parse(n).ok())
+        .filter(|p| !p.as_str().starts_with("/sign-in"))
+        .map_or_else(|| "/account".to_owned(), |p| p.to_string())
 }
 
 pub async fn show_sign_in(

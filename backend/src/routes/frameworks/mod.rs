@@ -7,6 +7,7 @@ pub mod manage;
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
@@ -17,6 +18,7 @@ use marco_frontend::frameworks::QuestionField;
 use crate::auth::csrf::CsrfToken;
 use crate::domain::content::{FormValues, Question, QuestionKind, yes_no};
 use crate::error::{AppError, FieldErrors};
+
 use crate::frameworks::FlowError;
 use crate::state::AppState;
 
@@ -65,7 +67,11 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/frameworks/{slug}/application/services/{id}/documents",
-            post(apply::upload_document),
+            // A document may be as large as its question allows (the form says how large);
+            // the flow refuses one over that limit with a field error, not a bare 413.
+            post(apply::upload_document).layer(DefaultBodyLimit::max(
+                crate::domain::content::UPLOAD_BODY_LIMIT,
+            )),
         )
         .route(
             "/frameworks/{slug}/application/copy",

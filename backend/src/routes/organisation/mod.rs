@@ -16,7 +16,6 @@ use marco_frontend::forms::Form;
 use marco_frontend::{Shell, Tr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde::Deserialize;
 
@@ -182,7 +181,7 @@ async fn invite_user(
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let about = TokenFor {
         organisation_id: Some(org.id),
         email: email.as_str().into(),
@@ -241,7 +240,7 @@ async fn deactivate_user(
     if target.id == user.id {
         return Err(AppError::Conflict("cannot_deactivate_self"));
     }
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let mut inactive = target.into_active_model();
     inactive.active = Set(false);
     inactive.update(&txn).await?;
@@ -310,7 +309,7 @@ async fn accept_invitation(
     if form.has_errors() {
         return Ok(invitation_page(shell, form, &token).into_response());
     }
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let used = match tokens::consume(&txn, TokenKind::Invite, &token).await {
         Ok(used) => used,
         Err(err) => return Ok(link_problem(shell, err, ("/", "continue"))?.into_response()),

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use marco_frontend::Tr;
 use marco_frontend::admin::{MemberRolesPage, RoleChoice};
 use marco_frontend::forms::Form;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::grantable;
 use crate::auth::CurrentUser;
@@ -118,7 +118,7 @@ pub(super) async fn change_member_roles(
         }
         .into_response());
     }
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let current = user_role::Entity::find()
         .filter(user_role::Column::UserId.eq(id))
         .all(&txn)
