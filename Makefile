@@ -4,7 +4,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 NPM_STAMP := frontend/node_modules/.package-lock.json
 
-.PHONY: help run test test-sqlite test-postgres bench lint fmt assets browser clean-data
+.PHONY: help run test test-sqlite test-postgres fuzz bench lint fmt assets browser clean-data
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -30,6 +30,10 @@ test: assets browser ## Run every test on SQLite, and again on PostgreSQL when T
 	else \
 		echo "== TEST_DATABASE_URL is not a PostgreSQL URL: database tests ran on SQLite only"; \
 	fi
+
+fuzz: ## Fuzz the API and OCDS feeds against their OpenAPI document with schemathesis (pinned)
+	$(CARGO) build --bin marco
+	bash tests/fuzz/run.sh
 
 bench: assets ## Run the benchmarks (figures go to stdout and bench/out/)
 	@bash bench/run.sh

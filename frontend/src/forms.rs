@@ -2,6 +2,42 @@
 
 use std::collections::BTreeMap;
 
+/// The most characters any form or API field takes, whatever its name: longer than any
+/// field's own limit below and than any content-file answer may be.
+pub const FIELD_MAX: usize = 20_000;
+
+/// The most characters the field called `name` takes, in every form and JSON body. Pages
+/// state it as `maxlength`, the server refuses longer values with a field error
+/// (`too_long`), and the OpenAPI document gives it as `maxLength`.
+pub fn max_chars(name: &str) -> usize {
+    match name {
+        // RFC 5321 caps an address at 254 characters.
+        "email" => 254,
+        // Long enough for any passphrase; short enough that hashing it costs nothing extra.
+        "password" => 128,
+        "csrf_token" => 128,
+        "q" => 200,
+        "identifier" | "scheme" | "scheme_other" | "country" | "scale" | "role" | "lot" | "to"
+        | "sort" | "status" | "result" | "action" | "question" | "accept" | "cursor" | "limit"
+        | "from" | "page" | "per_page" | "versioned" | "scopes" => 64,
+        "price_min" | "price_max" | "approval_limit" | "iteration" => 32,
+        "since"
+        | "until"
+        | "clarifications_close_at"
+        | "applications_close_at"
+        | "intention_to_award_at"
+        | "goes_live_at"
+        | "expires_at" => 40,
+        "name" | "legal_name" | "trading_name" | "organisation_name" | "family" | "signer_role"
+        | "domain" | "ocid" | "buyer" | "supplier" | "tag" | "token" => 200,
+        "street_address" | "locality" => 300,
+        "next" => 2048,
+        "description" | "reason" => 5000,
+        n if n.starts_with("reason_") => 5000,
+        _ => FIELD_MAX,
+    }
+}
+
 /// A submitted or empty form, ready to render.
 #[derive(Clone, Debug, Default)]
 pub struct Form {
@@ -55,9 +91,14 @@ impl Form {
         }
     }
 
-    /// Keeps a typed value to show again.
+    /// Keeps a typed value to show again, cut to the field's limit so that an oversized
+    /// value is never echoed back whole.
     pub fn keep(&mut self, field: &str, value: &str) {
-        self.values.insert(field.to_owned(), value.to_owned());
+        let kept = match value.char_indices().nth(max_chars(field)) {
+            Some((end, _)) => &value[..end],
+            None => value,
+        };
+        self.values.insert(field.to_owned(), kept.to_owned());
     }
 }
 

@@ -133,6 +133,8 @@ pub struct QuestionField {
     pub hint: String,
     /// text, textarea, number, price, choice, multichoice, boolean, list or document.
     pub kind: String,
+    /// The most characters the field takes (`maxlength`).
+    pub max_chars: usize,
     /// Whether an answer is required to submit.
     pub required: bool,
     /// The current text value (text, textarea, number, list one per line, price amount).

@@ -116,6 +116,8 @@ pub struct ErrorPage {
     pub code: String,
     /// The request id, so people can quote it to support.
     pub request_id: Option<String>,
+    /// The fields at fault, with what is wrong with each, already translated.
+    pub problems: Vec<(String, String)>,
 }
 
 impl ErrorPage {
@@ -234,6 +236,7 @@ mod tests {
             status: 500,
             code: "weird".into(),
             request_id: None,
+            problems: Vec::new(),
         };
         assert_eq!(page.message(), Tr::new(Lang::Es).t("error-internal_error"));
     }

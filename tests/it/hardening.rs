@@ -289,3 +289,80 @@ async fn a_document_as_large_as_the_form_allows_is_accepted_and_a_larger_one_ref
         .await;
     assert_eq!(res.status, 413);
 }
+
+#[tokio::test]
+async fn oversized_values_are_refused_by_field_and_never_echoed() {
+    let app = TestApp::new().await;
+    // A 60 KB search: refused with the field named, in a small page.
+    let q = "nube".repeat(15_000);
+    let res = app.get(&format!("/catalogue?q={q}")).await;
+    assert_eq!(res.status, 422);
+    assert!(res.body.len() < 20_000, "a {} byte page", res.body.len());
+    assert!(
+        res.text().contains("At most 200 characters"),
+        "{}",
+        res.text()
+    );
+    assert!(!res.text().contains(&q[..1000]));
+    // The same in Spanish.
+    let res = app
+        .get_with(&format!("/catalogue?q={q}"), &[("accept-language", "es")])
+        .await;
+    assert!(res.text().contains("Como máximo 200 caracteres"));
+
+    // A 1 MB legal name in the sign-up form (under the body limit of a real deployment).
+    let big = TestApp::with_config(|c| c.body_limit = 2 * 1024 * 1024).await;
+    let mut visitor = Client::new(&big);
+    let name = "N".repeat(1024 * 1024);
+    let res = visitor
+        .post(
+            "/register/supplier",
+            &[("legal_name", name.as_str()), ("email", "a@b.example")],
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        422,
+        "{}",
+        &res.text()[..200.min(res.text().len())]
+    );
+    assert!(res.body.len() < 20_000, "a {} byte page", res.body.len());
+    assert!(res.text().contains("legal_name"));
+
+    // The JSON API names the field, with the code clients can rely on.
+    let res = app
+        .post(
+            "/api/v1/registrations/buyer",
+            Some("application/json"),
+            serde_json::json!({"name": "x".repeat(201), "email": "a@b.example", "password": "p"})
+                .to_string(),
+        )
+        .await;
+    assert_eq!(res.status, 422);
+    assert_eq!(res.json()["error"]["fields"]["name"]["code"], "too_long");
+}
+
+#[tokio::test]
+async fn every_text_input_states_its_limit() {
+    let app = TestApp::new().await;
+    for path in [
+        "/sign-in",
+        "/register/supplier",
+        "/register/buyer",
+        "/catalogue",
+    ] {
+        let page = app.get(path).await.text();
+        for input in page.split("<input").skip(1) {
+            let tag = &input[..input.find('>').unwrap()];
+            let kind = tag
+                .split("type=\"")
+                .nth(1)
+                .map(|t| &t[..t.find('"').unwrap()])
+                .unwrap_or("text");
+            if ["hidden", "checkbox", "radio", "submit", "file"].contains(&kind) {
+                continue;
+            }
+            assert!(tag.contains("maxlength=\""), "{path}: <input{tag}>");
+        }
+    }
+}

@@ -22,6 +22,7 @@ mod frameworks;
 mod hardening;
 mod journeys;
 mod mail;
+mod openapi;
 mod ops;
 mod pages;
 mod publish;

@@ -70,6 +70,11 @@ pub async fn render(request: Request, next: Next) -> Response {
             status: status.as_u16(),
             code: info.code.clone(),
             request_id,
+            problems: info
+                .fields
+                .iter()
+                .map(|(field, problem)| (field.clone(), problem.message.clone()))
+                .collect(),
         };
         let html = page
             .render()

@@ -3,6 +3,7 @@
 pub mod api_json;
 pub mod context;
 pub mod errors;
+pub mod limits;
 pub mod metrics;
 pub mod security;
 
@@ -36,6 +37,10 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
             config
                 .body_limit
                 .max(crate::domain::content::UPLOAD_BODY_LIMIT),
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::check_lengths,
         ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -15,21 +15,62 @@ use crate::error::{FieldError, code_for_status};
 use crate::http::api_json::ApiJson;
 use crate::http::context::PageContext;
 use crate::http::errors::example_error;
-use crate::routes::ops;
+use crate::routes::{ocds, ops};
 use crate::state::AppState;
 
 /// The OpenAPI description of every documented route.
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Marco API", description = "Framework agreements, catalogue and OCDS open data."),
-    paths(show_status, check_identifier, crate::routes::accounts::sign_in::issue_api_token, crate::routes::accounts::register_api::api_register_supplier, crate::routes::accounts::register_api::api_register_buyer, crate::routes::accounts::account::show_me, ops::healthz, ops::readyz, ops::metrics),
-    components(schemas(ApiError, ApiErrorBody, FieldError, Status, IdentifierCheck, CheckedIdentifier, ops::ProbeStatus, crate::routes::accounts::sign_in::TokenRequest, crate::routes::accounts::sign_in::TokenResponse, crate::routes::accounts::account::Me, crate::routes::accounts::register_api::RegistrationRequest, crate::routes::accounts::register_api::RegistrationResponse)),
+    paths(
+        show_status, openapi_json, check_identifier,
+        crate::routes::accounts::sign_in::issue_api_token,
+        crate::routes::accounts::register_api::api_register_supplier,
+        crate::routes::accounts::register_api::api_register_buyer,
+        crate::routes::accounts::account::show_me,
+        ops::healthz, ops::readyz, ops::metrics,
+        ocds::list_releases, ocds::stream_releases, ocds::show_release,
+        ocds::list_records, ocds::stream_records, ocds::show_record,
+        ocds::log::list_log, ocds::log::show_head, ocds::log::show_key,
+        ocds::bulk::list_bulk_files, ocds::bulk::download_bulk_file,
+    ),
+    components(schemas(
+        ApiError, ApiErrorBody, FieldError, Status, IdentifierCheck, CheckedIdentifier,
+        ops::ProbeStatus, ocds::docs::DateOrDateTime,
+        crate::routes::accounts::sign_in::TokenRequest,
+        crate::routes::accounts::sign_in::TokenResponse,
+        crate::routes::accounts::account::Me,
+        crate::routes::accounts::register_api::SupplierRegistration,
+        crate::routes::accounts::register_api::BuyerRegistration,
+        crate::routes::accounts::register_api::RegistrationResponse,
+    )),
+    modifiers(&BearerAuth),
     tags(
         (name = "api", description = "Marco's JSON API"),
         (name = "operations", description = "Probes and metrics for operators"),
+        (name = "ocds", description = "Keyless OCDS 1.1 open data: release and record feeds, the tamper-evident log and bulk files"),
     )
 )]
 pub struct ApiDoc;
+
+/// Declares the bearer tokens that `POST /api/v1/auth/token` issues.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The routes under `/api/v1/`.
 pub fn router() -> Router<AppState> {
@@ -84,6 +125,9 @@ pub async fn show_status(State(state): State<AppState>) -> ApiJson<Status> {
     })
 }
 
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "api",
+    responses((status = 200, description = "The OpenAPI 3.1 document of every /api/v1 and /ocds operation", body = Object)))]
 async fn openapi_json() -> impl IntoResponse {
     ApiJson(ApiDoc::openapi())
 }
@@ -153,8 +197,10 @@ fn describe(method: &str, path: &str, op: &Operation) -> ApiOperation {
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 pub struct IdentifierCheck {
     /// org-id.guide list code, e.g. `CL-RUT` or `GB-COH`.
+    #[schema(min_length = 1, max_length = 64, example = "CL-RUT")]
     pub scheme: String,
     /// The identifier as written, e.g. `76.123.456-0`.
+    #[schema(min_length = 1, max_length = 64, example = "76.123.456-0")]
     pub id: String,
 }
 
@@ -174,8 +220,9 @@ pub struct CheckedIdentifier {
     responses(
         (status = 200, description = "Valid; the normal form is returned", body = CheckedIdentifier),
         (status = 400, description = "The body is not valid JSON", body = ApiError),
+        (status = 413, description = "The body is too large", body = ApiError),
         (status = 415, description = "The body is not sent as application/json", body = ApiError),
-        (status = 422, description = "The identifier is not valid; see the fields", body = ApiError),
+        (status = 422, description = "The identifier is not valid, or a field is missing or past its maxLength; see the fields", body = ApiError),
     ))]
 pub async fn check_identifier(
     ApiJson(check): ApiJson<IdentifierCheck>,

@@ -37,7 +37,7 @@ pub async fn healthz() -> ApiJson<ProbeStatus> {
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses(
         (status = 200, description = "Ready to take traffic", body = ProbeStatus),
-        (status = 503, description = "The database does not answer"),
+        (status = 503, description = "The database does not answer", body = crate::routes::api::ApiError),
     ))]
 pub async fn readyz(State(state): State<AppState>) -> Result<ApiJson<ProbeStatus>, AppError> {
     match state.db.ping().await {
@@ -51,7 +51,7 @@ pub async fn readyz(State(state): State<AppState>) -> Result<ApiJson<ProbeStatus
 
 /// Prometheus metrics in the text exposition format.
 #[utoipa::path(get, path = "/metrics", tag = "operations",
-    responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
+    responses((status = 200, description = "OpenMetrics text format (Prometheus reads it)", body = String, content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8")))]
 pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, AppError> {
     let text = state
         .metrics

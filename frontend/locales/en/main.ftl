@@ -192,6 +192,7 @@ err-locked = Too many failed sign-ins. For your security the account is locked f
 err-csrf = Your form expired. Check your answers and submit it again.
 err-buyer-domain = { $domain } is not on Marco's list of public-sector email domains, so it cannot be used for a buyer account. Use your work address at a public body, or ask your organisation's procurement team to request that the domain is added.
 err-too-long = This is too long
+err-too-long-max = At most { $max } characters
 
 ## Organisation and platform administration
 org-users-title = Your organisation's users

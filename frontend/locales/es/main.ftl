@@ -192,6 +192,7 @@ err-locked = Demasiados intentos fallidos. Por su seguridad, la cuenta queda blo
 err-csrf = Su formulario expiró. Revise sus respuestas y envíelo de nuevo.
 err-buyer-domain = { $domain } no está en la lista de dominios del sector público de Marco, por lo que no puede usarse para una cuenta de comprador. Use su dirección institucional de un organismo público, o pida al equipo de compras de su organización que solicite agregar el dominio.
 err-too-long = Esto es demasiado largo
+err-too-long-max = Como máximo { $max } caracteres
 
 ## Organisation and platform administration
 org-users-title = Usuarios de su organización

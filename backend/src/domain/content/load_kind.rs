@@ -265,6 +265,15 @@ pub(super) fn question(checker: &mut Checker, place: &str, raw: &RawQuestion) ->
     let label = checker.text(place, "label", &raw.label);
     let hint = raw.hint.as_ref().map(|h| checker.text(place, "hint", h));
     let kind = kind(checker, place, raw)?;
+    if kind.max_chars() > crate::domain::content::ANSWER_MAX {
+        checker.problem(
+            place,
+            format!(
+                "an answer may be at most {} characters; lower 'max_length' or 'max_items'",
+                crate::domain::content::ANSWER_MAX
+            ),
+        );
+    }
     let filter = raw.filter.unwrap_or(false);
     if filter
         && !matches!(

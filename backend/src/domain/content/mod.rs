@@ -134,7 +134,26 @@ pub enum QuestionKind {
     },
 }
 
+/// The most characters any answer may have, as the form field takes it: the same as
+/// `marco_frontend::forms::FIELD_MAX`, the limit of a form field with no limit of its own.
+pub const ANSWER_MAX: usize = 20_000;
+
 impl QuestionKind {
+    /// The most characters the answer's form field takes (a list is one item per line).
+    pub fn max_chars(&self) -> usize {
+        match self {
+            QuestionKind::Text { max_length } => *max_length,
+            QuestionKind::Textarea { max_length, .. } => max_length.unwrap_or(ANSWER_MAX),
+            QuestionKind::List {
+                max_items,
+                max_length,
+                ..
+            } => max_items.saturating_mul(max_length.saturating_add(2)),
+            QuestionKind::Number { .. } | QuestionKind::Price { .. } => 32,
+            _ => 200,
+        }
+    }
+
     /// The type's name in content files.
     pub fn name(&self) -> &'static str {
         match self {

@@ -52,7 +52,11 @@ pub struct Me {
 
 /// The user behind the token or session.
 #[utoipa::path(get, path = "/api/v1/me", tag = "api",
-    responses((status = 200, description = "The signed-in user", body = Me), (status = 401, description = "No valid token")))]
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed-in user", body = Me),
+        (status = 401, description = "No valid token", body = crate::routes::api::ApiError),
+    ))]
 pub async fn show_me(user: CurrentUser) -> ApiJson<Me> {
     ApiJson(Me {
         id: user.id,

@@ -285,12 +285,25 @@ pub async fn sign_out(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct TokenRequest {
     /// Account e-mail.
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
     /// Account password.
+    #[schema(min_length = 1, max_length = 128)]
     pub password: String,
     /// Scopes wanted: `read`, `write`; `read` when omitted.
     #[serde(default)]
+    #[schema(inline, value_type = Vec<TokenScope>)]
     pub scopes: Vec<String>,
+}
+
+/// A scope an API token may carry.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenScope {
+    /// Read what the account may see.
+    Read,
+    /// Change what the account may change.
+    Write,
 }
 
 /// An issued API token.
@@ -310,9 +323,12 @@ pub struct TokenResponse {
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "api", request_body = TokenRequest,
     responses(
         (status = 200, description = "Token issued", body = TokenResponse),
+        (status = 400, description = "The body is not JSON (invalid_json)", body = crate::routes::api::ApiError),
         (status = 401, description = "Wrong e-mail or password", body = crate::routes::api::ApiError),
         (status = 403, description = "Locked, or e-mail not verified", body = crate::routes::api::ApiError),
-        (status = 422, description = "Unknown scope", body = crate::routes::api::ApiError),
+        (status = 413, description = "The body is too large", body = crate::routes::api::ApiError),
+        (status = 415, description = "The body is not sent as application/json", body = crate::routes::api::ApiError),
+        (status = 422, description = "A missing field, an unknown scope, or a field past its maxLength", body = crate::routes::api::ApiError),
         (status = 429, description = "Too many attempts; see Retry-After", body = crate::routes::api::ApiError),
     ))]
 pub async fn issue_api_token(

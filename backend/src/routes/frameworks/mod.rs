@@ -275,6 +275,7 @@ pub fn question_fields<'a>(
                     .map(|h| h.get(lang).to_owned())
                     .unwrap_or_default(),
                 kind: q.kind.name().to_owned(),
+                max_chars: q.kind.max_chars(),
                 required: q.required,
                 value: match &q.kind {
                     QuestionKind::List { .. } => values.join("\n"),

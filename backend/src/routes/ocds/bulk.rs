@@ -32,9 +32,9 @@ pub fn router() -> Router<AppState> {
 }
 
 /// One file in the listing.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct Listed {
+pub(crate) struct Listed {
     name: String,
     url: String,
     size: u64,
@@ -44,9 +44,9 @@ struct Listed {
     last_sequence: i64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct Listing {
+pub(crate) struct Listing {
     uri: String,
     last_sequence: i64,
     generated: Option<String>,
@@ -70,7 +70,12 @@ fn listed(public_url: &str, file: BulkFile) -> Listed {
     }
 }
 
-async fn list_bulk_files(State(state): State<AppState>) -> Result<Response, AppError> {
+#[utoipa::path(get, path = "/ocds/bulk/", tag = "ocds",
+    responses(
+        (status = 200, description = "The bulk files with their size, SHA-256 and last sequence", body = Listing),
+        (status = 429, description = "Over the feed rate for this address; see Retry-After", body = crate::routes::api::ApiError),
+    ))]
+pub(crate) async fn list_bulk_files(State(state): State<AppState>) -> Result<Response, AppError> {
     let manifest = state.bulk.manifest().map_err(|e| {
         AppError::Internal(anyhow::Error::new(e).context("reading the bulk manifest"))
     })?;
@@ -145,7 +150,30 @@ fn open_error(err: std::io::Error) -> AppError {
     }
 }
 
-async fn download_bulk_file(
+#[utoipa::path(get, path = "/ocds/bulk/{file}", tag = "ocds",
+    params(
+        ("file" = String, Path, description = "A file name from the listing, e.g. `releases.jsonl.gz`"),
+        ("Range" = Option<String>, Header, description = "One byte range, e.g. `bytes=0-1023`"),
+        ("If-Range" = Option<String>, Header, description = "Send the range only if the file still has this ETag"),
+        ("If-None-Match" = Option<String>, Header, description = "An ETag from an earlier full page; answered 304 when unchanged"),
+        ("If-Modified-Since" = Option<String>, Header, description = "An HTTP date; answered 304 when the file is not newer"),
+    ),
+    responses(
+        (status = 200, description = "The whole file", content(
+            (Vec<u8> = "application/gzip"),
+            (Vec<u8> = "application/zip"),
+        )),
+        (status = 206, description = "The byte range asked for", content(
+            (Vec<u8> = "application/gzip"),
+            (Vec<u8> = "application/zip"),
+        )),
+        (status = 304, description = "Unchanged since If-None-Match or If-Modified-Since"),
+        (status = 400, description = "A malformed query string or path", body = crate::routes::api::ApiError),
+        (status = 404, description = "No such file (yet)", body = crate::routes::api::ApiError),
+        (status = 416, description = "The range lies outside the file", body = crate::routes::api::ApiError),
+        (status = 429, description = "Over the feed rate for this address; see Retry-After", body = crate::routes::api::ApiError),
+    ))]
+pub(crate) async fn download_bulk_file(
     State(state): State<AppState>,
     Path(name): Path<String>,
     headers: HeaderMap,

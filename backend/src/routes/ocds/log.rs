@@ -23,16 +23,16 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
-struct LogQuery {
+pub(crate) struct LogQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     limit: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct LogEntry {
+pub(crate) struct LogEntry {
     sequence: i64,
     ocid: String,
     release_id: String,
@@ -40,18 +40,26 @@ struct LogEntry {
     chain_hash: String,
 }
 
-#[derive(Debug, Serialize)]
-struct LogPage {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct LogPage {
     entries: Vec<LogEntry>,
     next: Option<String>,
 }
 
-async fn list_log(
+#[utoipa::path(get, path = "/ocds/log", tag = "ocds",
+    params(super::docs::LogParams),
+    responses(
+        (status = 200, description = "Hash-chain entries in sequence order", body = LogPage),
+        (status = 400, description = "A malformed query string or path", body = crate::routes::api::ApiError),
+        (status = 422, description = "A parameter is out of range or too long; see the fields", body = crate::routes::api::ApiError),
+        (status = 429, description = "Over the feed rate for this address; see Retry-After", body = crate::routes::api::ApiError),
+    ))]
+pub(crate) async fn list_log(
     State(state): State<AppState>,
     Query(query): Query<LogQuery>,
 ) -> Result<Response, AppError> {
     let from = match query.from.as_deref() {
-        None | Some("") => 1,
+        None => 1,
         Some(raw) => raw.parse::<i64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
             invalid(
                 "from",
@@ -109,9 +117,9 @@ pub fn head_message(sequence: i64, chain_hash: &str) -> String {
     format!("marco-log-head:v1:{sequence}:{chain_hash}")
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct Head {
+pub(crate) struct Head {
     sequence: i64,
     chain_hash: String,
     signed_message: String,
@@ -119,7 +127,12 @@ struct Head {
     key: String,
 }
 
-async fn show_head(State(state): State<AppState>) -> Result<Response, AppError> {
+#[utoipa::path(get, path = "/ocds/log/head", tag = "ocds",
+    responses(
+        (status = 200, description = "The newest entry's chain hash, signed with the log key", body = Head),
+        (status = 429, description = "Over the feed rate for this address; see Retry-After", body = crate::routes::api::ApiError),
+    ))]
+pub(crate) async fn show_head(State(state): State<AppState>) -> Result<Response, AppError> {
     let latest = crate::publish::store::latest(&state.db).await?;
     let (sequence, chain_hash) = latest
         .map(|r| (r.sequence, r.chain_hash))
@@ -135,15 +148,20 @@ async fn show_head(State(state): State<AppState>) -> Result<Response, AppError> 
     }))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct Key {
+pub(crate) struct Key {
     algorithm: &'static str,
     public_key: String,
     message_format: &'static str,
 }
 
-async fn show_key(State(state): State<AppState>) -> Response {
+#[utoipa::path(get, path = "/ocds/log/key", tag = "ocds",
+    responses(
+        (status = 200, description = "The Ed25519 key that signs the log head", body = Key),
+        (status = 429, description = "Over the feed rate for this address; see Retry-After", body = crate::routes::api::ApiError),
+    ))]
+pub(crate) async fn show_key(State(state): State<AppState>) -> Response {
     package::json(&Key {
         algorithm: "Ed25519",
         public_key: hex::encode(state.log_key.verifying_key().to_bytes()),

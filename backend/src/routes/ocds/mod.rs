@@ -1,9 +1,10 @@
 //! Keyless OCDS feeds for watchdogs: release and record packages with keyset pagination
 //! (`cursor`, `limit`, `links.next`), JSON Lines streams, and the tamper-evident log.
 
-mod bulk;
+pub(crate) mod bulk;
 pub mod cache;
-mod log;
+pub(crate) mod docs;
+pub(crate) mod log;
 pub(crate) mod package;
 
 use axum::Router;
@@ -104,9 +105,11 @@ fn invalid(field: &str, code: &str, message: impl Into<String>) -> AppError {
     AppError::Invalid(fields)
 }
 
+// An empty value (`cursor=`) is refused like any other bad value: the document says what a
+// good one is, and a client that sends an empty one has a bug worth hearing about.
 fn parse_cursor(raw: Option<&str>) -> Result<i64, AppError> {
     match raw {
-        None | Some("") => Ok(0),
+        None => Ok(0),
         Some(raw) => raw.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
             invalid(
                 "cursor",
@@ -119,7 +122,7 @@ fn parse_cursor(raw: Option<&str>) -> Result<i64, AppError> {
 
 fn parse_limit(raw: Option<&str>, default: u64) -> Result<u64, AppError> {
     match raw {
-        None | Some("") => Ok(default),
+        None => Ok(default),
         Some(raw) => raw
             .parse::<u64>()
             .ok()
@@ -136,7 +139,7 @@ fn parse_limit(raw: Option<&str>, default: u64) -> Result<u64, AppError> {
 
 /// A date (`2026-11-27`) or date-time in any offset, as the stored UTC millisecond form.
 fn parse_date(field: &str, raw: Option<&str>) -> Result<Option<String>, AppError> {
-    let Some(raw) = raw.filter(|r| !r.is_empty()) else {
+    let Some(raw) = raw else {
         return Ok(None);
     };
     let parsed = DateTime::parse_from_rfc3339(raw)
@@ -180,7 +183,19 @@ fn raw(body: &str) -> Result<Box<RawValue>, AppError> {
 }
 
 /// A release package of releases in publication order, with `links.next`.
-async fn list_releases(
+#[utoipa::path(get, path = "/ocds/releases", tag = "ocds",
+    params(docs::ReleaseFeedParams, ("Accept" = Option<String>, Header, description = "`application/x-ndjson` for JSON Lines instead of a package"), ("If-None-Match" = Option<String>, Header, description = "An ETag from an earlier full page; answered 304 when unchanged"),),
+    responses(
+        (status = 200, description = "A release package, oldest first, with links.next while more follow", content(
+            (package::ReleasePackage = "application/json"),
+            (String = "application/x-ndjson"),
+        )),
+        (status = 304, description = "The full page named by If-None-Match has not changed"),
+        (status = 400, description = "A malformed query string or path", body = crate::routes::api::ApiError),
+        (status = 422, description = "A parameter is out of range or too long; see the fields", body = crate::routes::api::ApiError),
+        (status = 429, description = "Over the feed rate for this address; see Retry-After", body = crate::routes::api::ApiError),
+    ))]
+pub(crate) async fn list_releases(
     State(state): State<AppState>,
     Query(query): Query<ReleasesQuery>,
     headers: HeaderMap,
@@ -227,13 +242,21 @@ async fn list_releases(
 }
 
 /// Every matching release as JSON Lines, streamed page by page so memory stays flat.
-async fn stream_releases(
+#[utoipa::path(get, path = "/ocds/releases.jsonl", tag = "ocds",
+    params(docs::ReleaseFeedParams),
+    responses(
+        (status = 200, description = "Every matching release, one JSON object a line", content_type = "application/x-ndjson", body = String),
+        (status = 400, description = "A malformed query string or path", body = crate::routes::api::ApiError),
+        (status = 422, description = "A parameter is out of range or too long; see the fields", body = crate::routes::api::ApiError),
+        (status = 429, description = "Over the feed rate for this address; see Retry-After", body = crate::routes::api::ApiError),
+    ))]
+pub(crate) async fn stream_releases(
     State(state): State<AppState>,
     Query(query): Query<ReleasesQuery>,
 ) -> Result<Response, AppError> {
     let mut filter = release_filter(&query)?;
     let mut remaining = match query.limit.as_deref() {
-        None | Some("") => u64::MAX,
+        None => u64::MAX,
         Some(_) => parse_limit(query.limit.as_deref(), DEFAULT_LIMIT)?,
     };
     let db = state.db.clone();
@@ -271,7 +294,15 @@ async fn stream_releases(
 }
 
 /// One release, exactly as hashed, in a release package.
-async fn show_release(
+#[utoipa::path(get, path = "/ocds/releases/{id}", tag = "ocds",
+    params(("id" = String, Path, description = "The release id")),
+    responses(
+        (status = 200, description = "The release in a release package", body = package::ReleasePackage),
+        (status = 400, description = "A malformed query string or path", body = crate::routes::api::ApiError),
+        (status = 404, description = "No release has this id", body = crate::routes::api::ApiError),
+        (status = 429, description = "Over the feed rate for this address; see Retry-After", body = crate::routes::api::ApiError),
+    ))]
+pub(crate) async fn show_release(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
@@ -325,7 +356,15 @@ pub(crate) fn record(
 }
 
 /// The record of one contracting process: linked releases, compiled and versioned release.
-async fn show_record(
+#[utoipa::path(get, path = "/ocds/records/{ocid}", tag = "ocds",
+    params(("ocid" = String, Path, description = "The contracting process's ocid")),
+    responses(
+        (status = 200, description = "The record, with compiled and versioned releases", body = package::RecordPackage),
+        (status = 400, description = "A malformed query string or path", body = crate::routes::api::ApiError),
+        (status = 404, description = "No process has this ocid", body = crate::routes::api::ApiError),
+        (status = 429, description = "Over the feed rate for this address; see Retry-After", body = crate::routes::api::ApiError),
+    ))]
+pub(crate) async fn show_record(
     State(state): State<AppState>,
     Path(ocid): Path<String>,
 ) -> Result<Response, AppError> {
@@ -349,7 +388,18 @@ async fn show_record(
 }
 
 /// Records in order of their first release; compiled only unless `versioned=true`.
-async fn list_records(
+#[utoipa::path(get, path = "/ocds/records", tag = "ocds",
+    params(docs::RecordFeedParams, ("Accept" = Option<String>, Header, description = "`application/x-ndjson` for JSON Lines instead of a package"),),
+    responses(
+        (status = 200, description = "A record package in order of first release, with links.next while more follow", content(
+            (package::RecordPackage = "application/json"),
+            (String = "application/x-ndjson"),
+        )),
+        (status = 400, description = "A malformed query string or path", body = crate::routes::api::ApiError),
+        (status = 422, description = "A parameter is out of range or too long; see the fields", body = crate::routes::api::ApiError),
+        (status = 429, description = "Over the feed rate for this address; see Retry-After", body = crate::routes::api::ApiError),
+    ))]
+pub(crate) async fn list_records(
     State(state): State<AppState>,
     Query(query): Query<ReleasesQuery>,
     headers: HeaderMap,
@@ -398,7 +448,7 @@ async fn list_records(
 
 fn parse_versioned(query: &ReleasesQuery) -> Result<bool, AppError> {
     match query.versioned.as_deref() {
-        None | Some("") | Some("false") => Ok(false),
+        None | Some("false") => Ok(false),
         Some("true") => Ok(true),
         Some(_) => Err(invalid(
             "versioned",
@@ -410,14 +460,22 @@ fn parse_versioned(query: &ReleasesQuery) -> Result<bool, AppError> {
 
 /// Every record as JSON Lines in order of first release, streamed a page of processes at a
 /// time so memory stays flat; compiled only unless `versioned=true`.
-async fn stream_records(
+#[utoipa::path(get, path = "/ocds/records.jsonl", tag = "ocds",
+    params(docs::RecordFeedParams),
+    responses(
+        (status = 200, description = "Every record, one JSON object a line", content_type = "application/x-ndjson", body = String),
+        (status = 400, description = "A malformed query string or path", body = crate::routes::api::ApiError),
+        (status = 422, description = "A parameter is out of range or too long; see the fields", body = crate::routes::api::ApiError),
+        (status = 429, description = "Over the feed rate for this address; see Retry-After", body = crate::routes::api::ApiError),
+    ))]
+pub(crate) async fn stream_records(
     State(state): State<AppState>,
     Query(query): Query<ReleasesQuery>,
 ) -> Result<Response, AppError> {
     let mut after = parse_cursor(query.cursor.as_deref())?;
     let versioned = parse_versioned(&query)?;
     let mut remaining = match query.limit.as_deref() {
-        None | Some("") => u64::MAX,
+        None => u64::MAX,
         Some(_) => parse_limit(query.limit.as_deref(), DEFAULT_LIMIT)?,
     };
     let stream = async_stream::stream! {

@@ -11,7 +11,7 @@ use crate::entities::release;
 use crate::state::AppState;
 
 /// The publisher block of packages.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PackagePublisher {
     /// The publishing organisation's name.
     pub name: String,
@@ -20,7 +20,7 @@ pub struct PackagePublisher {
 }
 
 /// Metadata shared by release and record packages.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PackageMeta {
     /// This package's URL.
@@ -61,19 +61,21 @@ impl PackageMeta {
 }
 
 /// `links` of the pagination extension.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Links {
     /// The next page, absent on the last one.
     pub next: String,
 }
 
 /// A release package; stored releases are embedded byte for byte.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ReleasePackage {
     #[serde(flatten)]
     meta: PackageMeta,
     #[serde(skip_serializing_if = "Option::is_none")]
     links: Option<Links>,
+    /// OCDS releases, exactly as published and hashed.
+    #[schema(value_type = Vec<Object>)]
     releases: Vec<Box<RawValue>>,
 }
 
@@ -89,7 +91,7 @@ impl ReleasePackage {
 }
 
 /// A linked release inside a record.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LinkedRelease {
     url: String,
     date: String,
@@ -97,13 +99,17 @@ pub struct LinkedRelease {
 }
 
 /// One record.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordEntry {
     ocid: String,
     releases: Vec<LinkedRelease>,
+    /// The compiled release: the latest value of every field.
+    #[schema(value_type = Object)]
     compiled_release: Value,
+    /// Every field's history, with `versioned=true`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
     versioned_release: Option<Value>,
 }
 
@@ -138,7 +144,7 @@ impl RecordEntry {
 }
 
 /// A record package.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RecordPackage {
     #[serde(flatten)]
     meta: PackageMeta,
