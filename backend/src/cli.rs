@@ -153,32 +153,42 @@ async fn seed(
         .map_err(|e| StartupError(format!("loading demo data failed: {e:#}")))
 }
 
-/// Serves with the mail worker and the bulk-file job beside the server; on SIGTERM the server finishes its requests,
-/// then the worker finishes the message in hand.
+/// Serves with the background jobs (mail, search, framework clock, bulk files) beside the
+/// server; on SIGTERM the server finishes its requests, then each job its pass in hand.
 async fn serve_with_mail(
     listener: tokio::net::TcpListener,
     db: sea_orm::DatabaseConnection,
     config: Config,
     demo: bool,
 ) -> Result<(), StartupError> {
-    let mail = crate::mail::worker::spawn(db.clone(), &config.mail, &config.data_dir)
+    let mail = crate::mail::worker::MailJob::new(db.clone(), &config.mail, &config.data_dir)
         .map_err(|e| StartupError(format!("cannot start the mail worker: {e}")))?;
     let state = server::state(db, config)?;
     if demo {
         seed_frameworks(&state).await?;
     }
-    let clock = crate::frameworks::lifecycle::spawn_clock(state.clone());
-    let bulk = crate::publish::bulk::spawn(state.clone());
-    let search = crate::search::outbox::spawn(
-        state.db.clone(),
-        state.search.clone(),
-        crate::search::outbox::OutboxSettings::default(),
+    let mut jobs = crate::jobs::JobSet::default();
+    let board = state.jobs.clone();
+    jobs.start(std::sync::Arc::new(mail), board.clone());
+    jobs.start(
+        std::sync::Arc::new(crate::search::outbox::SearchJob::new(
+            state.db.clone(),
+            state.search.clone(),
+            crate::search::outbox::OutboxSettings::default(),
+        )),
+        board.clone(),
+    );
+    jobs.start(
+        std::sync::Arc::new(crate::frameworks::lifecycle::ClockJob::new(state.clone())),
+        board.clone(),
+    );
+    jobs.start(
+        std::sync::Arc::new(crate::publish::bulk::BulkJob::new(state.clone())),
+        board,
     );
     let served = serve(listener, state).await;
-    clock.abort();
-    search.shutdown(std::time::Duration::from_secs(10)).await;
-    bulk.shutdown(std::time::Duration::from_secs(10)).await;
-    mail.shutdown(std::time::Duration::from_secs(30)).await;
+    // Requests are finished; each job ends its pass in hand (a mail send, a search batch).
+    jobs.shutdown(std::time::Duration::from_secs(30)).await;
     served
 }
 

@@ -10,6 +10,7 @@ pub mod entities;
 pub mod error;
 pub mod frameworks;
 pub mod http;
+pub mod jobs;
 pub mod mail;
 pub mod publish;
 pub mod routes;

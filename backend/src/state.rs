@@ -35,6 +35,8 @@ pub struct AppState {
     pub bulk: Arc<crate::publish::bulk::BulkFiles>,
     /// The service catalogue's search index (tantivy, or Meilisearch when configured).
     pub search: Arc<dyn crate::search::SearchIndex>,
+    /// What each background job did last, for the operations page and `/metrics`.
+    pub jobs: Arc<crate::jobs::Board>,
     /// Full pages of the release feed, which never change, kept rendered.
     pub feed_pages: Arc<crate::routes::ocds::cache::FeedPages>,
 }
@@ -54,6 +56,7 @@ impl AppState {
             secrecy::SecretString::from(hex::encode(rand::random::<[u8; 32]>()))
         });
         let keys = Keyring::new(&secret, &config.jwt_previous_secrets);
+        let metrics = Arc::new(Metrics::new());
         Ok(AppState {
             keys: Arc::new(keys),
             limits: Arc::new(Limits::default().with_feed_rate(config.feed_rate_per_minute)),
@@ -63,7 +66,8 @@ impl AppState {
             writes: crate::db::WriteGate::for_database(&db),
             db,
             config: Arc::new(config),
-            metrics: Arc::new(Metrics::new()),
+            jobs: Arc::new(crate::jobs::Board::with_metrics(metrics.clone())),
+            metrics,
             publisher: Arc::new(publisher),
             log_key: Arc::new(SigningKey::from_bytes(&seed)),
         })

@@ -101,4 +101,27 @@ pub struct PublicationHealthPage {
     pub failures: u64,
     /// The latest failures.
     pub latest_failures: Vec<FailureRow>,
+    /// The background jobs of this instance.
+    pub jobs: Vec<JobRow>,
+}
+
+/// A background job's record since this instance started.
+#[derive(Clone, Debug)]
+pub struct JobRow {
+    /// The job's name, e.g. `mail`.
+    pub name: String,
+    /// When its last pass ended (UTC), or "".
+    pub last_run: String,
+    /// When its last successful pass ended (UTC), or "".
+    pub last_success: String,
+    /// Passes run.
+    pub runs: u64,
+    /// Passes failed.
+    pub failures: u64,
+    /// Items handled.
+    pub items: u64,
+    /// Age of the oldest item waiting, in seconds, when the job can tell.
+    pub lag_seconds: Option<u64>,
+    /// The last failure, until a pass succeeds.
+    pub last_error: String,
 }

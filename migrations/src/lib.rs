@@ -10,6 +10,7 @@ mod m20261127_000004_create_mail_outbox;
 mod m20261127_000005_create_accounts;
 mod m20261127_000006_create_search_outbox;
 mod m20261127_000007_create_frameworks;
+mod m20261205_000008_service_versions_immutable;
 
 /// The ordered list of every migration Marco has.
 #[derive(Debug)]
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000005_create_accounts::Migration),
             Box::new(m20261127_000006_create_search_outbox::Migration),
             Box::new(m20261127_000007_create_frameworks::Migration),
+            Box::new(m20261205_000008_service_versions_immutable::Migration),
         ]
     }
 }

@@ -96,13 +96,16 @@ async fn framework_journeys_from_content_file_to_a_changed_price() {
     marco::seed::load(&server.app.state.db).await.unwrap();
     // The server's search worker, as `marco run` starts it: the catalogue is updated from the
     // outbox in the background, not by the test.
-    let worker = outbox::spawn(
-        server.app.state.db.clone(),
-        server.app.state.search.clone(),
-        OutboxSettings {
-            poll_interval: Duration::from_millis(100),
-            ..OutboxSettings::default()
-        },
+    let worker = marco::jobs::spawn(
+        std::sync::Arc::new(outbox::SearchJob::new(
+            server.app.state.db.clone(),
+            server.app.state.search.clone(),
+            OutboxSettings {
+                poll_interval: Duration::from_millis(100),
+                ..OutboxSettings::default()
+            },
+        )),
+        server.app.state.jobs.clone(),
     );
     let files = tempfile::tempdir().unwrap();
     let bad_content = files.path().join("bad-framework.toml");

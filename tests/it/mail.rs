@@ -41,7 +41,7 @@ fn smtp_transport(url: &str) -> Transport {
     Transport::from_config(&mail_config(Some(url)), Path::new("unused")).expect("SMTP transport")
 }
 
-fn reset(to: &str, lang: Lang) -> OutgoingMail {
+pub(crate) fn reset(to: &str, lang: Lang) -> OutgoingMail {
     OutgoingMail {
         to: to.into(),
         lang,
@@ -52,14 +52,14 @@ fn reset(to: &str, lang: Lang) -> OutgoingMail {
     }
 }
 
-async fn enqueue_committed(db: &DatabaseConnection, mail: OutgoingMail) -> i64 {
+pub(crate) async fn enqueue_committed(db: &DatabaseConnection, mail: OutgoingMail) -> i64 {
     let txn = marco::db::begin_immediate(db).await.expect("begin");
     let id = enqueue(&txn, mail).await.expect("enqueue");
     txn.commit().await.expect("commit");
     id
 }
 
-async fn row(db: &DatabaseConnection, id: i64) -> mail_outbox::Model {
+pub(crate) async fn row(db: &DatabaseConnection, id: i64) -> mail_outbox::Model {
     mail_outbox::Entity::find_by_id(id)
         .one(db)
         .await

@@ -78,7 +78,13 @@ pub fn lots(content: &ContentFile) -> Vec<ocds::LotInfo> {
         .collect()
 }
 
-async fn free_slug<C: ConnectionTrait>(db: &C, name: &str) -> Result<String, FlowError> {
+/// The first slug for `name` that no framework has, passing over `skip` free ones (a retry
+/// after a collision skips a few, so that writers racing for one name spread out).
+async fn free_slug<C: ConnectionTrait>(
+    db: &C,
+    name: &str,
+    skip: usize,
+) -> Result<String, FlowError> {
     let base = slugify(name);
     let base = if base.is_empty() {
         "framework".to_owned()
@@ -99,12 +105,11 @@ async fn free_slug<C: ConnectionTrait>(db: &C, name: &str) -> Result<String, Flo
         .await?
         .into_iter()
         .collect();
-    if !taken.contains(&base) {
-        return Ok(base);
-    }
-    Ok((2..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|candidate| !taken.contains(candidate))
+    let numbered = (2..).map(|n| format!("{base}-{n}"));
+    Ok(std::iter::once(base.clone())
+        .chain(numbered)
+        .filter(|candidate| !taken.contains(candidate))
+        .nth(skip)
         .unwrap_or(base))
 }
 
@@ -162,7 +167,13 @@ pub async fn create(
     let mut attempt = 0u64;
     loop {
         attempt += 1;
-        match insert_framework(state, actor, &new).await {
+        // The first attempt takes the lowest free number; a retry skips a few at random.
+        let skip = if attempt == 1 {
+            0
+        } else {
+            (rand::random::<u64>() % attempt) as usize
+        };
+        match insert_framework(state, actor, &new, skip).await {
             Err(FlowError::Db(e)) if crate::db::is_unique_violation(&e) && attempt < 30 => {
                 tracing::debug!(attempt, "framework slug taken concurrently; trying again");
                 let pause = rand::random::<u64>() % (5 * attempt.min(10) + 1);
@@ -177,9 +188,10 @@ async fn insert_framework(
     state: &AppState,
     actor: &Actor,
     new: &NewFramework,
+    skip: usize,
 ) -> Result<framework::Model, FlowError> {
     let txn = state.begin_write().await?;
-    let slug = free_slug(&txn, &new.name).await?;
+    let slug = free_slug(&txn, &new.name, skip).await?;
     let now = Utc::now();
     let t = new.timetable;
     let fw = framework::ActiveModel {
@@ -496,6 +508,8 @@ pub async fn run_clock(state: &AppState, now: DateTime<Utc>) -> Result<usize, Fl
                 Err(FlowError::Transition(e)) => {
                     tracing::warn!(framework = %fw.slug, error = %e, "the clock could not move a framework");
                 }
+                // A manager moved it at the same moment: nothing left to do.
+                Err(FlowError::Refused("framework_moved")) => {}
                 Err(e) => return Err(e),
             }
         }
@@ -503,15 +517,39 @@ pub async fn run_clock(state: &AppState, now: DateTime<Utc>) -> Result<usize, Fl
     Ok(moved)
 }
 
-/// Runs the clock every minute until the process stops.
-pub fn spawn_clock(state: AppState) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
-        loop {
-            tick.tick().await;
-            if let Err(e) = run_clock(&state, Utc::now()).await {
-                tracing::error!(error = %e, "framework clock failed");
-            }
-        }
-    })
+/// The framework clock: every minute it moves each framework whose timetable says so. A move
+/// missed while Marco was down happens on the first pass after it comes back, since the
+/// timetable, not the clock, says what is due.
+pub struct ClockJob {
+    state: AppState,
+}
+
+impl ClockJob {
+    /// The clock over `state`'s frameworks.
+    pub fn new(state: AppState) -> ClockJob {
+        ClockJob { state }
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::jobs::Job for ClockJob {
+    fn name(&self) -> &'static str {
+        "framework_clock"
+    }
+
+    fn interval(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(60)
+    }
+
+    fn time_limit(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(50)
+    }
+
+    async fn pass(&self, _stopping: &crate::jobs::Stopping) -> anyhow::Result<crate::jobs::Pass> {
+        let moved = run_clock(&self.state, Utc::now()).await?;
+        Ok(match moved {
+            0 => crate::jobs::Pass::Idle,
+            n => crate::jobs::Pass::Done(n as u64),
+        })
+    }
 }

@@ -34,11 +34,23 @@ pub struct RouteLabels {
     pub route: String,
 }
 
+/// Labels of a background job's instruments.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct JobLabels {
+    /// The job's name, e.g. `mail`.
+    pub job: String,
+}
+
 /// The registry and the instruments Marco updates.
 pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     durations: Family<RouteLabels, Histogram>,
+    job_runs: Family<JobLabels, Gauge>,
+    job_failures: Family<JobLabels, Gauge>,
+    job_items: Family<JobLabels, Gauge>,
+    job_last_success: Family<JobLabels, Gauge<f64, std::sync::atomic::AtomicU64>>,
+    job_lag: Family<JobLabels, Gauge<f64, std::sync::atomic::AtomicU64>>,
 }
 
 impl Default for Metrics {
@@ -69,11 +81,70 @@ impl Metrics {
             info,
             &[("version", env!("CARGO_PKG_VERSION"))],
         );
+        let job_runs = Family::<JobLabels, Gauge>::default();
+        registry.register(
+            "job_runs",
+            "Passes each background job has run",
+            job_runs.clone(),
+        );
+        let job_failures = Family::<JobLabels, Gauge>::default();
+        registry.register(
+            "job_failures",
+            "Passes of each background job that failed or ran past their time limit",
+            job_failures.clone(),
+        );
+        let job_items = Family::<JobLabels, Gauge>::default();
+        registry.register(
+            "job_items",
+            "Items each background job has handled",
+            job_items.clone(),
+        );
+        let job_last_success =
+            Family::<JobLabels, Gauge<f64, std::sync::atomic::AtomicU64>>::default();
+        registry.register(
+            "job_last_success_timestamp_seconds",
+            "When each background job last finished a pass without error (Unix time)",
+            job_last_success.clone(),
+        );
+        let job_lag = Family::<JobLabels, Gauge<f64, std::sync::atomic::AtomicU64>>::default();
+        registry.register(
+            "job_lag_seconds",
+            "Age of the oldest item waiting for each background job",
+            job_lag.clone(),
+        );
         Metrics {
             registry,
             requests,
             durations,
+            job_runs,
+            job_failures,
+            job_items,
+            job_last_success,
+            job_lag,
         }
+    }
+
+    /// Reports a background job's record.
+    pub fn record_job(&self, name: &str, status: &crate::jobs::JobStatus) {
+        let labels = JobLabels {
+            job: name.to_owned(),
+        };
+        let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        self.job_runs.get_or_create(&labels).set(count(status.runs));
+        self.job_failures
+            .get_or_create(&labels)
+            .set(count(status.failures));
+        self.job_items
+            .get_or_create(&labels)
+            .set(count(status.items));
+        if let Some(at) = status.last_success {
+            self.job_last_success
+                .get_or_create(&labels)
+                .set(at.timestamp_millis() as f64 / 1000.0);
+        }
+        self.job_lag
+            .get_or_create(&labels)
+            .set(status.lag.unwrap_or_default().as_secs_f64());
     }
 
     /// The metrics in Prometheus text exposition format.

@@ -2,21 +2,22 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use marco_frontend::Lang;
-use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Order, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Order};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
     NotSet, QueryFilter, QueryOrder, QuerySelect, Set, Value,
 };
 
 use super::Rendered;
 use crate::entities::mail_outbox::{self, Column, Entity};
+use crate::jobs::lease::{LeasedQueue, Sharing};
 
 /// The current time at millisecond precision. SQLite keeps timestamps as RFC 3339 text and
 /// compares them as text; a fixed precision keeps that order the order of time.
 pub fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(3)
+    crate::jobs::lease::now()
 }
 
 /// Stores a rendered message, due at once; returns its outbox id.
@@ -51,53 +52,37 @@ pub async fn insert<C: ConnectionTrait>(
     Ok(row.id)
 }
 
+/// The outbox as a leased queue: any number of workers send disjoint batches at once.
+fn queue() -> Result<LeasedQueue<Entity>, DbErr> {
+    LeasedQueue::of(Entity, Sharing::Disjoint)
+}
+
 /// Leases up to `limit` due messages to `owner` for `lease`, counting an attempt on each, in
-/// one statement, and returns them.
-///
-/// The statement is atomic on both backends, so several workers (threads or instances) never
-/// claim the same message while its lease runs: SQLite has one writer at a time, and on
-/// PostgreSQL the subquery locks the rows it picks and skips rows another claim has locked,
-/// while the outer conditions are re-checked on the newest row version.
+/// one statement, and returns them. Several workers (threads or instances) never claim the
+/// same message while its lease runs.
 pub async fn claim<C: ConnectionTrait>(
     db: &C,
     owner: &str,
     lease: Duration,
     limit: u64,
 ) -> Result<Vec<mail_outbox::Model>, DbErr> {
-    let now = now();
-    let lease_until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
-    let claimable = || {
-        Column::SentAt
-            .is_null()
-            .and(Column::FailedAt.is_null())
-            .and(Column::NextAttemptAt.lte(now))
-            .and(Column::LeaseUntil.is_null().or(Column::LeaseUntil.lt(now)))
-    };
-    let mut due = Query::select();
-    due.column(Column::Id)
-        .from(Entity)
-        .and_where(claimable())
-        .order_by(Column::Id, Order::Asc)
-        .limit(limit);
-    if db.get_database_backend() == DbBackend::Postgres {
-        due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
-    }
-    let update = Query::update()
-        .table(Entity)
-        .value(Column::LeaseOwner, owner)
-        .value(Column::LeaseUntil, lease_until)
-        .value(Column::Attempts, Expr::col(Column::Attempts).add(1))
-        .and_where(Column::Id.in_subquery(due))
-        .and_where(claimable())
-        .returning_all()
-        .to_owned();
-    let rows = db.query_all(&update).await?;
-    let mut claimed = rows
-        .iter()
-        .map(|row| mail_outbox::Model::from_query_result(row, ""))
-        .collect::<Result<Vec<_>, _>>()?;
-    claimed.sort_by_key(|m| m.id);
-    Ok(claimed)
+    let due = Condition::all()
+        .add(Column::SentAt.is_null())
+        .add(Column::FailedAt.is_null())
+        .add(Column::NextAttemptAt.lte(now()));
+    queue()?.claim(db, due, owner, lease, limit).await
+}
+
+/// When the oldest message still waiting to be sent became due.
+pub async fn oldest_due<C: ConnectionTrait>(db: &C) -> Result<Option<DateTime<Utc>>, DbErr> {
+    Ok(Entity::find()
+        .filter(Column::SentAt.is_null())
+        .filter(Column::FailedAt.is_null())
+        .filter(Column::NextAttemptAt.lte(now()))
+        .order_by(Column::NextAttemptAt, Order::Asc)
+        .one(db)
+        .await?
+        .map(|m| m.next_attempt_at))
 }
 
 /// Records that message `id` was accepted for delivery and ends its lease. The last error, if
@@ -130,46 +115,27 @@ pub async fn mark_failed<C: ConnectionTrait>(
     error: &str,
     retry_at: Option<DateTime<Utc>>,
 ) -> Result<(), DbErr> {
-    let mut update = Entity::update_many()
-        .col_expr(Column::LastError, Expr::value(truncate(error, 2000)))
-        .col_expr(Column::LeaseOwner, Expr::value(Value::String(None)))
-        .col_expr(
-            Column::LeaseUntil,
-            Expr::value(Value::ChronoDateTimeUtc(None)),
-        );
-    update = match retry_at {
-        Some(at) => update.col_expr(Column::NextAttemptAt, Expr::value(at)),
-        None => update
-            .col_expr(Column::FailedAt, Expr::value(now()))
-            .col_expr(Column::TextBody, Expr::value(""))
-            .col_expr(Column::HtmlBody, Expr::value("")),
-    };
-    update
-        .filter(Column::Id.eq(id))
-        .filter(Column::LeaseOwner.eq(owner))
-        .filter(Column::SentAt.is_null())
-        .exec(db)
-        .await?;
+    let mut sets = vec![(Column::LastError, Expr::value(truncate(error, 2000)))];
+    match retry_at {
+        Some(at) => sets.push((Column::NextAttemptAt, Expr::value(at))),
+        None => sets.extend([
+            (Column::FailedAt, Expr::value(now())),
+            (Column::TextBody, Expr::value("")),
+            (Column::HtmlBody, Expr::value("")),
+        ]),
+    }
+    let unsent = Condition::all().add(Column::SentAt.is_null());
+    queue()?.end_lease(db, &[id], owner, unsent, sets).await?;
     Ok(())
 }
 
 /// Hands back messages `owner` claimed but did not try (the worker is stopping), so another
 /// worker can take them at once; their claims do not count as attempts.
 pub async fn release<C: ConnectionTrait>(db: &C, ids: &[i64], owner: &str) -> Result<(), DbErr> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    Entity::update_many()
-        .col_expr(Column::LeaseOwner, Expr::value(Value::String(None)))
-        .col_expr(
-            Column::LeaseUntil,
-            Expr::value(Value::ChronoDateTimeUtc(None)),
-        )
-        .col_expr(Column::Attempts, Expr::col(Column::Attempts).sub(1))
-        .filter(Column::Id.is_in(ids.iter().copied()))
-        .filter(Column::LeaseOwner.eq(owner))
-        .filter(Column::SentAt.is_null())
-        .exec(db)
+    let unsent = Condition::all().add(Column::SentAt.is_null());
+    let handed_back = vec![(Column::Attempts, Expr::col(Column::Attempts).sub(1))];
+    queue()?
+        .end_lease(db, ids, owner, unsent, handed_back)
         .await?;
     Ok(())
 }

@@ -4,12 +4,12 @@
 use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
-use tokio::sync::watch;
-use tokio::task::JoinHandle;
 
 use super::store;
 use super::transport::{SendError, Transport, TransportError};
 use crate::config::MailConfig;
+use crate::jobs::lease::new_owner;
+use crate::jobs::{Job, Pass, Stopping};
 
 /// How the worker paces itself.
 #[derive(Clone, Debug)]
@@ -63,11 +63,6 @@ pub fn backoff(attempts: i32, base: Duration, cap: Duration) -> Duration {
     base.saturating_mul(1 << doublings).min(cap)
 }
 
-/// A name for this worker's leases, unique per process and start.
-pub fn new_owner() -> String {
-    format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple())
-}
-
 /// One pass with the default settings and a fresh owner: claims due messages, sends them and
 /// returns how many were sent. For tests and one-off runs.
 pub async fn run_once(db: &DatabaseConnection, transport: &Transport) -> usize {
@@ -80,8 +75,9 @@ pub async fn run_once_with(
     transport: &Transport,
     settings: &WorkerSettings,
 ) -> usize {
-    let (_keep_open, stop) = watch::channel(false);
-    pass(db, transport, settings, &new_owner(), &stop).await.1
+    pass(db, transport, settings, &new_owner(), &Stopping::never())
+        .await
+        .1
 }
 
 /// One pass: returns (messages claimed, messages sent).
@@ -91,7 +87,7 @@ async fn pass(
     transport: &Transport,
     settings: &WorkerSettings,
     owner: &str,
-    stop: &watch::Receiver<bool>,
+    stopping: &Stopping,
 ) -> (usize, usize) {
     let claimed = match store::claim(db, owner, settings.lease, settings.batch).await {
         Ok(claimed) => claimed,
@@ -107,10 +103,10 @@ async fn pass(
                 outbox.id = message.id,
                 "mail claimed; pausing before sending (MARCO_MAIL_TEST_DELAY_MS)"
             );
-            let mut stop = stop.clone();
+            let mut stop = stopping.clone();
             tokio::select! {
                 () = tokio::time::sleep(delay) => {}
-                _ = stop.wait_for(|stopping| *stopping) => {}
+                () = stop.wait() => {}
             }
         }
         // Earlier sends in this batch may have used up much of the lease; a send must never
@@ -119,7 +115,7 @@ async fn pass(
             .lease_until
             .and_then(|until| (until - store::now()).to_std().ok())
             .unwrap_or_default();
-        if *stop.borrow() || lease_left < settings.lease / 2 {
+        if stopping.requested() || lease_left < settings.lease / 2 {
             let untried: Vec<i64> = claimed[index..].iter().map(|m| m.id).collect();
             if let Err(e) = store::release(db, &untried, owner).await {
                 tracing::warn!(error = %e, "could not hand back claimed mail; its lease will run out");
@@ -180,61 +176,82 @@ async fn pass(
     (claimed.len(), sent)
 }
 
-/// A running worker; [`WorkerHandle::shutdown`] stops it after the message in hand.
-#[derive(Debug)]
-pub struct WorkerHandle {
-    stop: watch::Sender<bool>,
-    task: JoinHandle<()>,
+/// The job that sends queued mail. Several instances may run it at once: each message is
+/// leased to one of them.
+pub struct MailJob {
+    db: DatabaseConnection,
+    transport: Transport,
+    settings: WorkerSettings,
+    owner: String,
 }
 
-impl WorkerHandle {
-    /// Asks the worker to stop and waits up to `grace` for it to finish its current send.
-    pub async fn shutdown(self, grace: Duration) {
-        let _ = self.stop.send(true);
-        if tokio::time::timeout(grace, self.task).await.is_err() {
-            tracing::warn!("the mail worker did not stop in time; unsent claims will be retried");
+impl MailJob {
+    /// The job on the transport the settings ask for.
+    pub fn new(
+        db: DatabaseConnection,
+        mail: &MailConfig,
+        data_dir: &std::path::Path,
+    ) -> Result<MailJob, TransportError> {
+        let transport = Transport::from_config(mail, data_dir)?;
+        Ok(MailJob::with(
+            db,
+            transport,
+            WorkerSettings::from_config(mail),
+        ))
+    }
+
+    /// The job with `transport` and `settings`.
+    pub fn with(db: DatabaseConnection, transport: Transport, settings: WorkerSettings) -> MailJob {
+        let owner = new_owner();
+        tracing::info!(mail.worker = %owner, mail.transport = %transport.describe(), "mail job ready");
+        MailJob {
+            db,
+            transport,
+            settings,
+            owner,
         }
     }
 }
 
-/// Starts the worker on the transport the settings ask for.
-pub fn spawn(
-    db: DatabaseConnection,
-    mail: &MailConfig,
-    data_dir: &std::path::Path,
-) -> Result<WorkerHandle, TransportError> {
-    let transport = Transport::from_config(mail, data_dir)?;
-    Ok(spawn_with(db, transport, WorkerSettings::from_config(mail)))
-}
+#[async_trait::async_trait]
+impl Job for MailJob {
+    fn name(&self) -> &'static str {
+        "mail"
+    }
 
-/// Starts a worker with `transport` and `settings`.
-pub fn spawn_with(
-    db: DatabaseConnection,
-    transport: Transport,
-    settings: WorkerSettings,
-) -> WorkerHandle {
-    let (stop, mut stopping) = watch::channel(false);
-    let task = tokio::spawn(async move {
-        let owner = new_owner();
-        tracing::info!(mail.worker = %owner, mail.transport = %transport.describe(), "mail worker started");
-        while !*stopping.borrow() {
-            let (claimed, _) = pass(&db, &transport, &settings, &owner, &stopping).await;
-            if claimed as u64 >= settings.batch {
-                continue;
-            }
-            tokio::select! {
-                () = tokio::time::sleep(settings.poll_interval) => {}
-                changed = stopping.changed() => {
-                    // The handle is gone without a shutdown: nobody can stop us any more.
-                    if changed.is_err() {
-                        break;
-                    }
-                }
-            }
-        }
-        tracing::info!("mail worker stopped");
-    });
-    WorkerHandle { stop, task }
+    fn interval(&self) -> Duration {
+        self.settings.poll_interval
+    }
+
+    /// A pass starts no send its lease does not cover, and each send takes at most half the
+    /// lease, so a pass ends within about one and a half leases.
+    fn time_limit(&self) -> Duration {
+        self.settings.lease + self.settings.lease / 2
+    }
+
+    async fn pass(&self, stopping: &Stopping) -> anyhow::Result<Pass> {
+        let (claimed, sent) = pass(
+            &self.db,
+            &self.transport,
+            &self.settings,
+            &self.owner,
+            stopping,
+        )
+        .await;
+        Ok(match claimed as u64 {
+            0 => Pass::Idle,
+            n if n >= self.settings.batch => Pass::More(sent as u64),
+            _ => Pass::Done(sent as u64),
+        })
+    }
+
+    async fn lag(&self) -> Option<Duration> {
+        store::oldest_due(&self.db)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|due| (store::now() - due).to_std().ok())
+    }
 }
 
 #[cfg(test)]

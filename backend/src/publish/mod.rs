@@ -10,6 +10,7 @@
 pub mod bench;
 pub mod bulk;
 pub mod chain;
+pub mod health;
 pub mod store;
 
 use chrono::{SecondsFormat, Utc};

@@ -4,14 +4,10 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 use marco_frontend::open_data::{
-    BulkFileRow, DayCount, FailureRow, OpenDataPage, PublicationHealthPage,
-};
-use sea_orm::{
-    ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect, Statement,
+    BulkFileRow, DayCount, FailureRow, JobRow, OpenDataPage, PublicationHealthPage,
 };
 
 use crate::config::DEMO_OCID_PREFIX;
-use crate::entities::{ocds_process, publication_failure, release};
 use crate::error::AppError;
 use crate::http::context::PageContext;
 use crate::state::AppState;
@@ -28,6 +24,7 @@ async fn show_open_data(
     PageContext(shell): PageContext,
 ) -> Result<OpenDataPage, AppError> {
     let config = &state.config;
+    let (releases, processes) = crate::publish::health::counts(&state.db).await?;
     Ok(OpenDataPage {
         shell,
         base: config.public_url.clone(),
@@ -40,8 +37,8 @@ async fn show_open_data(
             .iter()
             .map(|u| (*u).to_owned())
             .collect(),
-        releases: release::Entity::find().count(&state.db).await?,
-        processes: ocds_process::Entity::find().count(&state.db).await?,
+        releases,
+        processes,
         bulk_files: bulk_files(&state)?,
     })
 }
@@ -81,41 +78,9 @@ async fn show_publication_health(
     State(state): State<AppState>,
     PageContext(shell): PageContext,
 ) -> Result<PublicationHealthPage, AppError> {
-    let db = &state.db;
-    let backend = db.get_database_backend();
-    let size_sql = match backend {
-        DbBackend::Postgres => {
-            "SELECT COALESCE(SUM(OCTET_LENGTH(body)), 0)::BIGINT AS size FROM releases"
-        }
-        _ => "SELECT COALESCE(SUM(LENGTH(CAST(body AS BLOB))), 0) AS size FROM releases",
-    };
-    let size: i64 = db
-        .query_one_raw(Statement::from_string(backend, size_sql))
-        .await?
-        .map(|row| row.try_get("", "size"))
-        .transpose()?
-        .unwrap_or(0);
-    let per_day = db
-        .query_all_raw(Statement::from_string(
-            backend,
-            "SELECT SUBSTR(date, 1, 10) AS day, COUNT(*) AS releases FROM releases \
-             GROUP BY SUBSTR(date, 1, 10) ORDER BY day DESC LIMIT 30",
-        ))
-        .await?
-        .into_iter()
-        .map(|row| -> Result<DayCount, sea_orm::DbErr> {
-            Ok(DayCount {
-                day: row.try_get("", "day")?,
-                releases: row.try_get::<i64>("", "releases")? as u64,
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let head = crate::publish::store::latest(db).await?;
-    let latest_failures = publication_failure::Entity::find()
-        .order_by_desc(publication_failure::Column::Id)
-        .limit(20)
-        .all(db)
-        .await?
+    let health = crate::publish::health::health(&state.db).await?;
+    let latest_failures = health
+        .latest_failures
         .into_iter()
         .map(|f| {
             let errors: Vec<serde_json::Value> =
@@ -133,16 +98,44 @@ async fn show_publication_health(
             }
         })
         .collect();
+    let when = |at: Option<chrono::DateTime<chrono::Utc>>| {
+        at.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+            .unwrap_or_default()
+    };
+    let jobs = state
+        .jobs
+        .all()
+        .into_iter()
+        .map(|(name, s)| JobRow {
+            name: name.to_owned(),
+            last_run: when(s.last_run),
+            last_success: when(s.last_success),
+            runs: s.runs,
+            failures: s.failures,
+            items: s.items,
+            lag_seconds: s.lag.map(|l| l.as_secs()),
+            last_error: s.last_error.unwrap_or_default(),
+        })
+        .collect();
     Ok(PublicationHealthPage {
         shell,
-        releases: release::Entity::find().count(db).await?,
-        processes: ocds_process::Entity::find().count(db).await?,
-        log_size: human_size(size),
-        head: head
+        releases: health.releases,
+        processes: health.processes,
+        log_size: human_size(health.bytes),
+        head: health
+            .head
             .map(|h| format!("{} · {}", h.sequence, h.chain_hash))
             .unwrap_or_else(|| "0".into()),
-        per_day,
-        failures: publication_failure::Entity::find().count(db).await?,
+        per_day: health
+            .per_day
+            .into_iter()
+            .map(|d| DayCount {
+                day: d.day,
+                releases: d.releases,
+            })
+            .collect(),
+        failures: health.failures,
         latest_failures,
+        jobs,
     })
 }

@@ -10,17 +10,19 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, SubsecRound, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, LockType, Order, Query};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
-    EntityTrait, FromQueryResult, NotSet, QueryFilter, Set, Value,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, NotSet, QueryFilter, QueryOrder, Set,
 };
-use tokio::sync::watch;
-use tokio::task::JoinHandle;
 
 use super::{SearchError, SearchIndex, ServiceDocument};
 use crate::entities::search_outbox::{self, Column, Entity};
+use crate::jobs::lease::{LeasedQueue, Sharing};
+use crate::jobs::{Job, Pass, Stopping};
 use crate::state::AppState;
 
 const UPSERT: &str = "upsert";
@@ -51,12 +53,13 @@ impl Default for OutboxSettings {
 }
 
 fn now() -> DateTime<Utc> {
-    // Fixed precision keeps SQLite's text timestamps in time order.
-    Utc::now().trunc_subsecs(3)
+    crate::jobs::lease::now()
 }
 
-fn at(offset: Duration) -> DateTime<Utc> {
-    now() + chrono::Duration::from_std(offset).unwrap_or(chrono::Duration::MAX)
+/// The search outbox as a leased queue: one worker drains it at a time, in order, so
+/// updates of one service never overtake each other.
+fn queue() -> Result<LeasedQueue<Entity>, DbErr> {
+    LeasedQueue::of(Entity, Sharing::OneAtATime)
 }
 
 /// Queues indexing `doc` as it is now; call it inside the transaction that changed the
@@ -110,54 +113,15 @@ pub async fn pending<C: ConnectionTrait>(db: &C) -> Result<u64, DbErr> {
 }
 
 /// Leases the oldest `limit` unprocessed rows to `owner`, unless another worker holds a live
-/// lease. Atomic on both backends: SQLite has one writer at a time; on PostgreSQL the
-/// subquery locks the rows (waiting, not skipping, so order holds) and the conditions are
-/// checked again on the newest row versions.
+/// lease.
 async fn claim<C: ConnectionTrait>(
     db: &C,
     owner: &str,
     lease: Duration,
     limit: u64,
 ) -> Result<Vec<search_outbox::Model>, DbErr> {
-    let now = now();
-    let claimable = || {
-        Column::ProcessedAt
-            .is_null()
-            .and(Column::LeaseUntil.is_null().or(Column::LeaseUntil.lt(now)))
-    };
-    let mut foreign = Query::select();
-    foreign
-        .expr(Expr::val(1))
-        .from(Entity)
-        .and_where(Column::ProcessedAt.is_null())
-        .and_where(Column::LeaseUntil.gte(now))
-        .and_where(Column::LeaseOwner.ne(owner));
-    let mut due = Query::select();
-    due.column(Column::Id)
-        .from(Entity)
-        .and_where(claimable())
-        .order_by(Column::Id, Order::Asc)
-        .limit(limit);
-    if db.get_database_backend() == DbBackend::Postgres {
-        due.lock(LockType::Update);
-    }
-    let update = Query::update()
-        .table(Entity)
-        .value(Column::LeaseOwner, owner)
-        .value(Column::LeaseUntil, at(lease))
-        .value(Column::Attempts, Expr::col(Column::Attempts).add(1))
-        .and_where(Column::Id.in_subquery(due))
-        .and_where(claimable())
-        .and_where(Expr::exists(foreign).not())
-        .returning_all()
-        .to_owned();
-    let rows = db.query_all(&update).await?;
-    let mut claimed = rows
-        .iter()
-        .map(|row| search_outbox::Model::from_query_result(row, ""))
-        .collect::<Result<Vec<_>, _>>()?;
-    claimed.sort_by_key(|m| m.id);
-    Ok(claimed)
+    let unprocessed = Condition::all().add(Column::ProcessedAt.is_null());
+    queue()?.claim(db, unprocessed, owner, lease, limit).await
 }
 
 /// Marks rows processed (with `error` for rows skipped as unusable) and ends their lease.
@@ -167,20 +131,12 @@ async fn finish<C: ConnectionTrait>(
     owner: &str,
     error: Option<&str>,
 ) -> Result<(), DbErr> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    Entity::update_many()
-        .col_expr(Column::ProcessedAt, Expr::value(now()))
-        .col_expr(Column::LastError, Expr::value(error.map(str::to_owned)))
-        .col_expr(Column::LeaseOwner, Expr::value(Value::String(None)))
-        .col_expr(
-            Column::LeaseUntil,
-            Expr::value(Value::ChronoDateTimeUtc(None)),
-        )
-        .filter(Column::Id.is_in(ids.iter().copied()))
-        .filter(Column::LeaseOwner.eq(owner))
-        .exec(db)
+    let sets = vec![
+        (Column::ProcessedAt, Expr::value(now())),
+        (Column::LastError, Expr::value(error.map(str::to_owned))),
+    ];
+    queue()?
+        .end_lease(db, ids, owner, Condition::all(), sets)
         .await?;
     Ok(())
 }
@@ -192,19 +148,12 @@ async fn release<C: ConnectionTrait>(
     owner: &str,
     error: &str,
 ) -> Result<(), DbErr> {
-    Entity::update_many()
-        .col_expr(
-            Column::LastError,
-            Expr::value(error.chars().take(2000).collect::<String>()),
-        )
-        .col_expr(Column::LeaseOwner, Expr::value(Value::String(None)))
-        .col_expr(
-            Column::LeaseUntil,
-            Expr::value(Value::ChronoDateTimeUtc(None)),
-        )
-        .filter(Column::Id.is_in(ids.iter().copied()))
-        .filter(Column::LeaseOwner.eq(owner))
-        .exec(db)
+    let sets = vec![(
+        Column::LastError,
+        Expr::value(error.chars().take(2000).collect::<String>()),
+    )];
+    queue()?
+        .end_lease(db, ids, owner, Condition::all(), sets)
         .await?;
     Ok(())
 }
@@ -312,7 +261,7 @@ pub async fn drain(
     index: &dyn SearchIndex,
     settings: &OutboxSettings,
 ) -> Result<usize, SearchError> {
-    let owner = crate::mail::worker::new_owner();
+    let owner = crate::jobs::lease::new_owner();
     let mut total = 0;
     loop {
         let done = pass(db, index, settings, &owner).await?;
@@ -323,63 +272,70 @@ pub async fn drain(
     }
 }
 
-/// A running search worker; [`SearchWorker::shutdown`] stops it after the batch in hand.
-#[derive(Debug)]
-pub struct SearchWorker {
-    stop: watch::Sender<bool>,
-    task: JoinHandle<()>,
+/// The job that applies queued search updates to the index. It catches up with whatever was
+/// queued while Marco was down on its first pass.
+pub struct SearchJob {
+    db: DatabaseConnection,
+    index: Arc<dyn SearchIndex>,
+    settings: OutboxSettings,
+    owner: String,
+    passes: AtomicU64,
 }
 
-impl SearchWorker {
-    /// Asks the worker to stop and waits up to `grace` for it.
-    pub async fn shutdown(self, grace: Duration) {
-        let _ = self.stop.send(true);
-        if tokio::time::timeout(grace, self.task).await.is_err() {
-            tracing::warn!("the search worker did not stop in time; its batch will be retried");
+impl SearchJob {
+    /// The job for `index`, fed from the outbox in `db`.
+    pub fn new(
+        db: DatabaseConnection,
+        index: Arc<dyn SearchIndex>,
+        settings: OutboxSettings,
+    ) -> Self {
+        SearchJob {
+            db,
+            index,
+            settings,
+            owner: crate::jobs::lease::new_owner(),
+            passes: AtomicU64::new(0),
         }
     }
 }
 
-/// Starts the worker. It catches up with whatever was queued while Marco was down first.
-pub fn spawn(
-    db: DatabaseConnection,
-    index: Arc<dyn SearchIndex>,
-    settings: OutboxSettings,
-) -> SearchWorker {
-    let (stop, mut stopping) = watch::channel(false);
-    let task = tokio::spawn(async move {
-        let owner = crate::mail::worker::new_owner();
-        tracing::info!(search.worker = %owner, search.backend = index.backend(), "search worker started");
-        let mut passes: u64 = 0;
-        while !*stopping.borrow() {
-            let done = match pass(&db, index.as_ref(), &settings, &owner).await {
-                Ok(done) => done,
-                Err(e) => {
-                    tracing::warn!(error = %e, "search index update failed; will retry");
-                    0
-                }
-            };
-            passes += 1;
-            if passes % 1000 == 1
-                && let Err(e) = prune(&db, settings.keep_processed).await
-            {
-                tracing::warn!(error = %e, "could not prune the search outbox");
-            }
-            if done as u64 >= settings.batch {
-                continue;
-            }
-            tokio::select! {
-                () = tokio::time::sleep(settings.poll_interval) => {}
-                changed = stopping.changed() => {
-                    if changed.is_err() {
-                        break;
-                    }
-                }
-            }
+#[async_trait::async_trait]
+impl Job for SearchJob {
+    fn name(&self) -> &'static str {
+        "search"
+    }
+
+    fn interval(&self) -> Duration {
+        self.settings.poll_interval
+    }
+
+    /// Half the lease: a pass never outlives its claim, so no other worker applies the same
+    /// rows meanwhile.
+    fn time_limit(&self) -> Duration {
+        self.settings.lease / 2
+    }
+
+    async fn pass(&self, _stopping: &Stopping) -> anyhow::Result<Pass> {
+        let done = pass(&self.db, self.index.as_ref(), &self.settings, &self.owner).await? as u64;
+        if self.passes.fetch_add(1, Ordering::Relaxed) % 1000 == 0 {
+            prune(&self.db, self.settings.keep_processed).await?;
         }
-        tracing::info!("search worker stopped");
-    });
-    SearchWorker { stop, task }
+        Ok(match done {
+            0 => Pass::Idle,
+            n if n >= self.settings.batch => Pass::More(n),
+            n => Pass::Done(n),
+        })
+    }
+
+    async fn lag(&self) -> Option<Duration> {
+        let oldest = Entity::find()
+            .filter(Column::ProcessedAt.is_null())
+            .order_by_asc(Column::Id)
+            .one(&self.db)
+            .await
+            .ok()??;
+        (now() - oldest.created_at).to_std().ok()
+    }
 }
 
 #[cfg(test)]

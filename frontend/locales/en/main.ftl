@@ -302,6 +302,16 @@ ph-count = Releases
 ph-failures = Validation failures: { $count }
 ph-no-failures = Every published release is valid OCDS.
 ph-release = Release
+ph-jobs = Background jobs of this instance
+ph-no-jobs = No background job has run in this instance yet.
+ph-job = Job
+ph-job-last-run = Last run (UTC)
+ph-job-last-success = Last success (UTC)
+ph-job-runs = Runs
+ph-job-failures = Failures
+ph-job-items = Items handled
+ph-job-lag = Oldest waiting
+ph-job-error = Last error
 
 ## Framework application results
 email-result-subject = Your application to { $framework }: the result

@@ -302,6 +302,16 @@ ph-count = Entregas
 ph-failures = Fallos de validación: { $count }
 ph-no-failures = Cada entrega publicada es OCDS válido.
 ph-release = Entrega
+ph-jobs = Tareas de fondo de esta instancia
+ph-no-jobs = Ninguna tarea de fondo se ha ejecutado aún en esta instancia.
+ph-job = Tarea
+ph-job-last-run = Última ejecución (UTC)
+ph-job-last-success = Último éxito (UTC)
+ph-job-runs = Ejecuciones
+ph-job-failures = Fallos
+ph-job-items = Elementos procesados
+ph-job-lag = Más antiguo en espera
+ph-job-error = Último error
 
 ## Framework application results
 email-result-subject = Su postulación a { $framework }: el resultado

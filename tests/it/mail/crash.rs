@@ -2,39 +2,17 @@
 //! mail is delivered exactly once. It runs the real `marco serve` process twice against the
 //! test's database (SQLite or PostgreSQL) and the test's SMTP server.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use mail_parser::MessageParser;
 use marco_frontend::Lang;
 use marco_tests::database::TestDatabase;
+use marco_tests::process::{free_port, marco_binary};
 
 use super::sink::SmtpSink;
 use super::{FROM, enqueue_committed, reset, row};
-
-fn marco_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target folder");
-    let bin = dir.join("marco");
-    assert!(
-        bin.exists(),
-        "{} is missing: build it with `cargo build --bins` (make test does)",
-        bin.display()
-    );
-    bin
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("free port")
-        .local_addr()
-        .expect("address")
-        .port()
-}
 
 /// Starts `marco serve` with its mail worker on the test database; output goes to `log`.
 fn start_marco(

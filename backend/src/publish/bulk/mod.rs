@@ -18,7 +18,6 @@ mod records;
 mod releases;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -305,55 +304,51 @@ fn listing_rank(name: &str) -> u8 {
     }
 }
 
-/// The background job that refreshes the bulk files.
-#[derive(Debug)]
+/// The job that brings the bulk files up to date with the release log, at start-up and every
+/// `MARCO_BULK_REFRESH_SECS`. A refresh in progress gives up at its next page when the job
+/// is stopped; the next one carries on from the files' manifest.
 pub struct BulkJob {
-    handle: tokio::task::JoinHandle<()>,
-    files: Arc<BulkFiles>,
-    wake: Arc<tokio::sync::Notify>,
-}
-
-/// Starts refreshing the bulk files now and every `config.bulk_refresh` after.
-pub fn spawn(state: AppState) -> BulkJob {
-    let files = state.bulk.clone();
-    let wake = Arc::new(tokio::sync::Notify::new());
-    let woken = wake.clone();
-    let handle = tokio::spawn(async move {
-        loop {
-            match refresh(&state).await {
-                Ok(_) => {}
-                Err(err)
-                    if err
-                        .downcast_ref::<BulkError>()
-                        .is_some_and(|e| matches!(e, BulkError::Stopped)) =>
-                {
-                    break;
-                }
-                Err(err) => tracing::error!(error = format!("{err:#}"), "bulk refresh failed"),
-            }
-            tokio::select! {
-                () = tokio::time::sleep(state.config.bulk_refresh) => {}
-                () = woken.notified() => {}
-            }
-            if state.bulk.check().is_err() {
-                break;
-            }
-        }
-    });
-    BulkJob {
-        handle,
-        files,
-        wake,
-    }
+    state: AppState,
 }
 
 impl BulkJob {
-    /// Stops the job, letting a refresh in progress give up at its next page.
-    pub async fn shutdown(self, grace: Duration) {
-        self.files.stop();
-        self.wake.notify_one();
-        if tokio::time::timeout(grace, self.handle).await.is_err() {
-            tracing::warn!("the bulk refresh did not stop in time");
+    /// The job over `state`'s release log and bulk folder.
+    pub fn new(state: AppState) -> BulkJob {
+        BulkJob { state }
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::jobs::Job for BulkJob {
+    fn name(&self) -> &'static str {
+        "bulk_files"
+    }
+
+    fn interval(&self) -> Duration {
+        self.state.config.bulk_refresh
+    }
+
+    /// Rebuilding a million releases from scratch takes about 90 s on two cores.
+    fn time_limit(&self) -> Duration {
+        Duration::from_secs(30 * 60)
+    }
+
+    async fn pass(&self, _stopping: &crate::jobs::Stopping) -> anyhow::Result<crate::jobs::Pass> {
+        match refresh(&self.state).await {
+            Ok(report) if report.new_releases == 0 => Ok(crate::jobs::Pass::Idle),
+            Ok(report) => Ok(crate::jobs::Pass::Done(report.new_releases)),
+            Err(err)
+                if err
+                    .downcast_ref::<BulkError>()
+                    .is_some_and(|e| matches!(e, BulkError::Stopped)) =>
+            {
+                Ok(crate::jobs::Pass::Idle)
+            }
+            Err(err) => Err(err),
         }
+    }
+
+    fn on_stop(&self) {
+        self.state.bulk.stop();
     }
 }
