@@ -1,6 +1,7 @@
 //! Marco, a framework-agreement marketplace for public buying that publishes every stage as
 //! Open Contracting Data Standard data. `router(state)` is the one place routes are wired.
 
+pub mod accounts;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -11,6 +12,8 @@ pub mod error;
 pub mod frameworks;
 pub mod http;
 pub mod jobs;
+#[cfg(test)]
+mod layering;
 pub mod mail;
 pub mod publish;
 pub mod routes;

@@ -38,7 +38,7 @@ pub struct AppState {
     /// What each background job did last, for the operations page and `/metrics`.
     pub jobs: Arc<crate::jobs::Board>,
     /// Full pages of the release feed, which never change, kept rendered.
-    pub feed_pages: Arc<crate::routes::ocds::cache::FeedPages>,
+    pub feed_pages: Arc<crate::http::feed_pages::FeedPages>,
 }
 
 impl AppState {

@@ -113,6 +113,22 @@ impl Role {
     }
 }
 
+/// Roles an admin of this kind of organisation may give, base role first.
+pub fn grantable(kind: OrgKind) -> Vec<Role> {
+    let base = if kind == OrgKind::Buyer {
+        Role::BuyerUser
+    } else {
+        Role::SupplierUser
+    };
+    std::iter::once(base)
+        .chain(
+            Role::ALL
+                .into_iter()
+                .filter(|r| r.org_kind() == kind && r.grantable_by_org_admin() && *r != base),
+        )
+        .collect()
+}
+
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -263,3 +263,157 @@ pub async fn recipients<C: ConnectionTrait>(
         .all(db)
         .await
 }
+
+/// Services by public id (the search index's ids), as a map.
+pub async fn services_by_public_id<C: ConnectionTrait>(
+    db: &C,
+    public_ids: &[String],
+) -> Result<std::collections::HashMap<String, service::Model>, DbErr> {
+    Ok(service::Entity::find()
+        .filter(service::Column::PublicId.is_in(public_ids.iter().cloned()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.public_id.clone(), s))
+        .collect())
+}
+
+/// Organisations by id, as a map.
+pub async fn organisations_by_id<C: ConnectionTrait>(
+    db: &C,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, organisation::Model>, DbErr> {
+    Ok(organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect())
+}
+
+/// The currency of each service's current version, by service id: one query that reads only
+/// the current versions.
+pub async fn current_currencies<C: ConnectionTrait>(
+    db: &C,
+    services: impl IntoIterator<Item = &service::Model>,
+) -> Result<std::collections::HashMap<i64, String>, DbErr> {
+    use sea_orm::{Condition, QuerySelect};
+    let current = services.into_iter().fold(Condition::any(), |any, s| {
+        any.add(
+            Condition::all()
+                .add(service_version::Column::ServiceId.eq(s.id))
+                .add(service_version::Column::Version.eq(s.current_version)),
+        )
+    });
+    if current.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(service_version::Entity::find()
+        .select_only()
+        .columns([
+            service_version::Column::ServiceId,
+            service_version::Column::Currency,
+        ])
+        .filter(current)
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// The documents attached to a live service: (file name, public id).
+pub async fn documents_of_service<C: ConnectionTrait>(
+    db: &C,
+    service_id: i64,
+) -> Result<Vec<(String, String)>, DbErr> {
+    use crate::entities::service_document;
+    Ok(service_document::Entity::find()
+        .filter(service_document::Column::ServiceId.eq(service_id))
+        .order_by_asc(service_document::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.file_name, d.public_id))
+        .collect())
+}
+
+/// Who is asking to read a document.
+#[derive(Clone, Copy, Debug)]
+pub struct DocumentReader {
+    /// The reader's organisation, when signed in.
+    pub organisation_id: Option<i64>,
+    /// Whether the reader manages frameworks.
+    pub manager: bool,
+}
+
+/// A document by public id, if `reader` may read it: anybody once its service is live;
+/// before that only the supplier whose draft it belongs to, and framework managers. Any
+/// other reader is told it does not exist.
+pub async fn readable_document<C: ConnectionTrait>(
+    db: &C,
+    public_id: &str,
+    reader: DocumentReader,
+) -> Result<crate::entities::service_document::Model, FlowError> {
+    use crate::entities::service_document;
+    let document = service_document::Entity::find()
+        .filter(service_document::Column::PublicId.eq(public_id))
+        .one(db)
+        .await?
+        .ok_or(FlowError::NotFound)?;
+    let live = match document.service_id {
+        Some(service_id) => service::Entity::find_by_id(service_id)
+            .one(db)
+            .await?
+            .is_some_and(|s| s.status == "live"),
+        None => false,
+    };
+    if live || reader.manager {
+        return Ok(document);
+    }
+    let owner = match document.draft_id {
+        Some(draft_id) => match draft_service::Entity::find_by_id(draft_id).one(db).await? {
+            Some(draft) => framework_application::Entity::find_by_id(draft.application_id)
+                .one(db)
+                .await?
+                .map(|a| a.organisation_id),
+            None => None,
+        },
+        None => None,
+    };
+    match (owner, reader.organisation_id) {
+        (Some(owner), Some(reader)) if owner == reader => Ok(document),
+        _ => Err(FlowError::NotFound),
+    }
+}
+
+/// The documents attached to a draft: (question id, file name, public id).
+pub async fn documents_of_draft<C: ConnectionTrait>(
+    db: &C,
+    draft_id: i64,
+) -> Result<Vec<(String, String, String)>, DbErr> {
+    use crate::entities::service_document;
+    Ok(service_document::Entity::find()
+        .filter(service_document::Column::DraftId.eq(draft_id))
+        .order_by_asc(service_document::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.question_id, d.file_name, d.public_id))
+        .collect())
+}
+
+/// Whether an organisation had services on a framework (so it can copy them forward).
+pub async fn has_services_on<C: ConnectionTrait>(
+    db: &C,
+    framework_id: i64,
+    organisation_id: i64,
+) -> Result<bool, DbErr> {
+    Ok(service::Entity::find()
+        .filter(service::Column::FrameworkId.eq(framework_id))
+        .filter(service::Column::OrganisationId.eq(organisation_id))
+        .one(db)
+        .await?
+        .is_some())
+}

@@ -3,6 +3,7 @@
 pub mod api_json;
 pub mod context;
 pub mod errors;
+pub mod feed_pages;
 pub mod limits;
 pub mod metrics;
 pub mod security;

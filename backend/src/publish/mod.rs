@@ -11,6 +11,8 @@ pub mod bench;
 pub mod bulk;
 pub mod chain;
 pub mod health;
+pub mod package;
+pub mod record;
 pub mod store;
 
 use chrono::{SecondsFormat, Utc};

@@ -9,6 +9,15 @@ use serde_json::Value;
 
 use crate::entities::{ocds_process, release, release_facet};
 
+/// A published release as stored: its body exactly as hashed, and where it sits in the log.
+pub type Release = release::Model;
+
+/// A contracting process: its ocid and the sequence of its first release.
+pub type Process = ocds_process::Model;
+
+/// One entry of the hash chain: sequence, ocid, release id, release hash, chain hash.
+pub type LogEntry = (i64, String, String, String, String);
+
 /// Records what the feeds filter on: each tag, the buyer and every supplier of the release.
 pub async fn insert_facets<C: ConnectionTrait>(
     txn: &C,
@@ -243,5 +252,29 @@ pub async fn latest<C: ConnectionTrait>(db: &C) -> Result<Option<release::Model>
     release::Entity::find()
         .order_by_desc(release::Column::Sequence)
         .one(db)
+        .await
+}
+
+/// Up to `limit` hash-chain entries from sequence `from` on, in sequence order.
+pub async fn log_entries<C: ConnectionTrait>(
+    db: &C,
+    from: i64,
+    limit: u64,
+) -> Result<Vec<LogEntry>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    release::Entity::find()
+        .select_only()
+        .columns([
+            release::Column::Sequence,
+            release::Column::Ocid,
+            release::Column::ReleaseId,
+            release::Column::ReleaseHash,
+            release::Column::ChainHash,
+        ])
+        .filter(release::Column::Sequence.gte(from))
+        .order_by_asc(release::Column::Sequence)
+        .limit(limit)
+        .into_tuple::<LogEntry>()
+        .all(db)
         .await
 }

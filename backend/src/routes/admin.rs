@@ -5,16 +5,13 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use chrono::Utc;
 use marco_frontend::admin::{AuditPage, AuditRow, BuyerDomainsPage, MailPage, MailRow};
 use marco_frontend::forms::Form;
-use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder, QuerySelect, Set};
 
+use crate::accounts::admin;
 use crate::auth::CurrentUser;
-use crate::auth::audit::{self, Event};
 use crate::auth::csrf::CsrfToken;
 use crate::auth::limits::ClientIp;
-use crate::entities::{audit_event, buyer_domain};
 use crate::error::AppError;
 use crate::http::context::PageContext;
 use crate::routes::accounts::{Fields, field, refill};
@@ -39,10 +36,7 @@ async fn show_audit(
     State(state): State<AppState>,
     PageContext(shell): PageContext,
 ) -> Result<AuditPage, AppError> {
-    let rows = audit_event::Entity::find()
-        .order_by_desc(audit_event::Column::Id)
-        .limit(200)
-        .all(&state.db)
+    let rows = admin::recent_audit(&state.db, 200)
         .await?
         .into_iter()
         .map(|e| AuditRow {
@@ -81,13 +75,7 @@ async fn domains_page(
     shell: marco_frontend::Shell,
     form: Form,
 ) -> Result<BuyerDomainsPage, AppError> {
-    let domains = buyer_domain::Entity::find()
-        .order_by_asc(buyer_domain::Column::Domain)
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|d| d.domain)
-        .collect();
+    let domains = admin::buyer_domains(&state.db).await?;
     Ok(BuyerDomainsPage {
         shell,
         domains,
@@ -136,40 +124,8 @@ async fn change_domains(
     if form.has_errors() {
         return Ok(domains_page(&state, shell, form).await?.into_response());
     }
-    let txn = state.begin_write().await?;
-    let event = if field(&fields, "action") == "remove" {
-        buyer_domain::Entity::delete_by_id(domain.clone())
-            .exec(&txn)
-            .await?;
-        "buyer_domain_removed"
-    } else {
-        if buyer_domain::Entity::find_by_id(domain.clone())
-            .one(&txn)
-            .await?
-            .is_none()
-        {
-            buyer_domain::ActiveModel {
-                domain: Set(domain.clone()),
-                added_by: Set(Some(user.id)),
-                added_at: Set(Utc::now()),
-            }
-            .insert(&txn)
-            .await?;
-        }
-        "buyer_domain_added"
-    };
-    audit::record(
-        &txn,
-        Event {
-            event,
-            actor: Some(user.id),
-            ip: ip.audit(),
-            detail: domain,
-            ..Default::default()
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    let add = field(&fields, "action") != "remove";
+    admin::change_buyer_domain(&state, &domain, add, user.id, ip.audit()).await?;
     Ok(Redirect::to("/admin/buyer-domains").into_response())
 }
 

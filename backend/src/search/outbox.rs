@@ -317,7 +317,11 @@ impl Job for SearchJob {
 
     async fn pass(&self, _stopping: &Stopping) -> anyhow::Result<Pass> {
         let done = pass(&self.db, self.index.as_ref(), &self.settings, &self.owner).await? as u64;
-        if self.passes.fetch_add(1, Ordering::Relaxed) % 1000 == 0 {
+        if self
+            .passes
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(1000)
+        {
             prune(&self.db, self.settings.keep_processed).await?;
         }
         Ok(match done {

@@ -37,7 +37,7 @@ pub(super) async fn export(state: &AppState, head: i64) -> anyhow::Result<Output
                     continue;
                 }
                 releases += rows.len() as u64;
-                let record = crate::routes::ocds::record(&state, &ocid, &rows, false)?;
+                let record = crate::publish::record::record(&state, &ocid, &rows, false)?;
                 serde_json::to_writer(&mut out, &record)?;
                 out.write_all(b"\n")?;
             }

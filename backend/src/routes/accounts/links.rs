@@ -5,25 +5,21 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use chrono::Utc;
 use marco_frontend::accounts::{MessagePage, NewPasswordPage, ResetRequestPage};
 use marco_frontend::forms::Form;
 use marco_frontend::pages::Shell;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde::Deserialize;
 
 use super::{Fields, field, link_problem, message, refill};
-use crate::auth::audit::{self, Event};
+use crate::accounts::links;
+use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::limits::ClientIp;
-use crate::auth::tokens::{self, TokenFor, TokenKind};
-use crate::auth::{CurrentUser, session};
+use crate::auth::tokens::{self, TokenKind};
 use crate::domain::email::Email;
 use crate::domain::password;
-use crate::entities::user;
 use crate::error::AppError;
 use crate::http::context::PageContext;
-use crate::mail::{self, MailKind, OutgoingMail};
 use crate::state::AppState;
 
 pub async fn show_check_email(PageContext(shell): PageContext) -> MessagePage {
@@ -48,38 +44,10 @@ pub async fn verify_email(
     ip: ClientIp,
     Query(query): Query<TokenQuery>,
 ) -> Result<MessagePage, AppError> {
-    let txn = state.begin_write().await?;
-    let token = match tokens::consume(
-        &txn,
-        TokenKind::Verify,
-        query.token.as_deref().unwrap_or_default(),
-    )
-    .await
-    {
-        Ok(token) => token,
-        Err(err) => return link_problem(shell, err, ("/account", "account-resend")),
-    };
-    if let Some(person) = user::Entity::find_by_id(token.user_id.unwrap_or_default())
-        .one(&txn)
-        .await?
-    {
-        let id = person.id;
-        let mut active = person.into_active_model();
-        active.email_verified_at = Set(Some(Utc::now()));
-        active.update(&txn).await?;
-        audit::record(
-            &txn,
-            Event {
-                event: "email_verified",
-                actor: Some(id),
-                subject: Some(id),
-                ip: ip.audit(),
-                ..Default::default()
-            },
-        )
-        .await?;
+    let token = query.token.as_deref().unwrap_or_default();
+    if let Err(err) = links::verify_email(&state, token, ip.audit()).await? {
+        return link_problem(shell, err, ("/account", "account-resend"));
     }
-    txn.commit().await?;
     let body = shell.tr.t("verified-body");
     Ok(message(
         shell,
@@ -103,32 +71,7 @@ pub async fn resend_verification(
     if user.verified {
         return Ok(Redirect::to("/account").into_response());
     }
-    let txn = state.begin_write().await?;
-    let token = tokens::issue(
-        &txn,
-        TokenKind::Verify,
-        TokenFor {
-            user_id: Some(user.id),
-            email: user.email.clone(),
-            ..Default::default()
-        },
-    )
-    .await?;
-    let link = format!("{}/verify-email?token={token}", state.config.public_url);
-    let kind = MailKind::VerifyEmail {
-        name: user.name.clone(),
-        link,
-    };
-    mail::enqueue(
-        &txn,
-        OutgoingMail {
-            to: user.email.clone(),
-            lang: shell.tr.lang,
-            kind,
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    links::resend_verification(&state, user.id, &user.name, &user.email, shell.tr.lang).await?;
     Ok(Redirect::to("/check-email").into_response())
 }
 
@@ -162,48 +105,7 @@ pub async fn submit_reset_request(
     state
         .limits
         .check("password_reset", &ip, Some(email.as_str()))?;
-    let txn = state.begin_write().await?;
-    let found = user::Entity::find()
-        .filter(user::Column::Email.eq(email.as_str()))
-        .one(&txn)
-        .await?;
-    if let Some(person) = found.filter(|u| u.active) {
-        let token = tokens::issue(
-            &txn,
-            TokenKind::Reset,
-            TokenFor {
-                user_id: Some(person.id),
-                email: person.email.clone(),
-                ..Default::default()
-            },
-        )
-        .await?;
-        let link = format!("{}/password-reset/{token}", state.config.public_url);
-        let lang = marco_frontend::Lang::from_code(&person.locale).unwrap_or(tr.lang);
-        mail::enqueue(
-            &txn,
-            OutgoingMail {
-                to: person.email.clone(),
-                lang,
-                kind: MailKind::PasswordReset {
-                    name: person.name.clone(),
-                    link,
-                },
-            },
-        )
-        .await?;
-        audit::record(
-            &txn,
-            Event {
-                event: "password_reset_requested",
-                subject: Some(person.id),
-                ip: ip.audit(),
-                ..Default::default()
-            },
-        )
-        .await?;
-    }
-    txn.commit().await?;
+    links::request_reset(&state, &email, tr.lang, ip.audit()).await?;
     let body = tr.t("reset-sent-body");
     Ok(message(shell, "reset-sent-title", body, None, "info").into_response())
 }
@@ -296,56 +198,11 @@ pub async fn submit_new_password(
     if form.has_errors() {
         return Ok(new_password_page(shell, form).into_response());
     }
-    let txn = state.begin_write().await?;
-    // Consumed inside the same transaction as the change: two submissions cannot both win.
-    let used = match tokens::consume(&txn, TokenKind::Reset, &token).await {
-        Ok(used) => used,
-        Err(err) => {
-            return Ok(
-                link_problem(shell, err, ("/password-reset", "reset-title"))?.into_response(),
-            );
-        }
-    };
-    let Some(person) = user::Entity::find_by_id(used.user_id.unwrap_or_default())
-        .one(&txn)
-        .await?
-    else {
-        return Err(AppError::NotFound);
-    };
-    let (id, name, email, locale) = (
-        person.id,
-        person.name.clone(),
-        person.email.clone(),
-        person.locale.clone(),
-    );
-    let mut active = person.into_active_model();
-    active.password_hash = Set(password::hash(new_password)?);
-    active.failed_sign_ins = Set(0);
-    active.locked_until = Set(None);
-    active.update(&txn).await?;
-    session::revoke_all(&txn, id).await?;
-    let lang = marco_frontend::Lang::from_code(&locale).unwrap_or(tr.lang);
-    mail::enqueue(
-        &txn,
-        OutgoingMail {
-            to: email,
-            lang,
-            kind: MailKind::PasswordChanged { name },
-        },
-    )
-    .await?;
-    audit::record(
-        &txn,
-        Event {
-            event: "password_reset",
-            actor: Some(id),
-            subject: Some(id),
-            ip: ip.audit(),
-            ..Default::default()
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    if let Err(err) =
+        links::reset_password(&state, &token, new_password, tr.lang, ip.audit()).await?
+    {
+        return Ok(link_problem(shell, err, ("/password-reset", "reset-title"))?.into_response());
+    }
     let body = tr.t("reset-done-body");
     let page = message(
         shell,

@@ -20,7 +20,7 @@ use crate::auth::tokens::TokenErrorOrDb;
 use crate::error::AppError;
 use crate::state::AppState;
 
-pub use sign_in::{AuthFailure, authenticate};
+pub use crate::accounts::sign_in::{AuthFailure, authenticate};
 
 /// The account routes.
 pub fn router() -> Router<AppState> {

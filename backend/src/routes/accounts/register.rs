@@ -4,26 +4,23 @@ use axum::Form as AxumForm;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
-use chrono::Utc;
 use marco_frontend::Tr;
 use marco_frontend::accounts::{RegisterBuyerPage, RegisterPage, RegisterSupplierPage};
 use marco_frontend::forms::Form;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::{Fields, field, refill, require};
-use crate::auth::audit::{self, Event};
+use crate::accounts::registration::{
+    self, Created, NewPerson, NewSupplier, PublicBody, domain_allowed, email_taken,
+    identifier_taken,
+};
 use crate::auth::csrf::CsrfToken;
 use crate::auth::limits::ClientIp;
 use crate::auth::session;
-use crate::auth::tokens::{self, TokenFor, TokenKind};
 use crate::domain::email::Email;
 use crate::domain::identifier::OrgIdentifier;
 use crate::domain::password;
-use crate::domain::roles::Role;
-use crate::entities::{buyer_domain, organisation, user, user_role};
 use crate::error::AppError;
 use crate::http::context::PageContext;
-use crate::mail::{self, MailKind, OutgoingMail};
 use crate::state::AppState;
 
 pub async fn show_choice(PageContext(shell): PageContext) -> RegisterPage {
@@ -64,108 +61,18 @@ fn check_person(form: &mut Form, fields: &Fields, tr: &Tr) -> Option<Email> {
     email.ok()
 }
 
-async fn email_taken<C: ConnectionTrait>(db: &C, email: &Email) -> Result<bool, sea_orm::DbErr> {
-    Ok(user::Entity::find()
-        .filter(user::Column::Email.eq(email.as_str()))
-        .one(db)
-        .await?
-        .is_some())
-}
-
-async fn identifier_taken<C: ConnectionTrait>(
-    db: &C,
-    id: &OrgIdentifier,
-) -> Result<bool, sea_orm::DbErr> {
-    Ok(organisation::Entity::find()
-        .filter(organisation::Column::IdentifierScheme.eq(id.scheme.clone()))
-        .filter(organisation::Column::IdentifierId.eq(id.id.clone()))
-        .one(db)
-        .await?
-        .is_some())
-}
-
-/// Creates the user with roles, the verification link and its e-mail, and the audit event, in
-/// the caller's transaction.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one call site per registration kind; a struct would only rename them"
-)]
-async fn create_user<C: ConnectionTrait>(
-    txn: &C,
-    state: &AppState,
-    organisation_id: i64,
-    email: &Email,
-    fields: &Fields,
-    roles: &[Role],
-    tr: &Tr,
-    ip: &ClientIp,
-) -> Result<i64, AppError> {
-    let name = field(fields, "name").to_owned();
-    let hash = password::hash(
-        fields
+/// The person registering, from the form's fields (checked by [`check_person`]).
+fn new_person<'a>(fields: &'a Fields, email: &'a Email, tr: &Tr, ip: &ClientIp) -> NewPerson<'a> {
+    NewPerson {
+        name: field(fields, "name"),
+        email,
+        password: fields
             .get("password")
             .map(String::as_str)
             .unwrap_or_default(),
-    )?;
-    let person = user::ActiveModel {
-        organisation_id: Set(organisation_id),
-        email: Set(email.as_str().into()),
-        name: Set(name.clone()),
-        password_hash: Set(hash),
-        locale: Set(tr.lang.code().into()),
-        email_verified_at: Set(None),
-        active: Set(true),
-        created_at: Set(Utc::now()),
-        ..Default::default()
+        lang: tr.lang,
+        ip: ip.audit(),
     }
-    .insert(txn)
-    .await?;
-    for role in roles {
-        user_role::ActiveModel {
-            user_id: Set(person.id),
-            role: Set(role.as_str().into()),
-            approval_limit: Set(None),
-        }
-        .insert(txn)
-        .await?;
-    }
-    let token = tokens::issue(
-        txn,
-        TokenKind::Verify,
-        TokenFor {
-            user_id: Some(person.id),
-            email: email.as_str().into(),
-            ..Default::default()
-        },
-    )
-    .await?;
-    let link = format!("{}/verify-email?token={token}", state.config.public_url);
-    mail::enqueue(
-        txn,
-        OutgoingMail {
-            to: email.as_str().into(),
-            lang: tr.lang,
-            kind: MailKind::VerifyEmail { name, link },
-        },
-    )
-    .await?;
-    let roles = roles
-        .iter()
-        .map(|r| r.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
-    audit::record(
-        txn,
-        Event {
-            event: "sign_up",
-            actor: Some(person.id),
-            subject: Some(person.id),
-            ip: ip.audit(),
-            detail: format!("roles {roles}"),
-        },
-    )
-    .await?;
-    Ok(person.id)
 }
 
 /// Signs the new user in and sends them to the "check your email" page.
@@ -282,62 +189,23 @@ pub async fn register_supplier(
         .unwrap_or(&legal_name)
         .to_owned();
     let optional = |name: &str| Some(field(fields, name).to_owned()).filter(|v| !v.is_empty());
-    let txn = state.begin_write().await?;
-    let organisation = organisation::ActiveModel {
-        kind: Set("supplier".into()),
-        name: Set(trading_name),
-        legal_name: Set(legal_name),
-        identifier_scheme: Set(identifier.scheme),
-        identifier_id: Set(identifier.id),
-        street_address: Set(optional("street_address")),
-        locality: Set(optional("locality")),
-        country_code: Set(country),
-        scale: Set(Some(scale.into())),
-        email_domains: Set(String::new()),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await;
-    // A registration racing this one for the same identifier loses here, not with a 500.
-    let organisation = match organisation {
-        Ok(org) => org,
-        Err(err)
-            if matches!(
-                err.sql_err(),
-                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-            ) =>
-        {
-            form.add_error("identifier", tr.t("err-identifier-taken"));
-            return Ok(Registered::Refused(form));
-        }
-        Err(err) => return Err(err.into()),
+    let supplier = NewSupplier {
+        legal_name,
+        trading_name,
+        identifier,
+        street_address: optional("street_address"),
+        locality: optional("locality"),
+        country,
+        scale: scale.to_owned(),
     };
-    let user_id = create_user(
-        &txn,
-        state,
-        organisation.id,
-        &email,
-        fields,
-        &[Role::SupplierAdmin],
-        &tr,
-        ip,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(Registered::Created(user_id))
-}
-
-/// Whether the platform's allow-list covers the address's domain.
-pub(crate) async fn domain_allowed<C: ConnectionTrait>(
-    db: &C,
-    email: &Email,
-) -> Result<bool, sea_orm::DbErr> {
-    Ok(buyer_domain::Entity::find()
-        .all(db)
-        .await?
-        .iter()
-        .any(|d| email.is_in_domain(&d.domain)))
+    let person = new_person(fields, &email, &tr, ip);
+    match registration::create_supplier(state, supplier, person).await? {
+        Created::User(user_id) => Ok(Registered::Created(user_id)),
+        Created::IdentifierTaken => {
+            form.add_error("identifier", tr.t("err-identifier-taken"));
+            Ok(Registered::Refused(form))
+        }
+    }
 }
 
 pub(super) const BUYER_FIELDS: &[&str] =
@@ -377,16 +245,7 @@ pub async fn register_buyer(
         } else if email_taken(&state.db, email).await? {
             form.add_error("email", tr.t("err-email-taken"));
         } else {
-            existing_org = organisation::Entity::find()
-                .filter(organisation::Column::Kind.eq("buyer"))
-                .all(&state.db)
-                .await?
-                .into_iter()
-                .find(|org| {
-                    org.email_domains
-                        .split_whitespace()
-                        .any(|d| email.is_in_domain(d))
-                });
+            existing_org = registration::public_body_of(&state.db, email).await?;
         }
     }
     // A public body new to Marco is created with this person as its first admin.
@@ -411,44 +270,21 @@ pub async fn register_buyer(
     let (Some(email), false) = (email, form.has_errors()) else {
         return Ok(Registered::Refused(form));
     };
-    let txn = state.begin_write().await?;
-    let (organisation_id, roles) = match (existing_org, new_identifier) {
-        (Some(org), _) => (org.id, vec![Role::BuyerUser]),
-        (None, Some(identifier)) => {
-            let name = field(fields, "organisation_name").to_owned();
-            let org = organisation::ActiveModel {
-                kind: Set("buyer".into()),
-                name: Set(name.clone()),
-                legal_name: Set(name),
-                identifier_scheme: Set(identifier.scheme),
-                identifier_id: Set(identifier.id),
-                country_code: Set(identifier_country(field(fields, "scheme"))),
-                email_domains: Set(email.domain().into()),
-                created_at: Set(Utc::now()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-            (org.id, vec![Role::BuyerAdmin, Role::BuyerUser])
-        }
+    let body = match (existing_org, new_identifier) {
+        (Some(id), _) => PublicBody::Existing(id),
+        (None, Some(identifier)) => PublicBody::New {
+            name: field(fields, "organisation_name").to_owned(),
+            identifier,
+            country: identifier_country(field(fields, "scheme")),
+        },
         (None, None) => {
             return Err(AppError::Internal(anyhow::anyhow!(
                 "buyer registration without an organisation"
             )));
         }
     };
-    let user_id = create_user(
-        &txn,
-        state,
-        organisation_id,
-        &email,
-        fields,
-        &roles,
-        &tr,
-        ip,
-    )
-    .await?;
-    txn.commit().await?;
+    let person = new_person(fields, &email, &tr, ip);
+    let user_id = registration::create_buyer(state, body, person).await?;
     Ok(Registered::Created(user_id))
 }
 

@@ -12,8 +12,8 @@ use marco_frontend::Tr;
 use rust_decimal::Decimal;
 
 use crate::domain::content::ContentFile;
-use crate::entities::framework;
 use crate::error::AppError;
+use crate::frameworks::Framework;
 use crate::frameworks::lifecycle::content_of;
 use crate::frameworks::store;
 use crate::state::AppState;
@@ -40,7 +40,7 @@ const FIXED: [&str; 4] = ["lot", "supplier_scale", "pricing_unit", "supplier"];
 /// The content files of every framework, by slug (for facet and answer labels).
 async fn contents(
     state: &AppState,
-) -> Result<Vec<(framework::Model, std::sync::Arc<ContentFile>)>, AppError> {
+) -> Result<Vec<(Framework, std::sync::Arc<ContentFile>)>, AppError> {
     let mut out = Vec::new();
     for fw in store::frameworks(&state.db).await? {
         if let Ok(content) = content_of(&fw) {

@@ -7,14 +7,13 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use marco_frontend::Tr;
 use marco_frontend::catalogue::{CataloguePage, FacetView, HitView};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{FIXED, PER_PAGE, contents, format_price};
 use crate::domain::content::FormValues;
 use crate::domain::money::parse_amount;
-use crate::entities::{framework, organisation, service, service_version};
 use crate::error::AppError;
 use crate::frameworks::store;
+use crate::frameworks::{Framework, Organisation};
 use crate::http::context::PageContext;
 use crate::routes::frameworks::first;
 use crate::search::{FacetCount, SearchQuery, Sort};
@@ -160,13 +159,7 @@ pub(super) async fn search_catalogue(
         .await
         .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
     let ids: Vec<String> = results.hits.iter().map(|h| h.id.clone()).collect();
-    let services: HashMap<String, service::Model> = service::Entity::find()
-        .filter(service::Column::PublicId.is_in(ids.clone()))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|s| (s.public_id.clone(), s))
-        .collect();
+    let services = store::services_by_public_id(&state.db, &ids).await?;
     // The suppliers of the hits, and of the supplier filter (which counts every match).
     let supplier_ids: std::collections::BTreeSet<i64> = services
         .values()
@@ -180,28 +173,10 @@ pub(super) async fn search_catalogue(
             .filter_map(|c| c.value.parse().ok()),
         )
         .collect();
-    let suppliers: HashMap<i64, organisation::Model> = organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(supplier_ids))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o))
-        .collect();
+    let suppliers = store::organisations_by_id(&state.db, supplier_ids).await?;
     // The currency of each hit's current version, in one query.
-    let currencies: HashMap<i64, String> = service_version::Entity::find()
-        .filter(service_version::Column::ServiceId.is_in(services.values().map(|s| s.id)))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .filter(|v| {
-            services
-                .values()
-                .any(|s| s.id == v.service_id && s.current_version == v.version)
-        })
-        .map(|v| (v.service_id, v.currency))
-        .collect();
-    let frameworks: HashMap<i64, &framework::Model> =
-        contents.iter().map(|(fw, _)| (fw.id, fw)).collect();
+    let currencies = store::current_currencies(&state.db, services.values()).await?;
+    let frameworks: HashMap<i64, &Framework> = contents.iter().map(|(fw, _)| (fw.id, fw)).collect();
     let supplier_names: HashMap<String, String> = suppliers
         .values()
         .map(|o| (o.id.to_string(), o.name.clone()))
@@ -336,8 +311,8 @@ pub(super) async fn export_catalogue(
     query.per_page = 100;
     query.page = 1;
     // Each supplier and framework is read once for the whole export.
-    let mut suppliers: HashMap<i64, organisation::Model> = HashMap::new();
-    let mut frameworks: HashMap<i64, framework::Model> = HashMap::new();
+    let mut suppliers: HashMap<i64, Organisation> = HashMap::new();
+    let mut frameworks: HashMap<i64, Framework> = HashMap::new();
     // At most 5,000 rows: enough for any real shortlist, bounded for the server.
     for _ in 0..50 {
         let results = state
@@ -346,13 +321,7 @@ pub(super) async fn export_catalogue(
             .await
             .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
         let ids: Vec<String> = results.hits.iter().map(|h| h.id.clone()).collect();
-        let services: HashMap<String, service::Model> = service::Entity::find()
-            .filter(service::Column::PublicId.is_in(ids.clone()))
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .map(|s| (s.public_id.clone(), s))
-            .collect();
+        let services = store::services_by_public_id(&state.db, &ids).await?;
         for id in &ids {
             let Some(s) = services.get(id) else { continue };
             if !suppliers.contains_key(&s.organisation_id) {

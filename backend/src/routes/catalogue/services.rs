@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use marco_frontend::catalogue::{ServicePage, VersionRow};
 use marco_frontend::forms::Form;
 use marco_frontend::frameworks::{Fact, QuestionsPage};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
 use super::format_price;
@@ -15,7 +14,6 @@ use crate::auth::csrf::CsrfToken;
 use crate::auth::limits::ClientIp;
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::domain::content::{Answers, FormValues};
-use crate::entities::service_document;
 use crate::error::AppError;
 use crate::frameworks::lifecycle::content_of;
 use crate::frameworks::{catalogue as flow, store};
@@ -63,12 +61,10 @@ async fn service_page(
     } else {
         svc.status_reason.clone()
     };
-    let documents = service_document::Entity::find()
-        .filter(service_document::Column::ServiceId.eq(svc.id))
-        .all(&state.db)
+    let documents = store::documents_of_service(&state.db, svc.id)
         .await?
         .into_iter()
-        .map(|d| (d.file_name, format!("/documents/{}", d.public_id)))
+        .map(|(name, id)| (name, format!("/documents/{id}")))
         .collect();
     Ok(ServicePage {
         id: svc.public_id.clone(),

@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use marco_frontend::Shell;
 use marco_frontend::forms::Form;
 use marco_frontend::frameworks::{ApplicationPage, DraftRow, QuestionsPage, Task};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
 use super::manage::{actor, is_manager};
@@ -19,9 +18,9 @@ use crate::auth::{CurrentUser, MaybeUser};
 use crate::domain::content::{Answers, FormValues};
 use crate::domain::framework::accepts_signatures;
 use crate::domain::roles::Role;
-use crate::entities::{framework, framework_application, service, service_document};
 use crate::error::AppError;
 use crate::frameworks::lifecycle::content_of;
+use crate::frameworks::{Application, Framework};
 use crate::frameworks::{application as flow, evaluation, store};
 use crate::http::context::PageContext;
 use crate::state::AppState;
@@ -56,7 +55,7 @@ async fn load(
     state: &AppState,
     slug: &str,
     user: &CurrentUser,
-) -> Result<(framework::Model, framework_application::Model), AppError> {
+) -> Result<(Framework, Application), AppError> {
     let fw = store::framework_by_slug(&state.db, slug).await?;
     let application = store::application_of(&state.db, fw.id, user.organisation_id)
         .await?
@@ -139,12 +138,9 @@ async fn application_page(
     let previous = flow::previous_application(&state.db, &fw, user.organisation_id).await?;
     let can_copy = editable
         && match fw.previous_id {
-            Some(previous_id) => service::Entity::find()
-                .filter(service::Column::FrameworkId.eq(previous_id))
-                .filter(service::Column::OrganisationId.eq(user.organisation_id))
-                .one(&state.db)
-                .await?
-                .is_some(),
+            Some(previous_id) => {
+                store::has_services_on(&state.db, previous_id, user.organisation_id).await?
+            }
             None => false,
         };
     let result = application
@@ -378,18 +374,10 @@ async fn draft_page(
             .map_err(anyhow::Error::from)?
             .to_form(),
     };
-    let documents: Vec<(String, String, String)> = service_document::Entity::find()
-        .filter(service_document::Column::DraftId.eq(draft.id))
-        .all(&state.db)
+    let documents: Vec<(String, String, String)> = store::documents_of_draft(&state.db, draft.id)
         .await?
         .into_iter()
-        .map(|d| {
-            (
-                d.question_id,
-                d.file_name,
-                format!("/documents/{}", d.public_id),
-            )
-        })
+        .map(|(question, name, id)| (question, name, format!("/documents/{id}")))
         .collect();
     let editable = store::application_editable(&fw, &application)?;
     Ok(QuestionsPage {
@@ -615,39 +603,11 @@ pub(super) async fn download_document(
     MaybeUser(user): MaybeUser,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let document = service_document::Entity::find()
-        .filter(service_document::Column::PublicId.eq(&id))
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    // Public once its service is live; before that, only its supplier and managers see it.
-    let public = match document.service_id {
-        Some(service_id) => service::Entity::find_by_id(service_id)
-            .one(&state.db)
-            .await?
-            .is_some_and(|s| s.status == "live"),
-        None => false,
+    let reader = store::DocumentReader {
+        organisation_id: user.as_ref().map(|u| u.organisation_id),
+        manager: is_manager(user.as_ref()),
     };
-    let allowed = public
-        || is_manager(user.as_ref())
-        || match (&user, document.draft_id) {
-            (Some(u), Some(draft_id)) => {
-                match crate::entities::draft_service::Entity::find_by_id(draft_id)
-                    .one(&state.db)
-                    .await?
-                {
-                    Some(draft) => framework_application::Entity::find_by_id(draft.application_id)
-                        .one(&state.db)
-                        .await?
-                        .is_some_and(|a| a.organisation_id == u.organisation_id),
-                    None => false,
-                }
-            }
-            _ => false,
-        };
-    if !allowed {
-        return Err(AppError::NotFound);
-    }
+    let document = store::readable_document(&state.db, &id, reader).await?;
     let path = flow::documents_dir(&state).join(format!("{}.pdf", document.public_id));
     let bytes = tokio::fs::read(&path)
         .await

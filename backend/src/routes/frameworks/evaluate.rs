@@ -21,15 +21,15 @@ use crate::auth::limits::ClientIp;
 use crate::domain::content::{Answers, ContentFile};
 use crate::domain::framework::{accepts_evaluation, accepts_signatures};
 use crate::domain::roles::Role;
-use crate::entities::framework_application;
 use crate::error::AppError;
+use crate::frameworks::Application;
 use crate::frameworks::evaluation::{self, Evaluation, Verdict};
 use crate::frameworks::lifecycle::content_of;
 use crate::frameworks::store;
 use crate::http::context::PageContext;
 use crate::state::AppState;
 
-fn failures(application: &framework_application::Model, lang: &str) -> Vec<String> {
+fn failures(application: &Application, lang: &str) -> Vec<String> {
     serde_json::from_str::<Vec<serde_json::Value>>(&application.automatic_fails)
         .unwrap_or_default()
         .into_iter()

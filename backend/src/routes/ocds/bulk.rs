@@ -19,9 +19,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
-use super::package;
 use crate::error::AppError;
 use crate::publish::bulk::{BulkFile, atomic};
+use crate::publish::package;
 use crate::state::AppState;
 
 /// The bulk routes.
@@ -80,7 +80,7 @@ pub(crate) async fn list_bulk_files(State(state): State<AppState>) -> Result<Res
         AppError::Internal(anyhow::Error::new(e).context("reading the bulk manifest"))
     })?;
     let public_url = &state.config.public_url;
-    Ok(package::json(&Listing {
+    Ok(super::json(&Listing {
         uri: format!("{public_url}/ocds/bulk/"),
         last_sequence: manifest.last_sequence,
         generated: Some(manifest.generated).filter(|g| !g.is_empty()),

@@ -6,12 +6,11 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use ed25519_dalek::Signer;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 
-use super::{DEFAULT_LIMIT, invalid, package, parse_limit};
-use crate::entities::release;
+use super::{DEFAULT_LIMIT, invalid, json, parse_limit};
 use crate::error::AppError;
+use crate::publish::package;
 use crate::state::AppState;
 
 /// The log routes.
@@ -69,21 +68,7 @@ pub(crate) async fn list_log(
         })?,
     };
     let limit = parse_limit(query.limit.as_deref(), DEFAULT_LIMIT)?;
-    let rows = release::Entity::find()
-        .select_only()
-        .columns([
-            release::Column::Sequence,
-            release::Column::Ocid,
-            release::Column::ReleaseId,
-            release::Column::ReleaseHash,
-            release::Column::ChainHash,
-        ])
-        .filter(release::Column::Sequence.gte(from))
-        .order_by_asc(release::Column::Sequence)
-        .limit(limit)
-        .into_tuple::<(i64, String, String, String, String)>()
-        .all(&state.db)
-        .await?;
+    let rows = crate::publish::store::log_entries(&state.db, from, limit).await?;
     let next = (rows.len() as u64 == limit)
         .then(|| rows.last().map(|r| r.0 + 1))
         .flatten()
@@ -109,7 +94,7 @@ pub(crate) async fn list_log(
             },
         )
         .collect();
-    Ok(package::json(&LogPage { entries, next }))
+    Ok(json(&LogPage { entries, next }))
 }
 
 /// The message the head signature covers: `marco-log-head:v1:{sequence}:{chainHash}`.
@@ -139,7 +124,7 @@ pub(crate) async fn show_head(State(state): State<AppState>) -> Result<Response,
         .unwrap_or_else(|| (0, "0".repeat(64)));
     let message = head_message(sequence, &chain_hash);
     let signature = state.log_key.sign(message.as_bytes());
-    Ok(package::json(&Head {
+    Ok(json(&Head {
         sequence,
         chain_hash,
         signed_message: message,
@@ -162,7 +147,7 @@ pub(crate) struct Key {
         (status = 429, description = "Over the feed rate for this address; see Retry-After", body = crate::routes::api::ApiError),
     ))]
 pub(crate) async fn show_key(State(state): State<AppState>) -> Response {
-    package::json(&Key {
+    json(&Key {
         algorithm: "Ed25519",
         public_key: hex::encode(state.log_key.verifying_key().to_bytes()),
         message_format: "marco-log-head:v1:{sequence}:{chainHash}",

@@ -2,10 +2,8 @@
 //! (`cursor`, `limit`, `links.next`), JSON Lines streams, and the tamper-evident log.
 
 pub(crate) mod bulk;
-pub mod cache;
 pub(crate) mod docs;
 pub(crate) mod log;
-pub(crate) mod package;
 
 use axum::Router;
 use axum::body::Body;
@@ -17,16 +15,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::auth::limits::ClientIp;
-use crate::entities::release;
 use crate::error::{AppError, FieldError, FieldErrors};
+use crate::publish::package::{self, PackageMeta, RecordPackage, ReleasePackage};
+use crate::publish::store::Release;
 use crate::publish::store::{self, ReleaseFilter};
 use crate::state::AppState;
 pub use bulk::file_url as bulk_file_url;
-use package::{PackageMeta, RecordEntry, RecordPackage, ReleasePackage};
 
 /// Default and largest page sizes of the feeds.
 pub const DEFAULT_LIMIT: u64 = 100;
@@ -235,7 +232,7 @@ pub(crate) async fn list_releases(
     let full = next.is_some();
     let package = ReleasePackage::new(meta, releases, next);
     if !full {
-        return Ok(package::json(&package));
+        return Ok(json(&package));
     }
     let body = serde_json::to_vec(&package).map_err(|e| AppError::Internal(e.into()))?;
     Ok(state.feed_pages.keep(key, body).respond(&headers))
@@ -315,44 +312,11 @@ pub(crate) async fn show_release(
         package::encode(&id)
     );
     let meta = PackageMeta::new(&state, uri, Some(&row));
-    Ok(package::json(&ReleasePackage::new(
+    Ok(json(&ReleasePackage::new(
         meta,
         vec![raw(&row.body)?],
         None,
     )))
-}
-
-/// The record of `ocid` from its releases `rows`, with the versioned release when asked.
-pub(crate) fn record(
-    state: &AppState,
-    ocid: &str,
-    rows: &[release::Model],
-    versioned: bool,
-) -> Result<RecordEntry, AppError> {
-    let releases: Vec<Value> = rows
-        .iter()
-        .map(|r| serde_json::from_str(&r.body).map_err(|e| AppError::Internal(e.into())))
-        .collect::<Result<_, _>>()?;
-    let merger = state.publisher.merger();
-    let compiled = merger
-        .compile(&releases)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("compiling {ocid}: {e}")))?;
-    let versioned = if versioned {
-        Some(
-            merger
-                .versioned(&releases)
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("versioning {ocid}: {e}")))?,
-        )
-    } else {
-        None
-    };
-    Ok(RecordEntry::new(
-        &state.config.public_url,
-        ocid,
-        rows,
-        compiled,
-        versioned,
-    ))
 }
 
 /// The record of one contracting process: linked releases, compiled and versioned release.
@@ -372,14 +336,14 @@ pub(crate) async fn show_record(
     if rows.is_empty() {
         return Err(AppError::NotFound);
     }
-    let entry = record(&state, &ocid, &rows, true)?;
+    let entry = crate::publish::record::record(&state, &ocid, &rows, true)?;
     let uri = format!(
         "{}/ocds/records/{}",
         state.config.public_url,
         package::encode(&ocid)
     );
     let meta = PackageMeta::new(&state, uri, rows.last());
-    Ok(package::json(&RecordPackage::new(
+    Ok(json(&RecordPackage::new(
         meta,
         &state.config.public_url,
         vec![entry],
@@ -412,7 +376,7 @@ pub(crate) async fn list_records(
     let versioned = parse_versioned(&query)?;
     let processes = store::list_processes(&state.db, after, limit).await?;
     let mut records = Vec::with_capacity(processes.len());
-    let mut newest: Option<release::Model> = None;
+    let mut newest: Option<Release> = None;
     let ocids: Vec<String> = processes.iter().map(|p| p.ocid.clone()).collect();
     for (ocid, rows) in store::releases_of_many(&state.db, &ocids).await? {
         if let Some(last) = rows.last()
@@ -420,7 +384,9 @@ pub(crate) async fn list_records(
         {
             newest = Some(last.clone());
         }
-        records.push(record(&state, &ocid, &rows, versioned)?);
+        records.push(crate::publish::record::record(
+            &state, &ocid, &rows, versioned,
+        )?);
     }
     let next = (processes.len() as u64 == limit)
         .then(|| processes.last().map(|p| p.first_sequence))
@@ -438,7 +404,7 @@ pub(crate) async fn list_records(
         package::feed_url(&state.config.public_url, "/ocds/records", &query),
         newest.as_ref(),
     );
-    Ok(package::json(&RecordPackage::new(
+    Ok(json(&RecordPackage::new(
         meta,
         &state.config.public_url,
         records,
@@ -520,14 +486,22 @@ pub(crate) async fn stream_records(
 
 fn record_lines(
     state: &AppState,
-    groups: &[(String, Vec<release::Model>)],
+    groups: &[(String, Vec<Release>)],
     versioned: bool,
 ) -> Result<Vec<u8>, AppError> {
     let mut chunk = Vec::new();
     for (ocid, rows) in groups {
-        let entry = record(state, ocid, rows, versioned)?;
+        let entry = crate::publish::record::record(state, ocid, rows, versioned)?;
         serde_json::to_writer(&mut chunk, &entry).map_err(|e| AppError::Internal(e.into()))?;
         chunk.push(b'\n');
     }
     Ok(chunk)
+}
+
+/// A JSON response from a serialisable package.
+pub fn json(package: &impl Serialize) -> Response {
+    match serde_json::to_vec(package) {
+        Ok(bytes) => ([(CONTENT_TYPE, "application/json")], bytes).into_response(),
+        Err(err) => crate::error::AppError::Internal(err.into()).into_response(),
+    }
 }

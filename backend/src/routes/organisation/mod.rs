@@ -9,29 +9,23 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
-use chrono::Utc;
 use marco_frontend::accounts::NewPasswordPage;
 use marco_frontend::admin::{MemberRow, OrgUsersPage};
 use marco_frontend::forms::Form;
 use marco_frontend::{Shell, Tr};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-};
 use serde::Deserialize;
 
-use crate::auth::audit::{self, Event};
+use crate::accounts::members::{self, Acceptance, Admin};
+use crate::accounts::registration::{domain_allowed, email_taken};
 use crate::auth::csrf::CsrfToken;
 use crate::auth::limits::ClientIp;
-use crate::auth::tokens::{self, TokenFor, TokenKind};
+use crate::auth::tokens::{self, TokenKind};
 use crate::auth::{CurrentUser, session};
 use crate::domain::email::Email;
 use crate::domain::password;
-use crate::domain::roles::{OrgKind, Role};
-use crate::entities::{organisation, user, user_role};
+use crate::domain::roles::{OrgKind, Role, grantable};
 use crate::error::AppError;
 use crate::http::context::PageContext;
-use crate::mail::{self, MailKind, OutgoingMail};
-use crate::routes::accounts::register::domain_allowed;
 use crate::routes::accounts::{Fields, field, link_problem, refill};
 use crate::state::AppState;
 
@@ -51,20 +45,15 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// Roles an admin of this kind of organisation may give, base role first.
-fn grantable(kind: OrgKind) -> Vec<Role> {
-    let base = if kind == OrgKind::Buyer {
-        Role::BuyerUser
-    } else {
-        Role::SupplierUser
-    };
-    std::iter::once(base)
-        .chain(
-            Role::ALL
-                .into_iter()
-                .filter(|r| r.org_kind() == kind && r.grantable_by_org_admin() && *r != base),
-        )
-        .collect()
+/// The signed-in admin, as the member flows need them.
+fn admin(user: &CurrentUser, ip: &ClientIp) -> Admin {
+    Admin {
+        id: user.id,
+        name: user.name.clone(),
+        organisation_id: user.organisation_id,
+        org_kind: user.org_kind,
+        ip: ip.audit(),
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -79,16 +68,7 @@ async fn users_page(
     form: Form,
     notice: Option<String>,
 ) -> Result<OrgUsersPage, AppError> {
-    let org = organisation::Entity::find_by_id(user.organisation_id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let people = user::Entity::find()
-        .filter(user::Column::OrganisationId.eq(org.id))
-        .order_by_asc(user::Column::Id)
-        .find_with_related(user_role::Entity)
-        .all(&state.db)
-        .await?;
+    let (organisation, people) = members::members(&state.db, user.organisation_id).await?;
     let members = people
         .into_iter()
         .map(|(person, roles)| MemberRow {
@@ -96,11 +76,7 @@ async fn users_page(
             is_me: person.id == user.id,
             name: person.name,
             email: person.email,
-            roles: roles
-                .into_iter()
-                .map(|r| r.role)
-                .collect::<Vec<_>>()
-                .join(", "),
+            roles: roles.join(", "),
             active: person.active,
         })
         .collect();
@@ -115,7 +91,7 @@ async fn users_page(
         .collect();
     Ok(OrgUsersPage {
         shell,
-        organisation: org.name,
+        organisation,
         members,
         roles,
         form,
@@ -160,12 +136,7 @@ async fn invite_user(
     match &email {
         Err(_) => form.add_error("email", tr.t("err-email")),
         Ok(email) => {
-            if user::Entity::find()
-                .filter(user::Column::Email.eq(email.as_str()))
-                .one(&state.db)
-                .await?
-                .is_some()
-            {
+            if email_taken(&state.db, email).await? {
                 form.add_error("email", tr.t("err-email-taken"));
             } else if user.org_kind == OrgKind::Buyer && !domain_allowed(&state.db, email).await? {
                 form.add_error("email", tr.t1("err-buyer-domain", "domain", email.domain()));
@@ -177,46 +148,7 @@ async fn invite_user(
             .await?
             .into_response());
     };
-    let org = organisation::Entity::find_by_id(user.organisation_id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let txn = state.begin_write().await?;
-    let about = TokenFor {
-        organisation_id: Some(org.id),
-        email: email.as_str().into(),
-        role: Some(role.as_str().into()),
-        created_by: Some(user.id),
-        ..Default::default()
-    };
-    let token = tokens::issue(&txn, TokenKind::Invite, about).await?;
-    let link = format!("{}/invitations/{token}", state.config.public_url);
-    let kind = MailKind::Invitation {
-        organisation: org.name.clone(),
-        inviter: user.name.clone(),
-        link,
-    };
-    mail::enqueue(
-        &txn,
-        OutgoingMail {
-            to: email.as_str().into(),
-            lang: tr.lang,
-            kind,
-        },
-    )
-    .await?;
-    audit::record(
-        &txn,
-        Event {
-            event: "invitation_sent",
-            actor: Some(user.id),
-            ip: ip.audit(),
-            detail: format!("role {role}"),
-            ..Default::default()
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    members::invite(&state, &admin(&user, &ip), &email, role, tr.lang).await?;
     Ok(Redirect::to("/organisation/users?done=invited").into_response())
 }
 
@@ -231,32 +163,7 @@ async fn deactivate_user(
     if !csrf.matches(fields.get("csrf_token").map(String::as_str)) {
         return Err(AppError::Denied("csrf_failed"));
     }
-    // Another organisation's users stay invisible: 404, not 403.
-    let target = user::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .filter(|t| t.organisation_id == user.organisation_id)
-        .ok_or(AppError::NotFound)?;
-    if target.id == user.id {
-        return Err(AppError::Conflict("cannot_deactivate_self"));
-    }
-    let txn = state.begin_write().await?;
-    let mut inactive = target.into_active_model();
-    inactive.active = Set(false);
-    inactive.update(&txn).await?;
-    session::revoke_all(&txn, id).await?;
-    audit::record(
-        &txn,
-        Event {
-            event: "user_deactivated",
-            actor: Some(user.id),
-            subject: Some(id),
-            ip: ip.audit(),
-            ..Default::default()
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    members::deactivate(&state, &admin(&user, &ip), id).await?;
     Ok(Redirect::to("/organisation/users?done=deactivated").into_response())
 }
 
@@ -309,72 +216,17 @@ async fn accept_invitation(
     if form.has_errors() {
         return Ok(invitation_page(shell, form, &token).into_response());
     }
-    let txn = state.begin_write().await?;
-    let used = match tokens::consume(&txn, TokenKind::Invite, &token).await {
-        Ok(used) => used,
+    let accepted = Acceptance {
+        name: field(&fields, "name"),
+        password: new_password,
+        lang: tr.lang,
+        ip: ip.audit(),
+    };
+    let person = match members::accept_invitation(&state, &token, accepted).await? {
+        Ok(person) => person,
         Err(err) => return Ok(link_problem(shell, err, ("/", "continue"))?.into_response()),
     };
-    let org = organisation::Entity::find_by_id(used.organisation_id.unwrap_or_default())
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let kind = OrgKind::parse(&org.kind).unwrap_or(OrgKind::Supplier);
-    let role = used
-        .role
-        .as_deref()
-        .and_then(|r| r.parse::<Role>().ok())
-        .filter(|r| grantable(kind).contains(r));
-    let person = user::ActiveModel {
-        organisation_id: Set(org.id),
-        email: Set(used.email.clone()),
-        name: Set(field(&fields, "name").to_owned()),
-        password_hash: Set(password::hash(new_password)?),
-        locale: Set(tr.lang.code().into()),
-        // Following the e-mailed link proves the address.
-        email_verified_at: Set(Some(Utc::now())),
-        active: Set(true),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    let mut roles = vec![grantable(kind)[0]];
-    roles.extend(role.filter(|r| *r != roles[0]));
-    for role in &roles {
-        user_role::ActiveModel {
-            user_id: Set(person.id),
-            role: Set(role.as_str().into()),
-            approval_limit: Set(None),
-        }
-        .insert(&txn)
-        .await?;
-    }
-    audit::record(
-        &txn,
-        Event {
-            event: "invitation_accepted",
-            actor: Some(person.id),
-            subject: Some(person.id),
-            ip: ip.audit(),
-            detail: format!("invited by {}", used.created_by.unwrap_or_default()),
-        },
-    )
-    .await?;
-    for role in &roles {
-        audit::record(
-            &txn,
-            Event {
-                event: "role_changed",
-                actor: used.created_by,
-                subject: Some(person.id),
-                ip: ip.audit(),
-                detail: format!("granted {role}"),
-            },
-        )
-        .await?;
-    }
-    txn.commit().await?;
-    let (session_token, ttl) = session::start(&state.db, &state, person.id, "browser", "").await?;
+    let (session_token, ttl) = session::start(&state.db, &state, person, "browser", "").await?;
     Ok((
         jar.add(session::cookie(&state, session_token, ttl)),
         Redirect::to("/account"),

@@ -1,13 +1,11 @@
 //! OCDS package envelopes: the metadata every release and record package carries.
 
-use axum::http::header::CONTENT_TYPE;
-use axum::response::{IntoResponse, Response};
 use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::entities::release;
+use crate::publish::store::Release;
 use crate::state::AppState;
 
 /// The publisher block of packages.
@@ -41,7 +39,7 @@ pub struct PackageMeta {
 
 impl PackageMeta {
     /// Metadata for a package at `uri` whose newest release is `newest`.
-    pub fn new(state: &AppState, uri: String, newest: Option<&release::Model>) -> PackageMeta {
+    pub fn new(state: &AppState, uri: String, newest: Option<&Release>) -> PackageMeta {
         let config = &state.config;
         PackageMeta {
             uri,
@@ -118,7 +116,7 @@ impl RecordEntry {
     pub fn new(
         public_url: &str,
         ocid: &str,
-        rows: &[release::Model],
+        rows: &[Release],
         compiled: Value,
         versioned: Option<Value>,
     ) -> Self {
@@ -185,13 +183,5 @@ pub fn feed_url(public_url: &str, path: &str, query: &impl Serialize) -> String 
         format!("{public_url}{path}")
     } else {
         format!("{public_url}{path}?{query}")
-    }
-}
-
-/// A JSON response from a serialisable package.
-pub fn json(package: &impl Serialize) -> Response {
-    match serde_json::to_vec(package) {
-        Ok(bytes) => ([(CONTENT_TYPE, "application/json")], bytes).into_response(),
-        Err(err) => crate::error::AppError::Internal(err.into()).into_response(),
     }
 }
