@@ -11,6 +11,8 @@
 //!   package, giving [`validate::ValidationError`]s (JSON pointer, rule, message).
 //! - [`schema`]: the embedded schemas and extension patches, and the canonical extension URLs
 //!   ([`schema::BID_EXTENSION_URL`] and friends) to declare in packages.
+//! - [`read`]: a streaming reader of packages, releases, records, JSON arrays and JSON Lines,
+//!   gzipped or not, from any `Read`, in constant memory for grouped input.
 //! - [`release_log`]: JCS release hashes, the hash chain, signed heads, and [`release_log::LogVerifier`],
 //!   which proves that nothing in a published release log was changed or removed.
 //!
@@ -33,6 +35,7 @@
 
 pub mod merge;
 pub mod model;
+pub mod read;
 pub mod release_log;
 pub mod schema;
 pub mod validate;

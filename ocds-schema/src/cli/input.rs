@@ -1,101 +1,16 @@
-//! Streaming input: release packages, record packages, releases, records, JSON arrays and JSON
-//! Lines, from files or stdin, optionally gzipped.
-//!
-//! JSON Lines are detected when the first line is a complete JSON document, and are then read
-//! line by line (each line is held in memory). Otherwise (a pretty-printed package) a package's
-//! `releases` or `records` array is parsed one element at a time, so a package far larger than
-//! memory streams; its metadata is what precedes that array.
+//! Opening the command's inputs: files or stdin, with a progress bar on a terminal, then the
+//! library's streaming reader ([`ocds_schema::read`]).
 
-use std::fmt;
 use std::fs::File;
-use std::io::{BufRead, BufReader, IsTerminal, Read};
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use flate2::read::MultiGzDecoder;
 use indicatif::{ProgressBar, ProgressStyle};
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use ocds_schema::read;
+use serde_json::Value;
 
-/// Something read from the input.
-pub enum Event {
-    /// Metadata of a package (its fields before `releases`/`records`).
-    Package(Map<String, Value>),
-    /// One release (from a package, a record's embedded releases, an array or a line).
-    Release(Value),
-    /// A record whose releases are only linked (`url`), which cannot be merged.
-    LinkedOnly,
-    /// One JSON Lines release left unparsed (only its `ocid` was read), for parallel parsing.
-    RawRelease {
-        /// The release's `ocid`.
-        ocid: String,
-        /// The line.
-        line: Vec<u8>,
-    },
-}
-
-/// The ocid of a line that is a release (an object with a string `ocid` and no `releases`,
-/// `records` or `compiledRelease`), found by scanning the top-level keys without parsing values.
-/// Anything unusual (an escaped ocid, a non-object line) gives `None`: the line is then parsed
-/// in full. Malformed lines are reported by the worker that parses them.
-fn peek_release(line: &[u8]) -> Option<String> {
-    let start = line.iter().position(|b| !b.is_ascii_whitespace())?;
-    if line[start] != b'{' {
-        return None;
-    }
-    let (mut depth, mut expect_key, mut ocid) = (0_usize, false, None);
-    let mut i = start;
-    while i < line.len() {
-        match line[i] {
-            b'"' => {
-                let begin = i + 1;
-                i = begin;
-                while i < line.len() && line[i] != b'"' {
-                    i += if line[i] == b'\\' { 2 } else { 1 };
-                }
-                let text = line.get(begin..i)?;
-                i += 1;
-                if depth == 1 && std::mem::take(&mut expect_key) {
-                    match text {
-                        b"releases" | b"records" | b"compiledRelease" => return None,
-                        b"ocid" => {
-                            let rest = line.get(i..)?;
-                            let colon = rest.iter().position(|b| !b.is_ascii_whitespace())?;
-                            let after = rest.get(colon + 1..)?;
-                            let quote = after.iter().position(|b| !b.is_ascii_whitespace())?;
-                            if rest[colon] != b':' || after[quote] != b'"' {
-                                return None;
-                            }
-                            let value = &after[quote + 1..];
-                            let end = value.iter().position(|&b| b == b'"' || b == b'\\')?;
-                            if value[end] != b'"' {
-                                return None;
-                            }
-                            ocid = Some(String::from_utf8(value[..end].to_vec()).ok()?);
-                            i += colon + 1 + quote + 1 + end + 1;
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            b'{' | b'[' => {
-                depth += 1;
-                expect_key = depth == 1;
-                i += 1;
-            }
-            b'}' | b']' => {
-                depth = depth.checked_sub(1)?;
-                i += 1;
-            }
-            b',' => {
-                expect_key = depth == 1;
-                i += 1;
-            }
-            _ => i += 1,
-        }
-    }
-    ocid
-}
+pub use ocds_schema::read::Event;
 
 /// Reads every input in turn (stdin when `files` is empty or `-`), sending events to `sink`.
 /// With `raw`, JSON Lines releases are sent unparsed ([`Event::RawRelease`]).
@@ -109,7 +24,8 @@ pub fn read(
     let files = if files.is_empty() { &stdin[..] } else { files };
     for path in files {
         let (reader, bar) = open(path, progress)?;
-        read_one(reader, raw, sink).with_context(|| format!("reading {}", display(path)))?;
+        read::events(read::decompressed(reader)?, raw, sink)
+            .with_context(|| format!("reading {}", display(path)))?;
         bar.finish_and_clear();
     }
     Ok(())
@@ -122,10 +38,8 @@ pub fn documents(
     sink: &mut dyn FnMut(Value) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let (reader, bar) = open(path, progress)?;
-    let stream = serde_json::Deserializer::from_reader(reader).into_iter::<Value>();
-    for document in stream {
-        sink(document.with_context(|| format!("parsing {}", display(path)))?)?;
-    }
+    read::documents(read::decompressed(reader)?, sink)
+        .with_context(|| format!("parsing {}", display(path)))?;
     bar.finish_and_clear();
     Ok(())
 }
@@ -138,8 +52,8 @@ fn display(path: &Path) -> String {
     }
 }
 
-/// Opens a file or stdin, with a progress bar on a terminal and transparent gunzip.
-fn open(path: &Path, progress: bool) -> anyhow::Result<(Box<dyn BufRead>, ProgressBar)> {
+/// Opens a file or stdin, with a progress bar on a terminal.
+fn open(path: &Path, progress: bool) -> anyhow::Result<(Box<dyn Read>, ProgressBar)> {
     let show = progress && std::io::stderr().is_terminal();
     let (raw, len): (Box<dyn Read>, Option<u64>) = if path == Path::new("-") {
         (Box::new(std::io::stdin().lock()), None)
@@ -161,216 +75,6 @@ fn open(path: &Path, progress: bool) -> anyhow::Result<(Box<dyn BufRead>, Progre
     } else {
         ProgressBar::new_spinner()
     };
-    let mut buffered = BufReader::with_capacity(1 << 20, bar.wrap_read(raw));
-    let gzipped = buffered.fill_buf()?.starts_with(&[0x1f, 0x8b]);
-    let reader: Box<dyn BufRead> = if gzipped {
-        Box::new(BufReader::with_capacity(
-            1 << 20,
-            MultiGzDecoder::new(buffered),
-        ))
-    } else {
-        Box::new(buffered)
-    };
+    let reader = Box::new(bar.wrap_read(raw));
     Ok((reader, bar))
-}
-
-fn read_one(
-    mut reader: Box<dyn BufRead>,
-    raw: bool,
-    sink: &mut dyn FnMut(Event) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    let mut first = Vec::new();
-    reader.read_until(b'\n', &mut first)?;
-    let first_doc = serde_json::from_slice::<Value>(&first).ok();
-    if let Some(doc) = first_doc {
-        // JSON Lines (of releases, records or whole packages): the first line is a complete document.
-        classify(doc, sink)?;
-        let mut number = 1;
-        loop {
-            let mut line = Vec::with_capacity(1 << 12);
-            if reader.read_until(b'\n', &mut line)? == 0 {
-                return Ok(());
-            }
-            number += 1;
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            if raw && let Some(ocid) = peek_release(&line) {
-                sink(Event::RawRelease { ocid, line })?;
-                continue;
-            }
-            let doc: Value = serde_json::from_slice(&line)
-                .with_context(|| format!("line {number} is not JSON"))?;
-            classify(doc, sink)?;
-        }
-    }
-    let chained = std::io::Cursor::new(first).chain(reader);
-    let mut de = serde_json::Deserializer::from_reader(chained);
-    loop {
-        DocSeed { sink: &mut *sink }.deserialize(&mut de)?;
-        if de.end().is_ok() {
-            return Ok(());
-        }
-    }
-}
-
-/// Sends a whole document: a package, a record, a release or an array of them.
-fn classify(doc: Value, sink: &mut dyn FnMut(Event) -> anyhow::Result<()>) -> anyhow::Result<()> {
-    match doc {
-        Value::Array(items) => items.into_iter().try_for_each(|item| classify(item, sink)),
-        Value::Object(mut map) => {
-            let releases = map.remove("releases");
-            let records = map.remove("records");
-            if releases.is_none() && records.is_none() {
-                return sink(Event::Release(Value::Object(map)));
-            }
-            if !map.contains_key("ocid") {
-                sink(Event::Package(map))?;
-            }
-            for item in releases.into_iter().chain(records).flat_map(into_items) {
-                item_event(item, sink)?;
-            }
-            Ok(())
-        }
-        _ => anyhow::bail!("expected a JSON object or array, found {doc}"),
-    }
-}
-
-fn into_items(value: Value) -> Vec<Value> {
-    match value {
-        Value::Array(items) => items,
-        _ => Vec::new(),
-    }
-}
-
-/// Sends an element of a `releases` or `records` array.
-fn item_event(
-    item: Value,
-    sink: &mut dyn FnMut(Event) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    let is_record = item.get("releases").is_some() || item.get("compiledRelease").is_some();
-    if is_record {
-        let mut linked_only = true;
-        if let Value::Object(mut record) = item {
-            for release in record.remove("releases").into_iter().flat_map(into_items) {
-                if !is_linked(&release) {
-                    linked_only = false;
-                    sink(Event::Release(release))?;
-                }
-            }
-        }
-        if linked_only {
-            sink(Event::LinkedOnly)?;
-        }
-        return Ok(());
-    }
-    if is_linked(&item) {
-        sink(Event::LinkedOnly)
-    } else {
-        sink(Event::Release(item))
-    }
-}
-
-/// A linked release (`{url, date, tag}` in a record) rather than an embedded one.
-fn is_linked(release: &Value) -> bool {
-    release.get("url").is_some() && release.get("ocid").is_none() && release.get("id").is_none()
-}
-
-/// Streams one document: arrays named `releases` or `records` are read element by element.
-struct DocSeed<'s> {
-    sink: &'s mut dyn FnMut(Event) -> anyhow::Result<()>,
-}
-
-impl<'de> DeserializeSeed<'de> for DocSeed<'_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for DocSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an OCDS package, release, record or array of them")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(item) = seq.next_element::<Value>()? {
-            classify(item, self.sink).map_err(serde::de::Error::custom)?;
-        }
-        Ok(())
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut rest = Map::new();
-        let mut streamed = false;
-        while let Some(key) = map.next_key::<String>()? {
-            if key == "releases" || key == "records" {
-                if !streamed && !rest.contains_key("ocid") {
-                    (self.sink)(Event::Package(rest.clone())).map_err(serde::de::Error::custom)?;
-                }
-                streamed = true;
-                map.next_value_seed(ItemsSeed {
-                    sink: &mut *self.sink,
-                })?;
-            } else {
-                rest.insert(key, map.next_value()?);
-            }
-        }
-        if !streamed {
-            (self.sink)(Event::Release(Value::Object(rest))).map_err(serde::de::Error::custom)?;
-        }
-        Ok(())
-    }
-}
-
-/// Streams the elements of a `releases` or `records` array.
-struct ItemsSeed<'s> {
-    sink: &'s mut dyn FnMut(Event) -> anyhow::Result<()>,
-}
-
-impl<'de> DeserializeSeed<'de> for ItemsSeed<'_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ItemsSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of releases or records")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(item) = seq.next_element::<Value>()? {
-            item_event(item, self.sink).map_err(serde::de::Error::custom)?;
-        }
-        Ok(())
-    }
-
-    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::peek_release;
-
-    #[test]
-    fn peek_finds_the_top_level_ocid_only() {
-        let line = br#"{"id": "1", "tender": {"ocid": "inner", "x": "a\"b"}, "ocid" : "ocds-1", "tag": ["t"]}"#;
-        assert_eq!(peek_release(line), Some("ocds-1".to_owned()));
-        assert_eq!(peek_release(br#"{"ocid": "x", "releases": []}"#), None);
-        assert_eq!(peek_release(br#"{"records": [], "ocid": "x"}"#), None);
-        assert_eq!(peek_release(br#"{"ocid": "a\u0041"}"#), None);
-        assert_eq!(peek_release(br#"{"ocid": 5}"#), None);
-        assert_eq!(peek_release(br#"[{"ocid": "x"}]"#), None);
-        assert_eq!(peek_release(br#"{"id": "1"}"#), None);
-    }
 }
