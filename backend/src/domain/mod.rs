@@ -9,3 +9,4 @@ pub mod money;
 pub mod password;
 pub mod roles;
 pub mod rut;
+pub mod status;

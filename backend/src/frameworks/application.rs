@@ -14,6 +14,7 @@ use super::lifecycle::content_of;
 use super::{Actor, FlowError, store};
 
 use crate::domain::content::{AnswerErrors, Answers, ContentFile, FormValues, QuestionKind};
+use crate::domain::status::ApplicationStatus;
 use crate::entities::{draft_service, framework, framework_application, service, service_document};
 use crate::error::{FieldError, FieldErrors};
 use crate::state::AppState;
@@ -42,7 +43,7 @@ fn check_editable(
     if !store::accepts_applications_now(fw)? {
         return Err(FlowError::Refused("applications_closed"));
     }
-    if application.status == "submitted" {
+    if ApplicationStatus::parse(&application.status) == Some(ApplicationStatus::Submitted) {
         return Err(FlowError::Refused("application_submitted"));
     }
     Ok(())
@@ -84,7 +85,7 @@ pub async fn register_interest(
     let application = framework_application::ActiveModel {
         framework_id: Set(fw.id),
         organisation_id: Set(organisation_id),
-        status: Set("interested".into()),
+        status: Set(ApplicationStatus::Interested.as_str().into()),
         declaration: Set("{}".into()),
         declaration_complete: Set(false),
         automatic_fails: Set("[]".into()),
@@ -435,7 +436,10 @@ pub async fn copy_previous_services(
     let services = service::Entity::find()
         .filter(service::Column::FrameworkId.eq(previous))
         .filter(service::Column::OrganisationId.eq(application.organisation_id))
-        .filter(service::Column::Status.is_in(["live", "expired"]))
+        .filter(service::Column::Status.is_in([
+            crate::domain::status::ServiceStatus::Live.as_str(),
+            crate::domain::status::ServiceStatus::Expired.as_str(),
+        ]))
         .all(&txn)
         .await?;
     let mut copied = 0;
@@ -517,7 +521,7 @@ pub async fn submit(
         return Err(FlowError::Invalid(problems));
     }
     let mut active = application.into_active_model();
-    active.status = Set("submitted".into());
+    active.status = Set(ApplicationStatus::Submitted.as_str().into());
     active.submitted_at = Set(Some(Utc::now()));
     active.submitted_by = Set(actor.user_id);
     let application = active.update(&txn).await?;

@@ -13,6 +13,7 @@ use super::{Actor, FlowError, store};
 
 use crate::domain::content::{Answers, ContentFile, FormValues, ServiceSummary};
 use crate::domain::framework::FrameworkStatus;
+use crate::domain::status::{ServiceStatus, Verdict, is_live};
 use crate::entities::{
     framework, framework_application, organisation, service, service_document, service_version,
 };
@@ -101,7 +102,7 @@ pub async fn publish_services<C: ConnectionTrait>(
     let supplier = store::organisation(txn, application.organisation_id).await?;
     let mut published = 0;
     for draft in store::drafts(txn, application.id).await? {
-        if draft.result.as_deref() != Some("pass") || draft.service_id.is_some() {
+        if !Verdict::passed(draft.result.as_deref()) || draft.service_id.is_some() {
             continue;
         }
         let answers = Answers::from_json(&draft.answers).map_err(anyhow::Error::from)?;
@@ -157,7 +158,7 @@ pub(crate) async fn insert_live_service<C: ConnectionTrait>(
         framework_id: Set(framework_id),
         organisation_id: Set(organisation_id),
         lot: Set(lot.to_owned()),
-        status: Set("live".into()),
+        status: Set(ServiceStatus::Live.as_str().into()),
         current_version: Set(1),
         name: Set(summary.name.unwrap_or("—").chars().take(200).collect()),
         price: Set(price.map(|p| p.amount)),
@@ -199,9 +200,9 @@ pub async fn expire_services<C: ConnectionTrait>(
     for svc in store::services_on(txn, fw.id).await? {
         let supplier = store::organisation(txn, svc.organisation_id).await?;
         let mut svc = svc;
-        if svc.status == "live" {
+        if is_live(&svc.status) {
             let mut active = svc.into_active_model();
-            active.status = Set("expired".into());
+            active.status = Set(ServiceStatus::Expired.as_str().into());
             active.updated_at = Set(now);
             svc = active.update(txn).await?;
         }
@@ -232,7 +233,7 @@ pub async fn edit_service(
     if svc.organisation_id != organisation_id {
         return Err(FlowError::NotFound);
     }
-    if svc.status != "live" {
+    if !is_live(&svc.status) {
         return Err(FlowError::Refused("service_not_live"));
     }
     let fw = store::framework_by_id(&txn, svc.framework_id).await?;
@@ -286,11 +287,11 @@ pub async fn set_service_status(
     actor: &Actor,
     public_id: &str,
     owner: Option<i64>,
-    status: &str,
+    status: ServiceStatus,
     reason: Option<&str>,
 ) -> Result<service::Model, FlowError> {
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-    if status == "suspended" && reason.is_none() {
+    if status == ServiceStatus::Suspended && reason.is_none() {
         return Err(FlowError::field(
             "reason",
             "reason_required",
@@ -302,15 +303,12 @@ pub async fn set_service_status(
     if owner.is_some_and(|o| o != svc.organisation_id) {
         return Err(FlowError::NotFound);
     }
-    let allowed = matches!(
-        (svc.status.as_str(), status),
-        ("live", "removed") | ("live", "suspended") | ("suspended", "live")
-    );
-    if !allowed {
+    let allowed = ServiceStatus::parse(&svc.status).map(|from| from.check_transition(status));
+    if !matches!(allowed, Some(Ok(()))) {
         return Err(FlowError::Refused("service_status"));
     }
     let mut active = svc.into_active_model();
-    active.status = Set(status.into());
+    active.status = Set(status.as_str().into());
     active.status_reason = Set(reason.map(str::to_owned));
     active.updated_at = Set(Utc::now());
     let svc = active.update(&txn).await?;

@@ -16,33 +16,8 @@ use crate::error::{FieldError, FieldErrors};
 use crate::publish;
 use crate::state::AppState;
 
-/// A pass or a fail.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Verdict {
-    /// Admitted.
-    Pass,
-    /// Not admitted.
-    Fail,
-}
-
-impl Verdict {
-    /// Parses `pass` or `fail`.
-    pub fn parse(raw: &str) -> Option<Verdict> {
-        match raw {
-            "pass" => Some(Verdict::Pass),
-            "fail" => Some(Verdict::Fail),
-            _ => None,
-        }
-    }
-
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Pass => "pass",
-            Verdict::Fail => "fail",
-        }
-    }
-}
+use crate::domain::status::ApplicationStatus;
+pub use crate::domain::status::Verdict;
 
 /// An evaluator's decisions on one application.
 #[derive(Clone, Debug)]
@@ -70,7 +45,7 @@ pub async fn evaluate(
         return Err(FlowError::Refused("evaluation_closed"));
     }
     let application = store::application(&txn, fw.id, application_id).await?;
-    if application.status != "submitted" {
+    if ApplicationStatus::parse(&application.status) != Some(ApplicationStatus::Submitted) {
         return Err(FlowError::Refused("application_not_submitted"));
     }
     let drafts = store::drafts(&txn, application.id).await?;
@@ -178,7 +153,7 @@ pub async fn sign(
         return Err(FlowError::Refused("signing_closed"));
     }
     let application = store::application(&txn, fw.id, application_id).await?;
-    if application.result.as_deref() != Some("pass") || application.result_sent_at.is_none() {
+    if !Verdict::passed(application.result.as_deref()) || application.result_sent_at.is_none() {
         return Err(FlowError::Refused("not_admitted"));
     }
     if application.signed_at.is_some() {

@@ -11,6 +11,7 @@ use super::{Actor, FlowError, catalogue, ocds, slugify, store};
 
 use crate::domain::content::{ContentFile, content_hash};
 use crate::domain::framework::{FrameworkStatus, Timetable};
+use crate::domain::status::Verdict;
 use crate::entities::{draft_service, framework, framework_application};
 use crate::mail::{self, MailKind, OutgoingMail};
 use crate::publish;
@@ -294,7 +295,7 @@ pub async fn transition(
             let applicants = store::applications(&txn, fw.id)
                 .await?
                 .iter()
-                .filter(|a| a.status == "submitted")
+                .filter(|a| store::is_submitted(a))
                 .count() as u64;
             publish::publish(
                 &txn,
@@ -412,10 +413,10 @@ async fn standstill<C: ConnectionTrait>(
 ) -> Result<(), FlowError> {
     let applications = store::applications(txn, fw.id).await?;
     let mut admitted = Vec::new();
-    for application in applications.iter().filter(|a| a.status == "submitted") {
+    for application in applications.iter().filter(|a| store::is_submitted(a)) {
         let supplier = store::organisation(txn, application.organisation_id).await?;
         let lots = admitted_lots(txn, application).await?;
-        let passed = application.result.as_deref() == Some("pass") && !lots.is_empty();
+        let passed = Verdict::passed(application.result.as_deref()) && !lots.is_empty();
         notify_result(state, txn, fw, application, passed).await?;
         let mut active = application.clone().into_active_model();
         active.result_sent_at = Set(Some(now));
@@ -452,7 +453,7 @@ pub async fn admitted_lots<C: ConnectionTrait>(
 ) -> Result<Vec<String>, FlowError> {
     let mut lots: Vec<String> = Vec::new();
     for draft in store::drafts(db, application.id).await? {
-        if draft.result.as_deref() == Some("pass") && !lots.contains(&draft.lot) {
+        if Verdict::passed(draft.result.as_deref()) && !lots.contains(&draft.lot) {
             lots.push(draft.lot.clone());
         }
     }
@@ -473,7 +474,7 @@ async fn notify_result<C: ConnectionTrait>(
     let drafts: Vec<draft_service::Model> = store::drafts(txn, application.id).await?;
     let passed_services = drafts
         .iter()
-        .filter(|d| d.result.as_deref() == Some("pass"))
+        .filter(|d| Verdict::passed(d.result.as_deref()))
         .count() as u32;
     for user in store::recipients(txn, application.organisation_id).await? {
         mail::enqueue(

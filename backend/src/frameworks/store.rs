@@ -5,6 +5,7 @@ use sea_orm::{
 };
 
 use crate::domain::framework::{FrameworkStatus, Timetable};
+use crate::domain::status::{ApplicationStatus, is_live};
 use crate::entities::{
     draft_service, framework, framework_application, organisation, service, service_version, user,
 };
@@ -42,7 +43,7 @@ pub fn application_editable(
     fw: &framework::Model,
     application: &framework_application::Model,
 ) -> Result<bool, FlowError> {
-    Ok(application.status != "submitted" && accepts_applications_now(fw)?)
+    Ok(!is_submitted(application) && accepts_applications_now(fw)?)
 }
 
 /// Whether a service is available to buyers: live, on a live framework, from a supplier that
@@ -52,8 +53,8 @@ pub fn service_available(
     fw: &framework::Model,
     supplier: &organisation::Model,
 ) -> bool {
-    svc.status == "live"
-        && fw.status == crate::domain::framework::FrameworkStatus::Live.as_str()
+    is_live(&svc.status)
+        && FrameworkStatus::parse(&fw.status) == Some(FrameworkStatus::Live)
         && supplier.suspended_at.is_none()
 }
 
@@ -171,7 +172,7 @@ pub async fn application<C: ConnectionTrait>(
 pub async fn unevaluated<C: ConnectionTrait>(db: &C, framework_id: i64) -> Result<u64, DbErr> {
     framework_application::Entity::find()
         .filter(framework_application::Column::FrameworkId.eq(framework_id))
-        .filter(framework_application::Column::Status.eq("submitted"))
+        .filter(framework_application::Column::Status.eq(ApplicationStatus::Submitted.as_str()))
         .filter(framework_application::Column::Result.is_null())
         .count(db)
         .await
@@ -366,7 +367,7 @@ pub async fn readable_document<C: ConnectionTrait>(
         Some(service_id) => service::Entity::find_by_id(service_id)
             .one(db)
             .await?
-            .is_some_and(|s| s.status == "live"),
+            .is_some_and(|s| is_live(&s.status)),
         None => false,
     };
     if live || reader.manager {
@@ -416,4 +417,9 @@ pub async fn has_services_on<C: ConnectionTrait>(
         .one(db)
         .await?
         .is_some())
+}
+
+/// Whether an application has been submitted.
+pub fn is_submitted(application: &framework_application::Model) -> bool {
+    ApplicationStatus::parse(&application.status) == Some(ApplicationStatus::Submitted)
 }

@@ -14,6 +14,8 @@ use crate::auth::csrf::CsrfToken;
 use crate::auth::limits::ClientIp;
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::domain::content::{Answers, FormValues};
+use crate::domain::framework::FrameworkStatus;
+use crate::domain::status::{ServiceStatus, is_live};
 use crate::error::AppError;
 use crate::frameworks::lifecycle::content_of;
 use crate::frameworks::{catalogue as flow, store};
@@ -56,7 +58,7 @@ async fn service_page(
     let available = store::service_available(&svc, &fw, &supplier);
     let unavailable_reason = if supplier.suspended_at.is_some() {
         supplier.suspended_reason.clone()
-    } else if fw.status == "expired" {
+    } else if FrameworkStatus::parse(&fw.status) == Some(FrameworkStatus::Expired) {
         Some(tr.t("svc-framework-expired"))
     } else {
         svc.status_reason.clone()
@@ -163,7 +165,7 @@ async fn edit_page(
         upload_action: None,
         back: format!("/services/{id}"),
         fields: question_fields(questions, &values, &form, lang, &[]),
-        editable: svc.status == "live",
+        editable: is_live(&svc.status),
         form,
         notice: None,
         shell,
@@ -226,7 +228,7 @@ pub(super) async fn remove_service(
         &actor(&user, &ip),
         &id,
         Some(user.organisation_id),
-        "removed",
+        ServiceStatus::Removed,
         None,
     )
     .await?;
@@ -244,10 +246,11 @@ pub(super) async fn change_service_status(
 ) -> Result<Response, AppError> {
     let values = form_values(&body);
     check_csrf(&csrf, &values)?;
-    let status = first(&values, "status");
-    if !["suspended", "live"].contains(&status) {
-        return Err(AppError::Conflict("service_status"));
-    }
+    // Managers suspend and reinstate; removal is the supplier's, expiry the framework's.
+    let status = match ServiceStatus::parse(first(&values, "status")) {
+        Some(status @ (ServiceStatus::Suspended | ServiceStatus::Live)) => status,
+        _ => return Err(AppError::Conflict("service_status")),
+    };
     match flow::set_service_status(
         &state,
         &actor(&user, &ip),

@@ -11,7 +11,9 @@ use super::{contents, format_price};
 use crate::auth::csrf::CsrfToken;
 use crate::auth::limits::ClientIp;
 use crate::auth::{CurrentUser, MaybeUser};
+use crate::domain::framework::FrameworkStatus;
 use crate::domain::roles::OrgKind;
+use crate::domain::status::is_live;
 use crate::error::AppError;
 use crate::frameworks::{catalogue as flow, store};
 use crate::http::context::PageContext;
@@ -43,12 +45,12 @@ async fn supplier_page(
     };
     let live_frameworks: Vec<i64> = contents
         .iter()
-        .filter(|(fw, _)| fw.status == "live")
+        .filter(|(fw, _)| FrameworkStatus::parse(&fw.status) == Some(FrameworkStatus::Live))
         .map(|(fw, _)| fw.id)
         .collect();
     let mut services = Vec::new();
     for s in store::services_of(&state.db, org.id).await? {
-        if s.status != "live" || !live_frameworks.contains(&s.framework_id) {
+        if !is_live(&s.status) || !live_frameworks.contains(&s.framework_id) {
             continue;
         }
         let currency = store::versions(&state.db, s.id)

@@ -18,6 +18,7 @@ use crate::auth::{CurrentUser, MaybeUser};
 use crate::domain::content::{Answers, FormValues};
 use crate::domain::framework::accepts_signatures;
 use crate::domain::roles::Role;
+use crate::domain::status::Verdict;
 use crate::error::AppError;
 use crate::frameworks::lifecycle::content_of;
 use crate::frameworks::{Application, Framework};
@@ -91,7 +92,7 @@ async fn application_page(
     let tr = &shell.tr;
     let lang = tr.lang.code();
     let status = store::status(&fw)?;
-    let submitted = application.status == "submitted";
+    let submitted = store::is_submitted(&application);
     let editable = store::application_editable(&fw, &application)?;
     let drafts = store::drafts(&state.db, application.id).await?;
     let complete_drafts = drafts.iter().filter(|d| d.complete).count();
@@ -153,7 +154,7 @@ async fn application_page(
             )
         });
     let can_sign = accepts_signatures(status)
-        && application.result.as_deref() == Some("pass")
+        && Verdict::passed(application.result.as_deref())
         && application.result_sent_at.is_some()
         && application.signed_at.is_none()
         && user.has(Role::SupplierAdmin);

@@ -166,7 +166,7 @@ async fn evaluate_page(
         drafts,
         result: application.result.clone().unwrap_or_default(),
         reason: application.result_reason.clone().unwrap_or_default(),
-        can_evaluate: accepts_evaluation(status) && application.status == "submitted",
+        can_evaluate: accepts_evaluation(status) && store::is_submitted(&application),
         signed: application.signed_at.map(|at| {
             tr.ta(
                 "app-signed",

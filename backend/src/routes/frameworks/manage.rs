@@ -129,7 +129,7 @@ async fn framework_page(
                 .map(|s| (s.as_str().to_owned(), status_label(tr, s.as_str()))),
             submitted: applications
                 .iter()
-                .filter(|a| a.status == "submitted")
+                .filter(|a| store::is_submitted(a))
                 .count(),
             applications: applications.len(),
         })
