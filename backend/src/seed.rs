@@ -234,6 +234,7 @@ pub async fn load(db: &sea_orm::DatabaseConnection) -> anyhow::Result<Vec<DemoAc
                 user_id: Set(created.id),
                 role: Set((*role).into()),
                 approval_limit: Set(None),
+                approval_limit_currency: Set(None),
             }
             .insert(&txn)
             .await?;

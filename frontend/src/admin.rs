@@ -132,4 +132,6 @@ pub struct MemberRolesPage {
     pub choices: Vec<RoleChoice>,
     /// The form (approval limit and errors).
     pub form: Form,
+    /// The ISO 4217 code the approval limit is in (the organisation's).
+    pub currency: String,
 }

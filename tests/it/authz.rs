@@ -112,6 +112,7 @@ async fn persona(
             user_id: Set(person.id),
             role: Set(role.as_str().into()),
             approval_limit: Set(None),
+            approval_limit_currency: Set(None),
         }
         .insert(&app.state.db)
         .await
@@ -429,6 +430,8 @@ async fn admins_grant_roles_with_an_approval_limit_and_each_change_is_audited() 
         Some(sea_orm::prelude::Decimal::from(25_000_000)),
         "the same amount whatever scale the backend stores"
     );
+    // The limit is in the buyer's own currency (a Chilean public body: pesos), stored beside it.
+    assert_eq!(approve.approval_limit_currency.as_deref(), Some("CLP"));
     let changes = audit_event::Entity::find()
         .filter(audit_event::Column::Event.eq("role_changed"))
         .filter(audit_event::Column::SubjectUserId.eq(ana))

@@ -16,6 +16,17 @@ async fn a_service_version_can_be_added_but_never_updated_or_deleted() {
         .await
         .unwrap();
     assert_eq!(before.len(), 3, "the seed adds one version per service");
+    // A service's current price carries the currency of its current version.
+    for svc in marco::entities::service::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap()
+    {
+        let version = before.iter().find(|v| v.service_id == svc.id).unwrap();
+        if svc.price.is_some() {
+            assert_eq!(svc.currency.as_deref(), Some(version.currency.as_str()));
+        }
+    }
     for sql in [
         "UPDATE service_versions SET price = 1",
         "UPDATE service_versions SET answers = '{}' WHERE version = 1",

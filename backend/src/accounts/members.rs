@@ -3,7 +3,6 @@
 //! single-use link. Every change is audited in the same transaction.
 
 use chrono::Utc;
-use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder, Set,
@@ -14,6 +13,7 @@ use crate::auth::audit::{self, Event};
 use crate::auth::session;
 use crate::auth::tokens::{self, TokenErrorOrDb, TokenFor, TokenKind};
 use crate::domain::email::Email;
+use crate::domain::money::Money;
 use crate::domain::roles::{OrgKind, Role, grantable};
 use crate::entities::{organisation, user, user_role};
 use crate::error::AppError;
@@ -212,6 +212,7 @@ pub async fn accept_invitation(
             user_id: Set(person.id),
             role: Set(role.as_str().into()),
             approval_limit: Set(None),
+            approval_limit_currency: Set(None),
         }
         .insert(&txn)
         .await?;
@@ -244,6 +245,26 @@ pub async fn accept_invitation(
     Ok(Ok(person.id))
 }
 
+/// The approval limit a held role carries, with its currency (none if either is missing or
+/// the currency is not one).
+pub fn limit_of(held: &HeldRole) -> Option<Money> {
+    let amount = held.approval_limit?;
+    let code = held.approval_limit_currency.as_deref()?;
+    Money::from_stored(amount, code).ok()
+}
+
+/// The currency an organisation's amounts are in: its country's (CLP in Chile, GBP in the
+/// United Kingdom, and so on).
+pub async fn currency_of<C: ConnectionTrait>(
+    db: &C,
+    organisation_id: i64,
+) -> Result<Option<iso_currency::Currency>, DbErr> {
+    Ok(organisation::Entity::find_by_id(organisation_id)
+        .one(db)
+        .await?
+        .and_then(|o| crate::domain::money::currency_of_country(&o.country_code)))
+}
+
 /// Sets member `id`'s grantable roles to `wanted`, with `limit` on `can_approve_orders`;
 /// roles the admin cannot grant are left as they are. Each grant, revocation and limit
 /// change is audited.
@@ -252,7 +273,7 @@ pub async fn change_roles(
     admin: &Admin,
     id: i64,
     wanted: &[Role],
-    limit: Option<Decimal>,
+    limit: Option<Money>,
 ) -> Result<(), AppError> {
     member_of(&state.db, admin.organisation_id, id).await?;
     let txn = state.begin_write().await?;
@@ -281,10 +302,11 @@ pub async fn change_roles(
         let row = user_role::ActiveModel {
             user_id: Set(id),
             role: Set(role.as_str().into()),
-            approval_limit: Set(approval_limit),
+            approval_limit: Set(approval_limit.map(|m| m.amount())),
+            approval_limit_currency: Set(approval_limit.map(|m| m.code().to_owned())),
         };
         match current.iter().find(|h| h.role == role.as_str()) {
-            Some(held) if held.approval_limit == approval_limit => {}
+            Some(held) if limit_of(held) == approval_limit => {}
             Some(_) => {
                 row.update(&txn).await?;
                 audit::record(&txn, audit_change(format!("changed limit of {role}"))).await?;

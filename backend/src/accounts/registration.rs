@@ -229,6 +229,7 @@ async fn create_user<C: ConnectionTrait>(
             user_id: Set(created.id),
             role: Set(role.as_str().into()),
             approval_limit: Set(None),
+            approval_limit_currency: Set(None),
         }
         .insert(txn)
         .await?;

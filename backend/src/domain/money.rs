@@ -1,6 +1,117 @@
-//! Amounts of money typed by people: digits and an optional decimal part, never a float.
+//! Money: an amount with its ISO 4217 currency, and amounts as people type them (digits and
+//! an optional decimal part, never a float).
 
+use std::fmt;
+
+use iso_currency::Currency;
 use rust_decimal::Decimal;
+
+/// An amount of money in one currency. Amounts in different currencies never mix: adding
+/// them is an error, not a conversion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Money {
+    amount: Decimal,
+    currency: Currency,
+}
+
+/// Why an amount of money was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    /// Not an ISO 4217 code.
+    #[error("{0:?} is not an ISO 4217 currency code")]
+    UnknownCurrency(String),
+    /// Below zero: prices, limits and values are not negative.
+    #[error("an amount of money cannot be negative")]
+    Negative,
+    /// Two currencies in one sum.
+    #[error("cannot add {0} to {1}")]
+    CurrencyMismatch(&'static str, &'static str),
+    /// Past what a `Decimal` holds.
+    #[error("this amount is too large")]
+    Overflow,
+    /// The amount as typed.
+    #[error(transparent)]
+    Amount(#[from] AmountError),
+}
+
+/// The currency with ISO 4217 code `code` (any case, surrounding spaces ignored).
+pub fn currency(code: &str) -> Result<Currency, MoneyError> {
+    let code = code.trim().to_ascii_uppercase();
+    Currency::from_code(&code).ok_or(MoneyError::UnknownCurrency(code))
+}
+
+/// The currency of the country with ISO 3166-1 alpha-2 code `country`, when it has one of
+/// its own (`CL` → CLP, `GB` → GBP; euro countries → EUR).
+pub fn currency_of_country(country: &str) -> Option<Currency> {
+    let country: iso_currency::Country = country.trim().to_ascii_uppercase().parse().ok()?;
+    // Funds, special and superseded currencies carry flags; a country's own has none.
+    Currency::from_country(country)
+        .into_iter()
+        .find(|c| c.flags().is_empty())
+}
+
+impl Money {
+    /// `amount` of `currency`; refused when negative.
+    pub fn new(amount: Decimal, currency: Currency) -> Result<Money, MoneyError> {
+        if amount.is_sign_negative() && !amount.is_zero() {
+            return Err(MoneyError::Negative);
+        }
+        Ok(Money { amount, currency })
+    }
+
+    /// An amount as typed (`1500`, `1500,50`) in the currency with code `code`.
+    pub fn parse(raw: &str, code: &str) -> Result<Money, MoneyError> {
+        Money::new(parse_amount(raw)?, currency(code)?)
+    }
+
+    /// A stored amount and currency code, as read back from the database.
+    pub fn from_stored(amount: Decimal, code: &str) -> Result<Money, MoneyError> {
+        Money::new(amount, currency(code)?)
+    }
+
+    /// The amount.
+    pub fn amount(&self) -> Decimal {
+        self.amount
+    }
+
+    /// The currency.
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// The currency's ISO 4217 code, as stored and as OCDS `Value.currency` wants it.
+    pub fn code(&self) -> &'static str {
+        self.currency.code()
+    }
+
+    /// The sum of two amounts in the same currency.
+    pub fn checked_add(&self, other: &Money) -> Result<Money, MoneyError> {
+        if self.currency != other.currency {
+            return Err(MoneyError::CurrencyMismatch(other.code(), self.code()));
+        }
+        let amount = self
+            .amount
+            .checked_add(other.amount)
+            .ok_or(MoneyError::Overflow)?;
+        Ok(Money { amount, ..*self })
+    }
+
+    /// This amount `quantity` times (a unit price times a quantity).
+    pub fn checked_mul(&self, quantity: Decimal) -> Result<Money, MoneyError> {
+        let amount = self
+            .amount
+            .checked_mul(quantity)
+            .ok_or(MoneyError::Overflow)?;
+        Money::new(amount, self.currency)
+    }
+}
+
+impl fmt::Display for Money {
+    /// `CLP 1500`, `GBP 12.50`: the code, then the amount without trailing zeros.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.code(), self.amount.normalize())
+    }
+}
 
 /// Why an amount was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -54,6 +165,39 @@ mod tests {
     }
 
     #[test]
+    fn money_keeps_its_currency_and_refuses_what_is_not_money() {
+        let price = Money::parse("1500,50", "gbp").unwrap();
+        assert_eq!(price.to_string(), "GBP 1500.5");
+        assert_eq!(
+            price.checked_mul(Decimal::from(3)).unwrap().to_string(),
+            "GBP 4501.5"
+        );
+        assert_eq!(
+            Money::parse("10", "XYZ"),
+            Err(MoneyError::UnknownCurrency("XYZ".into()))
+        );
+        assert_eq!(
+            Money::parse("10", "pesos"),
+            Err(MoneyError::UnknownCurrency("PESOS".into()))
+        );
+        assert_eq!(
+            Money::new(Decimal::from(-1), currency("CLP").unwrap()),
+            Err(MoneyError::Negative)
+        );
+        let max = Money::new(Decimal::MAX, currency("CLP").unwrap()).unwrap();
+        assert_eq!(max.checked_add(&max), Err(MoneyError::Overflow));
+    }
+
+    #[test]
+    fn a_country_gives_its_own_currency() {
+        let code = |c: &str| currency_of_country(c).map(|c| c.code());
+        assert_eq!(code("CL"), Some("CLP"));
+        assert_eq!(code("gb"), Some("GBP"));
+        assert_eq!(code("ES"), Some("EUR"));
+        assert_eq!(code("ZZ"), None);
+    }
+
+    #[test]
     fn letters_signs_and_extra_decimals_are_refused() {
         for bad in ["", "12a", "1e5", "-5", "1.2.3", "1.", ".5", "NaN", "1 000"] {
             assert_eq!(parse_amount(bad), Err(AmountError::Format), "{bad}");
@@ -67,6 +211,29 @@ mod tests {
         fn every_two_decimal_amount_round_trips(cents in 0u64..10_000_000_000_000) {
             let text = format!("{}.{:02}", cents / 100, cents % 100);
             prop_assert_eq!(parse_amount(&text).unwrap().to_string(), text);
+        }
+
+        #[test]
+        fn sums_in_one_currency_commute_and_keep_it(a in 0u64..1_000_000_000, b in 0u64..1_000_000_000) {
+            let clp = currency("clp").unwrap();
+            let (x, y) = (Money::new(a.into(), clp).unwrap(), Money::new(b.into(), clp).unwrap());
+            let sum = x.checked_add(&y).unwrap();
+            prop_assert_eq!(sum, y.checked_add(&x).unwrap());
+            prop_assert_eq!(sum.amount(), Decimal::from(a) + Decimal::from(b));
+            prop_assert_eq!(sum.code(), "CLP");
+        }
+
+        #[test]
+        fn two_currencies_never_add(a in 0u64..1_000_000, b in 0u64..1_000_000) {
+            let clp = Money::new(a.into(), currency("CLP").unwrap()).unwrap();
+            let gbp = Money::new(b.into(), currency("GBP").unwrap()).unwrap();
+            prop_assert_eq!(clp.checked_add(&gbp), Err(MoneyError::CurrencyMismatch("GBP", "CLP")));
+        }
+
+        #[test]
+        fn only_iso_4217_codes_are_currencies(code in "[A-Za-z]{0,4}") {
+            let known = iso_currency::Currency::from_code(&code.to_ascii_uppercase()).is_some();
+            prop_assert_eq!(currency(&code).is_ok(), known);
         }
 
         #[test]

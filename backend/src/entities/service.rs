@@ -28,6 +28,8 @@ pub struct Model {
     pub name: String,
     /// Current price.
     pub price: Option<Decimal>,
+    /// ISO 4217 currency of the current price.
+    pub currency: Option<String>,
     /// Current pricing unit.
     pub pricing_unit: Option<String>,
     /// Created (went live).

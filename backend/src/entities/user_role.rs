@@ -14,6 +14,8 @@ pub struct Model {
     pub role: String,
     /// For `can_approve_orders`: the largest order value they may approve.
     pub approval_limit: Option<Decimal>,
+    /// ISO 4217 currency of the approval limit.
+    pub approval_limit_currency: Option<String>,
 }
 
 /// Relations.

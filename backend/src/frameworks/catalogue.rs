@@ -163,6 +163,7 @@ pub(crate) async fn insert_live_service<C: ConnectionTrait>(
         name: Set(summary.name.unwrap_or("—").chars().take(200).collect()),
         price: Set(price.map(|p| p.amount)),
         pricing_unit: Set(price.map(|p| p.unit.clone())),
+        currency: Set(price.map(|p| p.currency.clone())),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -266,6 +267,7 @@ pub async fn edit_service(
     active.name = Set(summary.name.unwrap_or("—").chars().take(200).collect());
     active.price = Set(summary.price.map(|p| p.amount));
     active.pricing_unit = Set(summary.price.map(|p| p.unit.clone()));
+    active.currency = Set(summary.price.map(|p| p.currency.clone()));
     active.updated_at = Set(now);
     let svc = active.update(&txn).await?;
     reindex_service(&txn, &svc).await?;

@@ -63,7 +63,11 @@ fn format_price(amount: Option<Decimal>, unit: Option<&str>, currency: &str, tr:
                     }
                 })
                 .unwrap_or_default();
-            format!("{currency} {}{unit}", amount.normalize())
+            match crate::domain::money::Money::from_stored(amount, currency) {
+                Ok(price) => format!("{price}{unit}"),
+                // A price stored without a known currency still shows its amount.
+                Err(_) => format!("{currency} {}{unit}", amount.normalize()),
+            }
         }
         None => tr.t("cat-no-price"),
     }

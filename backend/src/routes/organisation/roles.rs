@@ -12,6 +12,7 @@ use crate::accounts::members;
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::limits::ClientIp;
+use crate::domain::money::Money;
 use crate::domain::roles::{OrgKind, Role, grantable};
 use crate::error::AppError;
 use crate::http::context::PageContext;
@@ -40,9 +41,10 @@ pub(super) async fn show_member_roles(
     let roles = members::roles_of(&state.db, id).await?;
     let held: Vec<Role> = roles.iter().filter_map(|r| r.role.parse().ok()).collect();
     let mut form = Form::new(csrf.0);
-    if let Some(limit) = roles.iter().find_map(|r| r.approval_limit) {
-        form.keep("approval_limit", &limit.to_string());
+    if let Some(limit) = roles.iter().find_map(members::limit_of) {
+        form.keep("approval_limit", &limit.amount().to_string());
     }
+    let currency = currency_code(&state, &user).await?;
     let choices = role_choices(&shell.tr, user.org_kind, &held);
     Ok(MemberRolesPage {
         shell,
@@ -50,7 +52,16 @@ pub(super) async fn show_member_roles(
         action: format!("/organisation/users/{id}/roles"),
         choices,
         form,
+        currency,
     })
+}
+
+/// The code of the organisation's currency, or "" when its country has none.
+async fn currency_code(state: &AppState, user: &CurrentUser) -> Result<String, AppError> {
+    Ok(members::currency_of(&state.db, user.organisation_id)
+        .await?
+        .map(|c| c.code().to_owned())
+        .unwrap_or_default())
 }
 
 pub(super) async fn change_member_roles(
@@ -79,23 +90,32 @@ pub(super) async fn change_member_roles(
             None
         }
         "" => None,
-        raw => match crate::domain::money::parse_amount(raw) {
-            Ok(amount) => Some(amount),
-            Err(_) => {
+        raw => match (
+            crate::domain::money::parse_amount(raw),
+            members::currency_of(&state.db, user.organisation_id).await?,
+        ) {
+            (Err(_), _) => {
                 form.add_error("approval_limit", tr.t("err-limit"));
                 None
             }
+            (Ok(_), None) => {
+                form.add_error("approval_limit", tr.t("err-limit-currency"));
+                None
+            }
+            (Ok(amount), Some(currency)) => Money::new(amount, currency).ok(),
         },
     };
     if form.has_errors() {
         let choices = role_choices(&tr, user.org_kind, &wanted);
         let action = format!("/organisation/users/{id}/roles");
+        let currency = currency_code(&state, &user).await?;
         return Ok(MemberRolesPage {
             shell,
             name: member.name,
             action,
             choices,
             form,
+            currency,
         }
         .into_response());
     }
