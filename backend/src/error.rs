@@ -1,23 +1,10 @@
 //! The one error type at the HTTP boundary. Handlers return `AppError`; the error renderer
 //! (`http::errors`) turns it into an HTML page or a JSON body, in the person's language.
 
-use std::collections::BTreeMap;
-
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 
-/// A field-level problem with a stable code, e.g. `email` → `invalid_email`.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq, utoipa::ToSchema)]
-pub struct FieldError {
-    /// Stable snake_case code of the problem.
-    pub code: String,
-    /// A plain message for people.
-    pub message: String,
-}
-
-/// Problems per field name.
-pub type FieldErrors = BTreeMap<String, FieldError>;
+pub use crate::domain::errors::{FieldError, FieldErrors};
 
 /// Everything that can go wrong in a request, as users and API clients see it.
 #[derive(Debug, thiserror::Error)]

@@ -2,6 +2,7 @@
 
 pub mod content;
 pub mod email;
+pub mod errors;
 pub mod framework;
 pub mod identifier;
 pub mod local_path;

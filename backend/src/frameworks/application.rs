@@ -14,9 +14,9 @@ use super::lifecycle::content_of;
 use super::{Actor, FlowError, store};
 
 use crate::domain::content::{AnswerErrors, Answers, ContentFile, FormValues, QuestionKind};
+use crate::domain::errors::{FieldError, FieldErrors};
 use crate::domain::status::ApplicationStatus;
 use crate::entities::{draft_service, framework, framework_application, service, service_document};
-use crate::error::{FieldError, FieldErrors};
 use crate::state::AppState;
 
 /// Turns content-file answer errors into field errors in `lang`.

@@ -10,9 +10,9 @@ use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 
 use super::{Actor, FlowError, catalogue, lifecycle, ocds, store};
 
+use crate::domain::errors::{FieldError, FieldErrors};
 use crate::domain::framework::{FrameworkStatus, accepts_evaluation, accepts_signatures};
 use crate::entities::{framework, framework_application};
-use crate::error::{FieldError, FieldErrors};
 use crate::publish;
 use crate::state::AppState;
 

@@ -121,11 +121,11 @@ pub async fn create(
     actor: &Actor,
     new: NewFramework,
 ) -> Result<framework::Model, FlowError> {
-    let mut errors = crate::error::FieldErrors::new();
+    let mut errors = crate::domain::errors::FieldErrors::new();
     let mut invalid = |field: &str, code: &str, message: String| {
         errors.insert(
             field.into(),
-            crate::error::FieldError {
+            crate::domain::errors::FieldError {
                 code: code.into(),
                 message,
             },

@@ -28,8 +28,9 @@ pub type Organisation = crate::entities::organisation::Model;
 /// An uploaded PDF of a draft or a service.
 pub type Document = crate::entities::service_document::Model;
 
+use crate::domain::errors::{FieldError, FieldErrors};
 use crate::domain::framework::TransitionError;
-use crate::error::{AppError, FieldError, FieldErrors};
+use crate::error::AppError;
 use crate::publish::PublishError;
 
 /// Who is acting, for the audit log.

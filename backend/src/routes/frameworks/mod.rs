@@ -2,6 +2,7 @@
 //! application and the evaluation. Handlers parse, call `crate::frameworks` flows and render.
 
 mod apply;
+mod drafts;
 mod evaluate;
 pub mod manage;
 
@@ -55,27 +56,27 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/frameworks/{slug}/application/services",
-            post(apply::add_draft),
+            post(drafts::add_draft),
         )
         .route(
             "/frameworks/{slug}/application/services/{id}",
-            get(apply::show_draft).post(apply::save_draft),
+            get(drafts::show_draft).post(drafts::save_draft),
         )
         .route(
             "/frameworks/{slug}/application/services/{id}/delete",
-            post(apply::delete_draft),
+            post(drafts::delete_draft),
         )
         .route(
             "/frameworks/{slug}/application/services/{id}/documents",
             // A document may be as large as its question allows (the form says how large);
             // the flow refuses one over that limit with a field error, not a bare 413.
-            post(apply::upload_document).layer(DefaultBodyLimit::max(
+            post(drafts::upload_document).layer(DefaultBodyLimit::max(
                 crate::domain::content::UPLOAD_BODY_LIMIT,
             )),
         )
         .route(
             "/frameworks/{slug}/application/copy",
-            post(apply::copy_services),
+            post(drafts::copy_services),
         )
         .route(
             "/frameworks/{slug}/application/submit",
@@ -85,7 +86,7 @@ pub fn router() -> Router<AppState> {
             "/frameworks/{slug}/application/sign",
             post(apply::sign_agreement),
         )
-        .route("/documents/{id}", get(apply::download_document))
+        .route("/documents/{id}", get(drafts::download_document))
         .route(
             "/frameworks/{slug}/applications",
             get(evaluate::list_applications),
