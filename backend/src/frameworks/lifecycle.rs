@@ -196,7 +196,10 @@ async fn insert_framework(
     let now = Utc::now();
     let t = new.timetable;
     let fw = framework::ActiveModel {
-        ocid: Set(format!("{}-fw-{slug}", state.config.ocid_prefix)),
+        ocid: Set(crate::publish::ocids::framework_ocid(
+            &state.config.ocid_prefix,
+            &slug,
+        )),
         slug: Set(slug),
         name: Set(new.name.trim().into()),
         family: Set(new.family.trim().into()),

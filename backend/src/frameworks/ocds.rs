@@ -10,7 +10,10 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
+use ocds_schema::model::PartyRole;
+
 use crate::entities::{framework, organisation};
+use crate::publish::parties;
 
 /// A lot as published.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,48 +39,15 @@ fn date(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// The stable party id of an organisation: its identifier scheme and id.
-pub fn party_id(org: &organisation::Model) -> String {
-    format!("{}-{}", org.identifier_scheme, org.identifier_id)
-}
+pub use crate::publish::parties::party_id;
 
-/// The OCDS `details.scale` of a supplier.
-pub fn scale(org: &organisation::Model) -> Option<&'static str> {
-    match org.scale.as_deref()? {
-        "micro" => Some("micro"),
-        "small" => Some("small"),
-        "medium" => Some("medium"),
-        "large" => Some("large"),
-        _ => None,
-    }
-}
-
-/// The party entry of an organisation with `roles`.
-pub fn party(org: &organisation::Model, roles: &[&str]) -> Value {
-    let mut party = json!({
-        "id": party_id(org),
-        "name": org.name,
-        "identifier": {
-            "scheme": org.identifier_scheme,
-            "id": org.identifier_id,
-            "legalName": org.legal_name,
-        },
-        "address": {"countryName": org.country_code},
-        "roles": roles,
-    });
-    if let Some(locality) = &org.locality {
-        party["address"]["locality"] = json!(locality);
-    }
-    if roles.contains(&"supplier")
-        && let Some(scale) = scale(org)
-    {
-        party["details"] = json!({"scale": scale});
-    }
-    party
+/// The party entry of an organisation with `roles`, as release JSON.
+fn party(org: &organisation::Model, roles: &[PartyRole]) -> Value {
+    parties::to_value(&parties::party(org, roles))
 }
 
 fn reference(org: &organisation::Model) -> Value {
-    json!({"id": party_id(org), "name": org.name})
+    parties::to_value(&parties::reference(org))
 }
 
 /// The award id of a supplier's admission.
@@ -95,7 +65,7 @@ pub fn opened(
 ) -> Value {
     let mut body = json!({
         "language": "en",
-        "parties": [party(procuring_entity, &["procuringEntity"])],
+        "parties": [party(procuring_entity, &[PartyRole::ProcuringEntity])],
         "planning": {
             "rationale": format!(
                 "{} is iteration {} of the {} framework agreement, through which public buyers \
@@ -162,7 +132,7 @@ pub fn closed(fw: &framework::Model, applicants: u64) -> Value {
 /// because this iteration admits no more suppliers.
 pub fn awarded(fw: &framework::Model, admissions: &[Admission<'_>], at: DateTime<Utc>) -> Value {
     json!({
-        "parties": admissions.iter().map(|a| party(a.supplier, &["supplier"])).collect::<Vec<_>>(),
+        "parties": admissions.iter().map(|a| party(a.supplier, &[PartyRole::Supplier])).collect::<Vec<_>>(),
         "tender": {"id": fw.slug, "status": "complete"},
         "awards": admissions.iter().map(|a| json!({
             "id": award_id(fw, a.supplier),
@@ -187,7 +157,7 @@ pub fn agreement_signed(
     agreement_url: &str,
 ) -> Value {
     json!({
-        "parties": [party(supplier, &["supplier"])],
+        "parties": [party(supplier, &[PartyRole::Supplier])],
         "awards": [{
             "id": award_id(fw, supplier),
             "status": "active",

@@ -11,7 +11,9 @@ pub mod bench;
 pub mod bulk;
 pub mod chain;
 pub mod health;
+pub mod ocids;
 pub mod package;
+pub mod parties;
 pub mod record;
 pub mod store;
 
