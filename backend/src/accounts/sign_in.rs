@@ -146,3 +146,61 @@ pub async fn authenticate(
 /// A real argon2id hash, checked against when the account does not exist.
 static DUMMY_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| password::hash("no account has this password").unwrap_or_default());
+
+/// Starts a session of `kind` (`browser` or `api`, with `scope`) for person `user_id` and
+/// records `event` about it, in one transaction; returns the token and its lifetime in
+/// seconds.
+pub async fn start_session(
+    state: &AppState,
+    user_id: i64,
+    kind: &str,
+    scope: &str,
+    event: &'static str,
+    ip: Option<String>,
+) -> Result<(String, i64), AppError> {
+    let txn = state.begin_write().await?;
+    let (token, ttl) = crate::auth::session::start(&txn, state, user_id, kind, scope).await?;
+    let detail = if scope.is_empty() {
+        String::new()
+    } else {
+        format!("scope {scope}")
+    };
+    audit::record(
+        &txn,
+        Event {
+            event,
+            actor: Some(user_id),
+            subject: Some(user_id),
+            ip,
+            detail,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((token, ttl))
+}
+
+/// Ends session `session_id` of person `user_id` and records the sign-out, in one
+/// transaction.
+pub async fn end_session(
+    state: &AppState,
+    user_id: i64,
+    session_id: &str,
+    ip: Option<String>,
+) -> Result<(), AppError> {
+    let txn = state.begin_write().await?;
+    crate::auth::session::revoke(&txn, session_id).await?;
+    audit::record(
+        &txn,
+        Event {
+            event: "sign_out",
+            actor: Some(user_id),
+            subject: Some(user_id),
+            ip,
+            ..Default::default()
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

@@ -9,8 +9,7 @@ use marco_frontend::forms::Form;
 use serde::{Deserialize, Serialize};
 
 use super::{Fields, field, message, refill};
-use crate::accounts::sign_in::{AuthFailure, authenticate};
-use crate::auth::audit::{self, Event};
+use crate::accounts::sign_in::{AuthFailure, authenticate, end_session, start_session};
 use crate::auth::csrf::CsrfToken;
 use crate::auth::limits::ClientIp;
 use crate::auth::{CurrentUser, session};
@@ -78,18 +77,8 @@ pub async fn submit_sign_in(
     .await
     {
         Ok(person) => {
-            let (token, ttl) = session::start(&state.db, &state, person.id, "browser", "").await?;
-            audit::record(
-                &state.db,
-                Event {
-                    event: "sign_in",
-                    actor: Some(person.id),
-                    subject: Some(person.id),
-                    ip: ip.audit(),
-                    ..Default::default()
-                },
-            )
-            .await?;
+            let (token, ttl) =
+                start_session(&state, person.id, "browser", "", "sign_in", ip.audit()).await?;
             Ok((
                 jar.add(session::cookie(&state, token, ttl)),
                 Redirect::to(&next),
@@ -121,18 +110,7 @@ pub async fn sign_out(
     if !csrf.matches(fields.get("csrf_token").map(String::as_str)) {
         return Err(AppError::Denied("csrf_failed"));
     }
-    session::revoke(&state.db, &user.session_id).await?;
-    audit::record(
-        &state.db,
-        Event {
-            event: "sign_out",
-            actor: Some(user.id),
-            subject: Some(user.id),
-            ip: ip.audit(),
-            ..Default::default()
-        },
-    )
-    .await?;
+    end_session(&state, user.id, &user.session_id, ip.audit()).await?;
     shell.signed_in = None;
     let body = shell.tr.t("signed-out-body");
     let page = message(
@@ -233,18 +211,8 @@ pub async fn issue_api_token(
         return Err(AppError::Denied("email_not_verified"));
     }
     let scope = scopes.join(" ");
-    let (token, ttl) = session::start(&state.db, &state, person.id, "api", &scope).await?;
-    audit::record(
-        &state.db,
-        Event {
-            event: "token_issued",
-            actor: Some(person.id),
-            subject: Some(person.id),
-            ip: ip.audit(),
-            detail: format!("scope {scope}"),
-        },
-    )
-    .await?;
+    let (token, ttl) =
+        start_session(&state, person.id, "api", &scope, "token_issued", ip.audit()).await?;
     Ok(ApiJson(TokenResponse {
         access_token: token,
         token_type: "Bearer",
