@@ -28,9 +28,11 @@ pub fn max_chars(name: &str) -> usize {
         | "intention_to_award_at"
         | "goes_live_at"
         | "expires_at" => 40,
-        "name" | "legal_name" | "trading_name" | "organisation_name" | "family" | "signer_role"
-        | "domain" | "ocid" | "buyer" | "supplier" | "tag" | "token" => 200,
-        "street_address" | "locality" => 300,
+        "family" => 120,
+        "name" | "signer_role" | "ocid" | "buyer" | "supplier" | "tag" | "token" => 200,
+        // A DNS name is at most 253 characters.
+        "domain" => 253,
+        "legal_name" | "trading_name" | "organisation_name" | "street_address" | "locality" => 300,
         "next" => 2048,
         "description" | "reason" => 5000,
         n if n.starts_with("reason_") => 5000,

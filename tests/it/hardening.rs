@@ -366,3 +366,35 @@ async fn every_text_input_states_its_limit() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_framework_description_past_its_stated_limit_is_refused_by_field() {
+    let app = TestApp::new().await;
+    let now = Utc::now();
+    let refused = lifecycle::create(
+        &app.state,
+        &Actor::default(),
+        NewFramework {
+            name: "Cloud Services 9".into(),
+            family: "Cloud Services".into(),
+            iteration: 9,
+            description: "d".repeat(marco_frontend::forms::max_chars("description") + 1),
+            content: CLOUD_CONTENT.into(),
+            timetable: Timetable {
+                clarifications_close_at: now + chrono::Duration::days(5),
+                applications_close_at: now + chrono::Duration::days(10),
+                intention_to_award_at: now + chrono::Duration::days(20),
+                goes_live_at: now + chrono::Duration::days(30),
+                expires_at: now + chrono::Duration::days(400),
+            },
+            previous_id: None,
+        },
+    )
+    .await;
+    match refused {
+        Err(marco::frameworks::FlowError::Invalid(fields)) => {
+            assert_eq!(fields["description"].code, "too_long");
+        }
+        other => panic!("expected a field error, got {other:?}"),
+    }
+}

@@ -145,6 +145,13 @@ pub async fn create(
             "Enter a family of up to 120 characters".into(),
         );
     }
+    if new.description.chars().count() > 5000 {
+        invalid(
+            "description",
+            "too_long",
+            "Enter a description of up to 5000 characters".into(),
+        );
+    }
     if !(1..=999).contains(&new.iteration) {
         invalid(
             "iteration",

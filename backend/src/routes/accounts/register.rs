@@ -7,6 +7,7 @@ use axum_extra::extract::CookieJar;
 use marco_frontend::Tr;
 use marco_frontend::accounts::{RegisterBuyerPage, RegisterPage, RegisterSupplierPage};
 use marco_frontend::forms::Form;
+use marco_frontend::forms::max_chars;
 
 use super::{Fields, field, refill, require};
 use crate::accounts::registration::{
@@ -46,7 +47,7 @@ pub async fn show_buyer(PageContext(shell): PageContext, csrf: CsrfToken) -> Reg
 
 /// Checks the person's own fields (name, e-mail, password) into `form`.
 fn check_person(form: &mut Form, fields: &Fields, tr: &Tr) -> Option<Email> {
-    require(form, fields, &["name"], 200, tr);
+    require(form, fields, &["name"], max_chars("name"), tr);
     let email = Email::parse(field(fields, "email"));
     if email.is_err() {
         form.add_error("email", tr.t("err-email"));
@@ -133,8 +134,20 @@ pub async fn register_supplier(
     mut form: Form,
 ) -> Result<Registered, AppError> {
     let (state, tr, ip, fields) = (state, *tr, ip, fields);
-    require(&mut form, fields, &["legal_name"], 300, &tr);
-    require(&mut form, fields, &["identifier"], 64, &tr);
+    require(
+        &mut form,
+        fields,
+        &["legal_name"],
+        max_chars("legal_name"),
+        &tr,
+    );
+    require(
+        &mut form,
+        fields,
+        &["identifier"],
+        max_chars("identifier"),
+        &tr,
+    );
     let scheme = match field(fields, "scheme") {
         "" => "CL-RUT",
         "other" => field(fields, "scheme_other"),
@@ -251,7 +264,13 @@ pub async fn register_buyer(
     // A public body new to Marco is created with this person as its first admin.
     let mut new_identifier = None;
     if existing_org.is_none() && email.is_some() && !form.has_errors() {
-        require(&mut form, fields, &["organisation_name"], 300, &tr);
+        require(
+            &mut form,
+            fields,
+            &["organisation_name"],
+            max_chars("organisation_name"),
+            &tr,
+        );
         match OrgIdentifier::parse(field(fields, "scheme"), field(fields, "identifier")) {
             Ok(id) if identifier_taken(&state.db, &id).await? => {
                 form.add_error("identifier", tr.t("err-identifier-taken"))

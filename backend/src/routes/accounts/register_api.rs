@@ -20,7 +20,7 @@ use crate::state::AppState;
 #[serde(default)]
 pub struct SupplierRegistration {
     /// The organisation's registered name.
-    #[schema(required = true, min_length = 1, max_length = 200)]
+    #[schema(required = true, min_length = 1, max_length = 300)]
     pub legal_name: String,
     /// The name it trades under, if different.
     #[schema(max_length = 300)]

@@ -12,6 +12,7 @@ use axum_extra::extract::CookieJar;
 use marco_frontend::accounts::NewPasswordPage;
 use marco_frontend::admin::{MemberRow, OrgUsersPage};
 use marco_frontend::forms::Form;
+use marco_frontend::forms::max_chars;
 use marco_frontend::{Shell, Tr};
 use serde::Deserialize;
 
@@ -205,7 +206,7 @@ async fn accept_invitation(
         Err(err) => return Ok(link_problem(shell, err, ("/", "continue"))?.into_response()),
     };
     let mut form = refill(&csrf, &fields, &["name"], "name", &tr);
-    crate::routes::accounts::require(&mut form, &fields, &["name"], 200, &tr);
+    crate::routes::accounts::require(&mut form, &fields, &["name"], max_chars("name"), &tr);
     let new_password = fields
         .get("password")
         .map(String::as_str)
