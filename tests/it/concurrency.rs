@@ -5,12 +5,8 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
-use marco::domain::content::CLOUD_CONTENT;
-use marco::domain::framework::Timetable;
 use marco::entities::{audit_event, framework, release};
-use marco::frameworks::Actor;
-use marco::frameworks::lifecycle::{self, NewFramework};
+use marco_tests::fixtures::create_cloud_framework;
 use marco_tests::{Client, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -18,28 +14,7 @@ const WRITERS: usize = 6;
 const RUN_FOR: Duration = Duration::from_secs(10);
 
 async fn source_framework(app: &TestApp) -> framework::Model {
-    let now = Utc::now();
-    lifecycle::create(
-        &app.state,
-        &Actor::default(),
-        NewFramework {
-            name: "Cloud Services 9".into(),
-            family: "Cloud Services".into(),
-            iteration: 9,
-            description: "The framework every manager copies".into(),
-            content: CLOUD_CONTENT.into(),
-            timetable: Timetable {
-                clarifications_close_at: now + chrono::Duration::days(5),
-                applications_close_at: now + chrono::Duration::days(10),
-                intention_to_award_at: now + chrono::Duration::days(20),
-                goes_live_at: now + chrono::Duration::days(30),
-                expires_at: now + chrono::Duration::days(400),
-            },
-            previous_id: None,
-        },
-    )
-    .await
-    .unwrap()
+    create_cloud_framework(app, "The framework every manager copies").await
 }
 
 async fn manager(app: &TestApp) -> Client<'_> {

@@ -1,13 +1,12 @@
 //! Hardening found by an attacker's and a heavy user's probe: the open redirect, security
 //! headers, cookie flags and cache rules, and the upload limit that the form states.
 
-use chrono::Utc;
 use marco::config::Environment;
-use marco::domain::content::CLOUD_CONTENT;
-use marco::domain::framework::{FrameworkStatus, Timetable};
+use marco::domain::framework::FrameworkStatus;
 use marco::entities::{service_document, user};
-use marco::frameworks::lifecycle::{self, NewFramework};
+use marco::frameworks::lifecycle;
 use marco::frameworks::{Actor, application};
+use marco_tests::fixtures::{cloud_framework, create_cloud_framework};
 use marco_tests::{Client, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -189,28 +188,7 @@ async fn personal_pages_are_never_stored() {
 /// An open framework with one draft service of Nube Andina's, and the draft's page.
 async fn draft_with_documents(app: &TestApp) -> (Client<'_>, String) {
     marco::seed::load(&app.state.db).await.unwrap();
-    let now = Utc::now();
-    let fw = lifecycle::create(
-        &app.state,
-        &Actor::default(),
-        NewFramework {
-            name: "Cloud Services 9".into(),
-            family: "Cloud Services".into(),
-            iteration: 9,
-            description: "Uploads".into(),
-            content: CLOUD_CONTENT.into(),
-            timetable: Timetable {
-                clarifications_close_at: now + chrono::Duration::days(5),
-                applications_close_at: now + chrono::Duration::days(10),
-                intention_to_award_at: now + chrono::Duration::days(20),
-                goes_live_at: now + chrono::Duration::days(30),
-                expires_at: now + chrono::Duration::days(400),
-            },
-            previous_id: None,
-        },
-    )
-    .await
-    .unwrap();
+    let fw = create_cloud_framework(app, "Uploads").await;
     let fw = lifecycle::transition(&app.state, &Actor::default(), fw.id, FrameworkStatus::Open)
         .await
         .unwrap();
@@ -370,27 +348,8 @@ async fn every_text_input_states_its_limit() {
 #[tokio::test]
 async fn a_framework_description_past_its_stated_limit_is_refused_by_field() {
     let app = TestApp::new().await;
-    let now = Utc::now();
-    let refused = lifecycle::create(
-        &app.state,
-        &Actor::default(),
-        NewFramework {
-            name: "Cloud Services 9".into(),
-            family: "Cloud Services".into(),
-            iteration: 9,
-            description: "d".repeat(marco_frontend::forms::max_chars("description") + 1),
-            content: CLOUD_CONTENT.into(),
-            timetable: Timetable {
-                clarifications_close_at: now + chrono::Duration::days(5),
-                applications_close_at: now + chrono::Duration::days(10),
-                intention_to_award_at: now + chrono::Duration::days(20),
-                goes_live_at: now + chrono::Duration::days(30),
-                expires_at: now + chrono::Duration::days(400),
-            },
-            previous_id: None,
-        },
-    )
-    .await;
+    let long = "d".repeat(marco_frontend::forms::max_chars("description") + 1);
+    let refused = lifecycle::create(&app.state, &Actor::default(), cloud_framework(&long)).await;
     match refused {
         Err(marco::frameworks::FlowError::Invalid(fields)) => {
             assert_eq!(fields["description"].code, "too_long");

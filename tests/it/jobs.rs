@@ -5,13 +5,13 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use marco::domain::content::CLOUD_CONTENT;
-use marco::domain::framework::{FrameworkStatus, Timetable};
+use marco::domain::framework::FrameworkStatus;
 use marco::entities::{framework, mail_outbox, release, search_outbox};
 use marco::frameworks::Actor;
-use marco::frameworks::lifecycle::{self, NewFramework};
+use marco::frameworks::lifecycle;
 use marco_frontend::Lang;
 use marco_tests::TestApp;
+use marco_tests::fixtures::create_cloud_framework;
 use marco_tests::process::{free_port, serve, stop_gracefully};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
@@ -79,27 +79,7 @@ async fn queued_mail_pending_search_and_a_due_transition_are_done_once_after_a_r
         .unwrap();
     txn.commit().await.unwrap();
     let now = Utc::now();
-    let fw = lifecycle::create(
-        &app.state,
-        &Actor::default(),
-        NewFramework {
-            name: "Cloud Services 9".into(),
-            family: "Cloud Services".into(),
-            iteration: 9,
-            description: "Closes while Marco is down".into(),
-            content: CLOUD_CONTENT.into(),
-            timetable: Timetable {
-                clarifications_close_at: now + chrono::Duration::days(5),
-                applications_close_at: now + chrono::Duration::days(10),
-                intention_to_award_at: now + chrono::Duration::days(20),
-                goes_live_at: now + chrono::Duration::days(30),
-                expires_at: now + chrono::Duration::days(400),
-            },
-            previous_id: None,
-        },
-    )
-    .await
-    .unwrap();
+    let fw = create_cloud_framework(&app, "Closes while Marco is down").await;
     let fw = lifecycle::transition(&app.state, &Actor::default(), fw.id, FrameworkStatus::Open)
         .await
         .unwrap();

@@ -5,13 +5,12 @@
 //! trust it. (`make fuzz` runs schemathesis against the same document.)
 
 use axum::body::Body;
-use chrono::Utc;
 use http::Request;
 use marco::auth::authz::ROUTES;
-use marco::domain::content::CLOUD_CONTENT;
-use marco::domain::framework::{FrameworkStatus, Timetable};
+use marco::domain::framework::FrameworkStatus;
 use marco::frameworks::Actor;
-use marco::frameworks::lifecycle::{self, NewFramework};
+use marco::frameworks::lifecycle;
+use marco_tests::fixtures::create_cloud_framework;
 use marco_tests::{TestApp, TestResponse};
 use serde_json::{Value, json};
 
@@ -98,28 +97,7 @@ fn check(doc: &Value, method: &str, uri: &str, res: &TestResponse, problems: &mu
 }
 
 async fn open_framework(app: &TestApp) -> String {
-    let now = Utc::now();
-    let fw = lifecycle::create(
-        &app.state,
-        &Actor::default(),
-        NewFramework {
-            name: "Cloud Services 9".into(),
-            family: "Cloud Services".into(),
-            iteration: 9,
-            description: "Feeds".into(),
-            content: CLOUD_CONTENT.into(),
-            timetable: Timetable {
-                clarifications_close_at: now + chrono::Duration::days(5),
-                applications_close_at: now + chrono::Duration::days(10),
-                intention_to_award_at: now + chrono::Duration::days(20),
-                goes_live_at: now + chrono::Duration::days(30),
-                expires_at: now + chrono::Duration::days(400),
-            },
-            previous_id: None,
-        },
-    )
-    .await
-    .unwrap();
+    let fw = create_cloud_framework(app, "Feeds").await;
     lifecycle::transition(&app.state, &Actor::default(), fw.id, FrameworkStatus::Open)
         .await
         .unwrap()

@@ -6,6 +6,7 @@ pub mod app;
 pub mod browser;
 pub mod client;
 pub mod database;
+pub mod fixtures;
 pub mod process;
 
 pub use app::{TestApp, TestResponse};

@@ -16,7 +16,7 @@ use crate::state::AppState;
 
 /// A supplier's registration: the organisation and its first admin, the same fields as the
 /// web form. Missing required fields come back as field errors (422).
-#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct SupplierRegistration {
     /// The organisation's registered name.
@@ -69,7 +69,7 @@ pub struct SupplierRegistration {
 
 /// A buyer's registration from an allow-listed public-sector e-mail domain. The public body
 /// is the one that owns the domain, or a new one named here.
-#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct BuyerRegistration {
     /// The buyer's full name.
@@ -92,41 +92,14 @@ pub struct BuyerRegistration {
     pub identifier: String,
 }
 
-impl SupplierRegistration {
-    fn into_fields(self) -> super::Fields {
-        [
-            ("legal_name", self.legal_name),
-            ("trading_name", self.trading_name),
-            ("scheme", self.scheme),
-            ("scheme_other", self.scheme_other),
-            ("identifier", self.identifier),
-            ("street_address", self.street_address),
-            ("locality", self.locality),
-            ("country", self.country),
-            ("scale", self.scale),
-            ("name", self.name),
-            ("email", self.email),
-            ("password", self.password),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect()
-    }
-}
-
-impl BuyerRegistration {
-    fn into_fields(self) -> super::Fields {
-        [
-            ("name", self.name),
-            ("email", self.email),
-            ("password", self.password),
-            ("organisation_name", self.organisation_name),
-            ("scheme", self.scheme),
-            ("identifier", self.identifier),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect()
+/// A registration's fields by name, as the web form would send them, for the shared checks.
+fn fields_of(request: &impl serde::Serialize) -> super::Fields {
+    match serde_json::to_value(request) {
+        Ok(serde_json::Value::Object(map)) => map
+            .into_iter()
+            .filter_map(|(k, v)| v.as_str().map(|v| (k, v.to_owned())))
+            .collect(),
+        _ => super::Fields::new(),
     }
 }
 
@@ -195,7 +168,7 @@ pub async fn api_register_supplier(
 ) -> Result<(axum::http::StatusCode, ApiJson<RegistrationResponse>), AppError> {
     state.limits.check("sign_up", &ip, None)?;
     let tr = Tr::new(crate::http::context::lang_from_headers(&headers));
-    let fields = request.into_fields();
+    let fields = fields_of(&request);
     let form = api_form(&fields, SUPPLIER_FIELDS);
     api_outcome(register_supplier(&state, &tr, &ip, &fields, form).await?)
 }
@@ -218,7 +191,7 @@ pub async fn api_register_buyer(
 ) -> Result<(axum::http::StatusCode, ApiJson<RegistrationResponse>), AppError> {
     state.limits.check("sign_up", &ip, None)?;
     let tr = Tr::new(crate::http::context::lang_from_headers(&headers));
-    let fields = request.into_fields();
+    let fields = fields_of(&request);
     let form = api_form(&fields, BUYER_FIELDS);
     api_outcome(register_buyer(&state, &tr, &ip, &fields, form).await?)
 }
