@@ -3,26 +3,11 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use marco_tests::database::TestDatabase;
-
-fn marco_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target folder");
-    let bin = dir.join("marco");
-    assert!(
-        bin.exists(),
-        "{} is missing: build it with `cargo build --bins` (make test does)",
-        bin.display()
-    );
-    bin
-}
+use marco_tests::process::marco_binary;
 
 fn marco(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(marco_binary());
