@@ -32,6 +32,17 @@ async fn manager(app: &TestApp) -> Client<'_> {
     client
 }
 
+/// The demo data, the framework to copy, and the six managers, signed in.
+async fn managers_and_framework(app: &TestApp) -> (framework::Model, Vec<Client<'_>>) {
+    marco::seed::load(&app.state.db).await.unwrap();
+    let source = source_framework(app).await;
+    let mut clients = Vec::new();
+    for _ in 0..WRITERS {
+        clients.push(manager(app).await);
+    }
+    (source, clients)
+}
+
 /// What one manager saw: the slugs of the copies they made and opened.
 #[derive(Default)]
 struct Seen {
@@ -78,12 +89,7 @@ async fn copy_and_open_until(mut client: Client<'_>, source: &str, deadline: Ins
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn six_managers_copying_and_opening_for_ten_seconds_get_no_server_error_and_lose_nothing() {
     let app = TestApp::new().await;
-    marco::seed::load(&app.state.db).await.unwrap();
-    let source = source_framework(&app).await;
-    let mut clients = Vec::new();
-    for _ in 0..WRITERS {
-        clients.push(manager(&app).await);
-    }
+    let (source, clients) = managers_and_framework(&app).await;
     let deadline = Instant::now() + RUN_FOR;
     let runs = futures_util::future::join_all(
         clients
@@ -141,12 +147,7 @@ async fn six_managers_copying_and_opening_for_ten_seconds_get_no_server_error_an
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn six_managers_opening_one_framework_at_once_open_it_once() {
     let app = TestApp::new().await;
-    marco::seed::load(&app.state.db).await.unwrap();
-    let source = source_framework(&app).await;
-    let mut clients = Vec::new();
-    for _ in 0..WRITERS {
-        clients.push(manager(&app).await);
-    }
+    let (source, mut clients) = managers_and_framework(&app).await;
     let path = format!("/frameworks/{}/status", source.slug);
     let answers = futures_util::future::join_all(
         clients.iter_mut().map(|c| c.post(&path, &[("to", "open")])),

@@ -17,16 +17,8 @@ use sea_orm::DbErr;
 pub type Framework = crate::entities::framework::Model;
 /// A supplier's application to a framework.
 pub type Application = crate::entities::framework_application::Model;
-/// A draft service in an application.
-pub type Draft = crate::entities::draft_service::Model;
-/// A live (or removed) service in the catalogue.
-pub type Service = crate::entities::service::Model;
-/// One immutable version of a service.
-pub type ServiceVersion = crate::entities::service_version::Model;
 /// An organisation: a supplier or a public body.
 pub type Organisation = crate::entities::organisation::Model;
-/// An uploaded PDF of a draft or a service.
-pub type Document = crate::entities::service_document::Model;
 
 use crate::domain::errors::{FieldError, FieldErrors};
 use crate::domain::framework::TransitionError;

@@ -43,25 +43,37 @@ impl Pass {
 
 /// A job's view of the stop request, to end a long pass early.
 #[derive(Clone, Debug)]
-pub struct Stopping(watch::Receiver<bool>);
+pub struct Stopping {
+    receiver: watch::Receiver<bool>,
+    /// For [`Stopping::never`]: the sender nobody uses, kept alive so `wait` stays pending.
+    _never: Option<Arc<watch::Sender<bool>>>,
+}
 
 impl Stopping {
+    fn from(receiver: watch::Receiver<bool>) -> Stopping {
+        Stopping {
+            receiver,
+            _never: None,
+        }
+    }
+
     /// A stop that never comes, for running one pass by hand (tests, commands).
     pub fn never() -> Stopping {
         let (sender, receiver) = watch::channel(false);
-        // Keeping the sender alive keeps `wait` pending instead of ending at once.
-        std::mem::forget(sender);
-        Stopping(receiver)
+        Stopping {
+            receiver,
+            _never: Some(Arc::new(sender)),
+        }
     }
 
     /// Whether the runner asked the job to stop.
     pub fn requested(&self) -> bool {
-        *self.0.borrow()
+        *self.receiver.borrow()
     }
 
     /// Waits until a stop is requested.
     pub async fn wait(&mut self) {
-        let _ = self.0.wait_for(|stop| *stop).await;
+        let _ = self.receiver.wait_for(|stop| *stop).await;
     }
 }
 
@@ -143,7 +155,7 @@ pub fn spawn(job: Arc<dyn Job>, board: Arc<Board>) -> JobHandle {
     let runner = job.clone();
     let task = tokio::spawn(async move {
         let job = runner;
-        let stopping = Stopping(receiver);
+        let stopping = Stopping::from(receiver);
         tracing::info!(job = name, "job started");
         while !stopping.requested() {
             let again = run_pass(job.as_ref(), &board, &stopping).await;

@@ -20,8 +20,6 @@ use crate::auth::tokens::TokenErrorOrDb;
 use crate::error::AppError;
 use crate::state::AppState;
 
-pub use crate::accounts::sign_in::{AuthFailure, authenticate};
-
 /// The account routes.
 pub fn router() -> Router<AppState> {
     Router::new()
