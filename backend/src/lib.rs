@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod buying;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -37,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::admin::router())
         .merge(routes::frameworks::router())
         .merge(routes::catalogue::router())
+        .merge(routes::buying::router())
         .merge(routes::open_data::router())
         .merge(routes::ops::router())
         .merge(routes::api::router())

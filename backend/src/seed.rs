@@ -38,6 +38,8 @@ struct DemoUser {
     email: &'static str,
     name: &'static str,
     roles: &'static [&'static str],
+    /// The `can_approve_orders` limit: amount and currency.
+    limit: Option<(i64, &'static str)>,
     what: &'static str,
 }
 
@@ -117,6 +119,7 @@ fn demo_users() -> Vec<DemoUser> {
             email: "manager@marco.example",
             name: "Demo Framework Manager",
             roles: &["framework_manager", "platform_admin"],
+            limit: None,
             what: "framework manager and platform admin",
         },
         DemoUser {
@@ -128,14 +131,25 @@ fn demo_users() -> Vec<DemoUser> {
                 "can_publish_briefs",
                 "can_award",
                 "can_answer_questions",
+                "can_approve_orders",
             ],
-            what: "buyer admin (Dirección de Compras Demo)",
+            limit: Some((1_000_000, "CLP")),
+            what: "buyer admin (Dirección de Compras Demo); approves orders up to CLP 1,000,000",
+        },
+        DemoUser {
+            org: 1,
+            email: "approver@compras.demo.gob.cl",
+            name: "Demo Aprobadora",
+            roles: &["buyer_user", "can_approve_orders"],
+            limit: Some((50_000_000, "CLP")),
+            what: "buyer who approves orders up to CLP 50,000,000 (Dirección de Compras Demo)",
         },
         DemoUser {
             org: 2,
             email: "buyer@digital.demo.gov.uk",
             name: "Demo Buyer",
             roles: &["buyer_user"],
+            limit: None,
             what: "buyer (Department for Digital Demo)",
         },
         DemoUser {
@@ -143,6 +157,7 @@ fn demo_users() -> Vec<DemoUser> {
             email: "supplier@nubeandina.example",
             name: "Demo Proveedora",
             roles: &["supplier_admin"],
+            limit: None,
             what: "supplier admin (Nube Andina, a small enterprise)",
         },
         DemoUser {
@@ -150,6 +165,7 @@ fn demo_users() -> Vec<DemoUser> {
             email: "supplier@brightlane.example",
             name: "Demo Supplier",
             roles: &["supplier_admin"],
+            limit: None,
             what: "supplier admin (Brightlane Digital, a micro enterprise)",
         },
     ]
@@ -230,11 +246,12 @@ pub async fn load(db: &sea_orm::DatabaseConnection) -> anyhow::Result<Vec<DemoAc
         .insert(&txn)
         .await?;
         for role in demo.roles {
+            let limit = demo.limit.filter(|_| *role == "can_approve_orders");
             user_role::ActiveModel {
                 user_id: Set(created.id),
                 role: Set((*role).into()),
-                approval_limit: Set(None),
-                approval_limit_currency: Set(None),
+                approval_limit: Set(limit.map(|(amount, _)| rust_decimal::Decimal::from(amount))),
+                approval_limit_currency: Set(limit.map(|(_, currency)| currency.to_owned())),
             }
             .insert(&txn)
             .await?;

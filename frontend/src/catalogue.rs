@@ -118,6 +118,9 @@ pub struct ServicePage {
     pub is_owner: bool,
     /// Whether the viewer is a manager.
     pub is_manager: bool,
+    /// Whether the viewer may put it in a cart (a buyer, and the service is available and
+    /// priced).
+    pub can_buy: bool,
     /// Current status code.
     pub status: String,
     /// Form state (CSRF, errors of the suspend form).

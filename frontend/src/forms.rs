@@ -20,7 +20,14 @@ pub fn max_chars(name: &str) -> usize {
         "identifier" | "scheme" | "scheme_other" | "country" | "scale" | "role" | "lot" | "to"
         | "sort" | "status" | "result" | "action" | "question" | "accept" | "cursor" | "limit"
         | "from" | "page" | "per_page" | "versioned" | "scopes" => 64,
-        "price_min" | "price_max" | "approval_limit" | "iteration" => 32,
+        "price_min" | "price_max" | "approval_limit" | "iteration" | "quantity" => 32,
+        "service" | "route" | "in_full" => 64,
+        "requested_date" => 40,
+        "invoice_number" => 60,
+        "idempotency_key" => 100,
+        "cost_centre" => 120,
+        "delivery_address" => 500,
+        "note" => 5000,
         "since"
         | "until"
         | "clarifications_close_at"

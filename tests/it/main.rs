@@ -25,6 +25,7 @@ mod journeys;
 mod mail;
 mod openapi;
 mod ops;
+mod orders;
 mod pages;
 mod publish;
 mod search;

@@ -10,7 +10,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::app::{TestApp, TestResponse};
 
-/// One person's browser.
+/// One person's browser. A clone is a second tab with the same cookies.
+#[derive(Clone)]
 pub struct Client<'a> {
     app: &'a TestApp,
     cookies: BTreeMap<String, String>,

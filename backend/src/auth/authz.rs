@@ -47,6 +47,22 @@ const ADMINS: &[Role] = &[Role::PlatformAdmin];
 const ORG_ADMINS: &[Role] = &[Role::SupplierAdmin, Role::BuyerAdmin];
 const SUPPLIERS: &[Role] = &[Role::SupplierAdmin, Role::SupplierUser];
 const SUPPLIER_ADMINS: &[Role] = &[Role::SupplierAdmin];
+const BUYERS: &[Role] = &[
+    Role::BuyerAdmin,
+    Role::BuyerUser,
+    Role::CanAward,
+    Role::CanApproveOrders,
+    Role::CanPublishBriefs,
+];
+const TRADERS: &[Role] = &[
+    Role::BuyerAdmin,
+    Role::BuyerUser,
+    Role::CanAward,
+    Role::CanApproveOrders,
+    Role::CanPublishBriefs,
+    Role::SupplierAdmin,
+    Role::SupplierUser,
+];
 const REVIEWERS: &[Role] = &[
     Role::FrameworkManager,
     Role::PlatformAdmin,
@@ -220,6 +236,16 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ),
     ("POST", "/services/{id}/status", Rule::AnyOf(MANAGERS)),
     ("GET", "/suppliers/{id}", Rule::Public),
+    ("GET", "/cart", Rule::AnyOf(BUYERS)),
+    ("POST", "/cart/items", Rule::AnyOf(BUYERS)),
+    ("POST", "/cart/items/{id}/delete", Rule::AnyOf(BUYERS)),
+    ("POST", "/cart/checkout", Rule::AnyOf(BUYERS)),
+    ("GET", "/orders", Rule::AnyOf(TRADERS)),
+    ("GET", "/orders/{id}", Rule::AnyOf(TRADERS)),
+    ("POST", "/orders/{id}/{action}", Rule::AnyOf(TRADERS)),
+    ("GET", "/contracts", Rule::Public),
+    ("GET", "/contracts.csv", Rule::Public),
+    ("GET", "/contracts/{id}", Rule::Public),
     ("POST", "/suppliers/{id}/suspension", Rule::AnyOf(MANAGERS)),
     (
         "GET",

@@ -67,6 +67,9 @@ pub struct Config {
     pub bulk_refresh: Duration,
     /// Where the search index lives (`MARCO_MEILI_URL`, `MARCO_MEILI_KEY`, `MARCO_MEILI_INDEX`).
     pub search: crate::search::SearchConfig,
+    /// The buying rules (`MARCO_ORDER_ACCEPT_DAYS`, `MARCO_PAYMENT_DAYS`,
+    /// `MARCO_LARGE_PURCHASE_*`).
+    pub buying: BuyingConfig,
 }
 
 /// A setting that cannot be used, with a message naming the variable and what is wrong.
@@ -195,9 +198,11 @@ impl Config {
 
         let search = crate::search::SearchConfig::from_lookup(&get).map_err(ConfigError)?;
 
+        let buying = BuyingConfig::from_lookup(&get)?;
         Ok(Config {
             mail,
             search,
+            buying,
             feed_rate_per_minute,
             bulk_refresh: Duration::from_secs(bulk_refresh_secs as u64),
             jwt_previous_secrets,
@@ -296,7 +301,9 @@ pub fn is_ocid_prefix(prefix: &str) -> bool {
     })
 }
 
+mod buying;
 mod mail;
+pub use buying::{BuyingConfig, LargePurchaseRule};
 pub use mail::{DEMO_MAIL_FROM, MIN_PRODUCTION_LEASE_SECS, MailConfig, SmtpConfig, SmtpTls};
 
 #[cfg(test)]

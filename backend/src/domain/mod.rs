@@ -7,6 +7,7 @@ pub mod framework;
 pub mod identifier;
 pub mod local_path;
 pub mod money;
+pub mod order;
 pub mod password;
 pub mod roles;
 pub mod rut;

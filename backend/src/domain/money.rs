@@ -106,6 +106,33 @@ impl Money {
     }
 }
 
+impl Money {
+    /// The amount as people in `lang` read it, with the currency's own number of decimals
+    /// and grouped thousands: `CLP 470,000` and `GBP 1,250.50` in English, `CLP 470.000` and
+    /// `GBP 1.250,50` in Spanish.
+    pub fn localized(&self, lang: &str) -> String {
+        let (group, decimal) = if lang == "es" { ('.', ',') } else { (',', '.') };
+        let places = u32::from(self.currency.exponent().unwrap_or(2));
+        let rounded = self
+            .amount
+            .round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        let text = format!("{:.*}", places as usize, rounded);
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(group);
+            }
+            grouped.push(c);
+        }
+        if fraction.is_empty() {
+            format!("{} {grouped}", self.code())
+        } else {
+            format!("{} {grouped}{decimal}{fraction}", self.code())
+        }
+    }
+}
+
 impl fmt::Display for Money {
     /// `CLP 1500`, `GBP 12.50`: the code, then the amount without trailing zeros.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -153,6 +180,41 @@ pub fn parse_amount(raw: &str) -> Result<Decimal, AmountError> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn amounts_read_as_each_language_writes_them() {
+        let clp = Money::parse("470000", "CLP").unwrap();
+        assert_eq!(clp.localized("en"), "CLP 470,000");
+        assert_eq!(clp.localized("es"), "CLP 470.000");
+        let gbp = Money::parse("1250.5", "GBP").unwrap();
+        assert_eq!(gbp.localized("en"), "GBP 1,250.50");
+        assert_eq!(gbp.localized("es"), "GBP 1.250,50");
+        assert_eq!(
+            Money::parse("999", "GBP").unwrap().localized("en"),
+            "GBP 999.00"
+        );
+        assert_eq!(Money::parse("0", "CLP").unwrap().localized("es"), "CLP 0");
+        // CLP has no minor unit: a fraction rounds half away from zero.
+        assert_eq!(
+            Money::parse("1642545.5", "CLP").unwrap().localized("en"),
+            "CLP 1,642,546"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn localized_amounts_keep_every_digit(whole in 0u64..10_000_000_000_000, cents in 0u32..100) {
+            let amount = Decimal::from(whole) + Decimal::new(i64::from(cents), 2);
+            let money = Money::new(amount, currency("GBP").unwrap()).unwrap();
+            let en = money.localized("en");
+            let es = money.localized("es");
+            let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+            prop_assert_eq!(digits(&en), digits(&es));
+            prop_assert_eq!(digits(&en), format!("{whole}{cents:02}"));
+            let back = en.trim_start_matches("GBP ").replace(',', "");
+            prop_assert_eq!(back.parse::<Decimal>().unwrap(), amount);
+        }
+    }
 
     #[test]
     fn amounts_parse_exactly() {

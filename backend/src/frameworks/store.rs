@@ -215,6 +215,28 @@ pub async fn service_by_public_id<C: ConnectionTrait>(
         .ok_or(FlowError::NotFound)
 }
 
+/// A service by internal id.
+pub async fn service_by_id<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<service::Model, FlowError> {
+    service::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(FlowError::NotFound)
+}
+
+/// One version of a service, by its id (immutable once written).
+pub async fn version<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<service_version::Model, FlowError> {
+    service_version::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(FlowError::NotFound)
+}
+
 /// The versions of a service, oldest first.
 pub async fn versions<C: ConnectionTrait>(
     db: &C,

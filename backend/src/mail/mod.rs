@@ -76,6 +76,41 @@ pub enum MailKind {
         /// The application page.
         link: String,
     },
+    /// An order above its buyer's own limit waits for this colleague's approval.
+    OrderToApprove {
+        /// The order number.
+        number: i64,
+        /// The colleague who placed it.
+        placed_by: String,
+        /// The supplier.
+        supplier: String,
+        /// The total, formatted in the recipient's language.
+        total: String,
+        /// The order page.
+        link: String,
+    },
+    /// A new order for a supplier, to accept or reject before the deadline.
+    OrderReceived {
+        /// The order number.
+        number: i64,
+        /// The buying organisation.
+        buyer: String,
+        /// The total, formatted in the recipient's language.
+        total: String,
+        /// The deadline to accept (UTC, `YYYY-MM-DD HH:MM`).
+        accept_by: String,
+        /// The order page.
+        link: String,
+    },
+    /// An order moved on: sent to the other side.
+    OrderChanged {
+        /// The order number.
+        number: i64,
+        /// The order's new status (`domain::order::OrderStatus` code).
+        status: String,
+        /// The order page.
+        link: String,
+    },
 }
 
 impl MailKind {
@@ -88,6 +123,9 @@ impl MailKind {
             MailKind::AccountLocked { .. } => "account_locked",
             MailKind::PasswordChanged { .. } => "password_changed",
             MailKind::ApplicationResult { .. } => "application_result",
+            MailKind::OrderToApprove { .. } => "order_to_approve",
+            MailKind::OrderReceived { .. } => "order_received",
+            MailKind::OrderChanged { .. } => "order_changed",
         }
     }
 }

@@ -151,6 +151,68 @@ fn letter(kind: &MailKind, tr: Tr, lang: Lang) -> Letter {
                 }],
             )
         }
+        MailKind::OrderToApprove {
+            number,
+            placed_by,
+            supplier,
+            total,
+            link,
+        } => {
+            let args = [
+                ("number", number.to_string()),
+                ("placed_by", one_line(placed_by)),
+                ("supplier", one_line(supplier)),
+                ("total", one_line(total)),
+            ];
+            (
+                tr.ta("email-approve-subject", &args),
+                tr.t("email-invitation-greeting"),
+                vec![tr.ta("email-approve-body", &args)],
+                action("email-order-action", link),
+                vec![tr.t("email-approve-note")],
+            )
+        }
+        MailKind::OrderReceived {
+            number,
+            buyer,
+            total,
+            accept_by,
+            link,
+        } => {
+            let args = [
+                ("number", number.to_string()),
+                ("buyer", one_line(buyer)),
+                ("total", one_line(total)),
+                ("deadline", one_line(accept_by)),
+            ];
+            (
+                tr.ta("email-order-subject", &args),
+                tr.t("email-invitation-greeting"),
+                vec![tr.ta("email-order-body", &args)],
+                action("email-order-action", link),
+                vec![tr.ta("email-order-deadline", &args)],
+            )
+        }
+        MailKind::OrderChanged {
+            number,
+            status,
+            link,
+        } => {
+            let args = [
+                ("number", number.to_string()),
+                (
+                    "status",
+                    tr.t(&format!("order-status-{}", one_line(status))),
+                ),
+            ];
+            (
+                tr.ta("email-changed-order-subject", &args),
+                tr.t("email-invitation-greeting"),
+                vec![tr.ta("email-changed-order-body", &args)],
+                action("email-order-action", link),
+                Vec::new(),
+            )
+        }
     };
     Letter {
         lang: lang.code(),
@@ -205,6 +267,25 @@ mod tests {
                 passed_services: 2,
                 reason: "All services met the requirements.".into(),
                 link: "https://marco.example/frameworks/cloud-services-3/application".into(),
+            },
+            MailKind::OrderToApprove {
+                number: 12,
+                placed_by: "Ana Pérez".into(),
+                supplier: "Nube Andina".into(),
+                total: "CLP 4,700,000".into(),
+                link: "https://marco.example/orders/12".into(),
+            },
+            MailKind::OrderReceived {
+                number: 12,
+                buyer: "Dirección de Compras Demo".into(),
+                total: "CLP 4,700,000".into(),
+                accept_by: "2026-12-07 12:00 UTC".into(),
+                link: "https://marco.example/orders/12".into(),
+            },
+            MailKind::OrderChanged {
+                number: 12,
+                status: "accepted".into(),
+                link: "https://marco.example/orders/12".into(),
             },
         ]
     }

@@ -2,7 +2,7 @@
 //! their version and price history, supplier profiles, and supplier and manager actions on
 //! services.
 
-mod search;
+pub(crate) mod search;
 mod services;
 mod suppliers;
 
@@ -64,7 +64,7 @@ fn format_price(amount: Option<Decimal>, unit: Option<&str>, currency: &str, tr:
                 })
                 .unwrap_or_default();
             match crate::domain::money::Money::from_stored(amount, currency) {
-                Ok(price) => format!("{price}{unit}"),
+                Ok(price) => format!("{}{unit}", price.localized(tr.lang.code())),
                 // A price stored without a known currency still shows its amount.
                 Err(_) => format!("{currency} {}{unit}", amount.normalize()),
             }

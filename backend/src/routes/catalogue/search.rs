@@ -382,7 +382,7 @@ pub(super) async fn export_catalogue(
 }
 
 /// Neutralises spreadsheet formulas in text cells (CSV injection).
-fn csv_safe(text: &str) -> String {
+pub(crate) fn csv_safe(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {

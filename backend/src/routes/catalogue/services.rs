@@ -101,6 +101,20 @@ async fn service_page(
             .collect(),
         is_owner: user.is_some_and(|u| u.organisation_id == svc.organisation_id),
         is_manager: is_manager(user),
+        can_buy: available
+            && svc.price.is_some()
+            && user.is_some_and(|u| {
+                u.org_kind == crate::domain::roles::OrgKind::Buyer
+                    && [
+                        crate::domain::roles::Role::BuyerAdmin,
+                        crate::domain::roles::Role::BuyerUser,
+                        crate::domain::roles::Role::CanAward,
+                        crate::domain::roles::Role::CanApproveOrders,
+                        crate::domain::roles::Role::CanPublishBriefs,
+                    ]
+                    .iter()
+                    .any(|r| u.has(*r))
+            }),
         status: svc.status,
         form,
         notice,

@@ -1,0 +1,530 @@
+//! The cart: services added at the price of their current version, and the checkout that
+//! turns it into one order per supplier (and framework and currency), idempotently.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sha2::Digest;
+
+use super::{Actor, FlowError, Viewer, orders, store};
+use crate::domain::errors::{FieldError, FieldErrors};
+use crate::domain::money::{Money, parse_amount};
+use crate::domain::order::OrderStatus;
+use crate::entities::{cart_item, order, order_checkout, order_item};
+use crate::frameworks::store as catalogue;
+use crate::publish::ocids::{CallOff, call_off_ocid};
+use crate::state::AppState;
+
+/// Lines a cart may hold.
+pub const MAX_LINES: usize = 50;
+/// The largest quantity of one line.
+pub const MAX_QUANTITY: i64 = 1_000_000;
+
+fn field(name: &str, code: &str, message: impl Into<String>) -> FlowError {
+    FlowError::field(name, code, message)
+}
+
+/// A quantity as typed: a positive number with at most two decimals, up to a million.
+pub fn parse_quantity(raw: &str) -> Result<Decimal, FlowError> {
+    let quantity = parse_amount(raw).map_err(|_| {
+        field(
+            "quantity",
+            "quantity",
+            "Enter a quantity as a number, such as 3 or 2.5",
+        )
+    })?;
+    if quantity <= Decimal::ZERO {
+        return Err(field(
+            "quantity",
+            "quantity_positive",
+            "Enter a quantity greater than 0",
+        ));
+    }
+    if quantity > Decimal::from(MAX_QUANTITY) {
+        return Err(field(
+            "quantity",
+            "quantity_too_large",
+            "Enter a quantity of at most 1,000,000",
+        ));
+    }
+    Ok(quantity)
+}
+
+/// Adds `quantity` of service `public_id` to the buyer's cart at the price of its current
+/// version. The same service at the same version adds to its line.
+pub async fn add(
+    state: &AppState,
+    who: Viewer,
+    public_id: &str,
+    quantity: &str,
+) -> Result<CartLineAdded, FlowError> {
+    let quantity = parse_quantity(quantity)?;
+    let txn = state.begin_write().await?;
+    let svc = catalogue::service_by_public_id(&txn, public_id).await?;
+    let fw = catalogue::framework_by_id(&txn, svc.framework_id).await?;
+    let supplier = catalogue::organisation(&txn, svc.organisation_id).await?;
+    if !catalogue::service_available(&svc, &fw, &supplier) {
+        return Err(FlowError::Refused("service_unavailable"));
+    }
+    let version = catalogue::versions(&txn, svc.id)
+        .await?
+        .pop()
+        .ok_or(FlowError::NotFound)?;
+    let Some(price) = version.price else {
+        return Err(FlowError::Refused("service_unpriced"));
+    };
+    let lines = store::cart(&txn, who.user_id).await?;
+    let line = match lines.iter().find(|l| l.service_version_id == version.id) {
+        Some(existing) => {
+            let total = (existing.quantity + quantity).min(Decimal::from(MAX_QUANTITY));
+            let mut active = existing.clone().into_active_model();
+            active.quantity = Set(total);
+            active.update(&txn).await?
+        }
+        None => {
+            if lines.len() >= MAX_LINES {
+                return Err(FlowError::Refused("cart_full"));
+            }
+            cart_item::ActiveModel {
+                user_id: Set(who.user_id),
+                service_id: Set(svc.id),
+                service_version_id: Set(version.id),
+                quantity: Set(quantity),
+                unit: Set(version
+                    .pricing_unit
+                    .clone()
+                    .unwrap_or_else(|| "unit".into())),
+                unit_price: Set(price),
+                currency: Set(version.currency.clone()),
+                added_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+    txn.commit().await?;
+    Ok(CartLineAdded {
+        line_id: line.id,
+        service_name: svc.name,
+    })
+}
+
+/// What was added.
+#[derive(Clone, Debug)]
+pub struct CartLineAdded {
+    /// The cart line.
+    pub line_id: i64,
+    /// The service's name.
+    pub service_name: String,
+}
+
+/// Removes a line from the buyer's own cart.
+pub async fn remove(state: &AppState, who: Viewer, line_id: i64) -> Result<(), FlowError> {
+    let txn = state.begin_write().await?;
+    let removed = cart_item::Entity::delete_many()
+        .filter(cart_item::Column::Id.eq(line_id))
+        .filter(cart_item::Column::UserId.eq(who.user_id))
+        .exec(&txn)
+        .await?;
+    if removed.rows_affected == 0 {
+        return Err(FlowError::NotFound);
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// What the buyer enters to place the orders of their cart.
+#[derive(Clone, Debug, Default)]
+pub struct Checkout {
+    /// Where to deliver (internal, never published).
+    pub delivery_address: String,
+    /// The cost centre (internal, never published).
+    pub cost_centre: String,
+    /// The date wanted, `YYYY-MM-DD`.
+    pub requested_date: String,
+    /// The key that makes a retried or doubled submission place the orders once.
+    pub idempotency_key: String,
+}
+
+/// Checks the checkout form, field by field.
+fn check(input: &Checkout, today: NaiveDate) -> Result<DateTime<Utc>, FlowError> {
+    let mut errors = FieldErrors::new();
+    let mut problem = |name: &str, code: &str, message: &str| {
+        errors.insert(
+            name.into(),
+            FieldError {
+                code: code.into(),
+                message: message.into(),
+            },
+        );
+    };
+    let address = input.delivery_address.trim();
+    if address.is_empty() {
+        problem("delivery_address", "required", "Enter the delivery address");
+    } else if address.chars().count() > marco_frontend::forms::max_chars("delivery_address") {
+        problem(
+            "delivery_address",
+            "too_long",
+            "Enter a delivery address of up to 500 characters",
+        );
+    }
+    let centre = input.cost_centre.trim();
+    if centre.is_empty() {
+        problem(
+            "cost_centre",
+            "required",
+            "Enter the cost centre that pays for the order",
+        );
+    } else if centre.chars().count() > marco_frontend::forms::max_chars("cost_centre") {
+        problem(
+            "cost_centre",
+            "too_long",
+            "Enter a cost centre of up to 120 characters",
+        );
+    }
+    let key = input.idempotency_key.trim();
+    if key.is_empty()
+        || key.len() > 100
+        || !key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        problem(
+            "idempotency_key",
+            "idempotency_key",
+            "Send a key of 1 to 100 letters, digits, hyphens or underscores",
+        );
+    }
+    let date = NaiveDate::parse_from_str(input.requested_date.trim(), "%Y-%m-%d").ok();
+    match date {
+        None => problem(
+            "requested_date",
+            "date",
+            "Enter the date you need it as YYYY-MM-DD, for example 2027-01-31",
+        ),
+        Some(d) if d < today => problem(
+            "requested_date",
+            "date_past",
+            "Enter a date from today onwards",
+        ),
+        Some(d) if d > today + Duration::days(731) => problem(
+            "requested_date",
+            "date_far",
+            "Enter a date within two years",
+        ),
+        Some(_) => {}
+    }
+    if !errors.is_empty() {
+        return Err(FlowError::Invalid(errors));
+    }
+    let date = date.unwrap_or(today);
+    Ok(date
+        .and_hms_opt(12, 0, 0)
+        .map(|d| d.and_utc())
+        .unwrap_or_else(Utc::now))
+}
+
+fn request_hash(input: &Checkout) -> String {
+    let mut hash = sha2::Sha256::new();
+    for part in [
+        input.delivery_address.trim(),
+        input.cost_centre.trim(),
+        input.requested_date.trim(),
+    ] {
+        hash.update(part.as_bytes());
+        hash.update([0u8]);
+    }
+    hex::encode(hash.finalize())
+}
+
+fn ids_of(row: &order_checkout::Model) -> Vec<i64> {
+    row.order_ids
+        .split(',')
+        .filter_map(|id| id.parse().ok())
+        .collect()
+}
+
+/// The orders a checkout with this key already made, when the same request is repeated.
+async fn replay(
+    state: &AppState,
+    who: Viewer,
+    input: &Checkout,
+) -> Result<Option<Vec<i64>>, FlowError> {
+    match store::checkout(&state.db, who.user_id, input.idempotency_key.trim()).await? {
+        Some(row) if row.request_hash == request_hash(input) => Ok(Some(ids_of(&row))),
+        Some(_) => Err(FlowError::Refused("idempotency_key_reused")),
+        None => Ok(None),
+    }
+}
+
+/// Places the orders of the buyer's cart: one per supplier, framework and currency. An order
+/// within the buyer's own approval limit goes to its supplier at once; above it, to the
+/// colleagues who may approve it. The same key places the orders once, however often it is
+/// sent, and one call with a used key returns the orders it placed.
+pub async fn checkout(
+    state: &AppState,
+    actor: &Actor,
+    who: Viewer,
+    input: &Checkout,
+) -> Result<Vec<i64>, FlowError> {
+    let requested = check(input, Utc::now().date_naive())?;
+    if let Some(done) = replay(state, who, input).await? {
+        return Ok(done);
+    }
+    match place(state, actor, who, input, requested).await {
+        // A concurrent submission with the same key committed first: answer with its orders.
+        Err(FlowError::Db(e)) if crate::db::is_unique_violation(&e) => {
+            replay(state, who, input).await?.ok_or(FlowError::Db(e))
+        }
+        other => other,
+    }
+}
+
+/// One group of cart lines that becomes one order.
+type GroupKey = (i64, i64, String);
+
+async fn place(
+    state: &AppState,
+    actor: &Actor,
+    who: Viewer,
+    input: &Checkout,
+    requested: DateTime<Utc>,
+) -> Result<Vec<i64>, FlowError> {
+    let txn = state.begin_write().await?;
+    let key = input.idempotency_key.trim();
+    if let Some(row) = store::checkout(&txn, who.user_id, key).await? {
+        return if row.request_hash == request_hash(input) {
+            Ok(ids_of(&row))
+        } else {
+            Err(FlowError::Refused("idempotency_key_reused"))
+        };
+    }
+    let now = Utc::now();
+    // The key is claimed first: a concurrent twin waits here (PostgreSQL) or in the write
+    // gate (SQLite), then finds it taken.
+    let claim = order_checkout::ActiveModel {
+        user_id: Set(who.user_id),
+        idempotency_key: Set(key.to_owned()),
+        request_hash: Set(request_hash(input)),
+        order_ids: Set(String::new()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let lines = store::cart(&txn, who.user_id).await?;
+    if lines.is_empty() {
+        return Err(FlowError::Refused("cart_empty"));
+    }
+    let mut groups: BTreeMap<GroupKey, Vec<(crate::entities::cart_item::Model, String, String)>> =
+        BTreeMap::new();
+    let mut unavailable = FieldErrors::new();
+    for line in lines {
+        let svc = catalogue::service_by_id(&txn, line.service_id).await?;
+        let fw = catalogue::framework_by_id(&txn, svc.framework_id).await?;
+        let supplier = catalogue::organisation(&txn, svc.organisation_id).await?;
+        if !catalogue::service_available(&svc, &fw, &supplier) {
+            unavailable.insert(
+                format!("line-{}", line.id),
+                FieldError {
+                    code: "service_unavailable".into(),
+                    message: format!(
+                        "{} is no longer available to buy; remove it from your cart",
+                        svc.name
+                    ),
+                },
+            );
+            continue;
+        }
+        let version = catalogue::version(&txn, line.service_version_id).await?;
+        let description = version_name(&fw, &svc.lot, &version).unwrap_or_else(|| svc.name.clone());
+        groups
+            .entry((svc.organisation_id, fw.id, line.currency.clone()))
+            .or_default()
+            .push((line, svc.lot.clone(), description));
+    }
+    if !unavailable.is_empty() {
+        return Err(FlowError::Invalid(unavailable));
+    }
+    let placer_limit = store::approval_limit(&txn, who.user_id).await?;
+    let mut placed = Vec::new();
+    for ((supplier_id, framework_id, currency), lines) in groups {
+        let mut total = Money::parse("0", &currency).map_err(anyhow::Error::from)?;
+        for (line, _, _) in &lines {
+            let price =
+                Money::from_stored(line.unit_price, &line.currency).map_err(anyhow::Error::from)?;
+            total = total
+                .checked_add(
+                    &price
+                        .checked_mul(line.quantity)
+                        .map_err(anyhow::Error::from)?,
+                )
+                .map_err(anyhow::Error::from)?;
+        }
+        if let Some(rule) = &state.config.buying.large_purchase
+            && let Some(threshold) = rule.threshold_in(&currency)
+            && total.amount() > threshold
+        {
+            return Err(FlowError::Refused("large_purchase_needs_quotes"));
+        }
+        let within_own_limit = placer_limit.as_ref().is_some_and(|role| {
+            role.approval_limit_currency.as_deref() == Some(currency.as_str())
+                && role
+                    .approval_limit
+                    .is_some_and(|limit| limit >= total.amount())
+        });
+        let approvers = if within_own_limit {
+            Vec::new()
+        } else {
+            let found = store::approvers(
+                &txn,
+                who.organisation_id,
+                who.user_id,
+                total.amount(),
+                &currency,
+            )
+            .await?;
+            if found.is_empty() {
+                return Err(FlowError::Refused("no_approver"));
+            }
+            found
+        };
+        let created = order::ActiveModel {
+            ocid: Set(format!("pending-{}-{}", claim.id, placed.len())),
+            buyer_org_id: Set(who.organisation_id),
+            supplier_org_id: Set(supplier_id),
+            framework_id: Set(framework_id),
+            placed_by: Set(who.user_id),
+            status: Set(OrderStatus::Submitted.as_str().into()),
+            total: Set(total.amount()),
+            currency: Set(currency.clone()),
+            delivery_address: Set(input.delivery_address.trim().to_owned()),
+            cost_centre: Set(input.cost_centre.trim().to_owned()),
+            requested_date: Set(requested),
+            needs_approval: Set(!within_own_limit),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let mut active = created.into_active_model();
+        active.ocid = Set(call_off_ocid(
+            &state.config.ocid_prefix,
+            CallOff::Order,
+            *active.id.as_ref(),
+        ));
+        let created = active.update(&txn).await?;
+        for (line, lot, description) in &lines {
+            order_item::ActiveModel {
+                order_id: Set(created.id),
+                service_id: Set(line.service_id),
+                service_version_id: Set(line.service_version_id),
+                lot: Set(lot.clone()),
+                description: Set(description.chars().take(300).collect()),
+                quantity: Set(line.quantity),
+                unit: Set(line.unit.clone()),
+                unit_price: Set(line.unit_price),
+                line_total: Set(line.unit_price * line.quantity),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        actor
+            .audit(
+                &txn,
+                "order_submitted",
+                format!("order {} ({} lines)", created.id, lines.len()),
+            )
+            .await?;
+        if within_own_limit {
+            orders::send(state, &txn, actor, created.clone(), now).await?;
+        } else {
+            orders::ask_approval(state, &txn, &created, &approvers).await?;
+        }
+        placed.push(created.id);
+    }
+    cart_item::Entity::delete_many()
+        .filter(cart_item::Column::UserId.eq(who.user_id))
+        .exec(&txn)
+        .await?;
+    let mut claim = claim.into_active_model();
+    claim.order_ids = Set(placed
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(","));
+    claim.update(&txn).await?;
+    txn.commit().await?;
+    Ok(placed)
+}
+
+/// The service's name in a version, from its answers and its framework's content file.
+fn version_name(
+    fw: &crate::entities::framework::Model,
+    lot: &str,
+    version: &crate::entities::service_version::Model,
+) -> Option<String> {
+    let content = crate::frameworks::lifecycle::content_of(fw).ok()?;
+    let answers = crate::domain::content::Answers::from_json(&version.answers).ok()?;
+    content.lot(lot)?.summary(&answers).name.map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn quantities_must_be_positive_numbers() {
+        assert_eq!(parse_quantity("3").unwrap(), Decimal::from(3));
+        assert_eq!(parse_quantity("2.5").unwrap(), Decimal::new(25, 1));
+        for bad in ["0", "0.00", "-1", "", "three", "1e3", "2000000"] {
+            assert!(parse_quantity(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn quantity_parsing_never_panics_and_accepts_only_sane_values(raw in ".{0,20}") {
+            if let Ok(q) = parse_quantity(&raw) {
+                prop_assert!(q > Decimal::ZERO && q <= Decimal::from(MAX_QUANTITY));
+            }
+        }
+    }
+
+    #[test]
+    fn the_checkout_form_names_every_missing_field() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+        let Err(FlowError::Invalid(errors)) = check(&Checkout::default(), today) else {
+            panic!("an empty checkout must be refused");
+        };
+        for name in [
+            "delivery_address",
+            "cost_centre",
+            "requested_date",
+            "idempotency_key",
+        ] {
+            assert!(errors.contains_key(name), "{name}");
+        }
+        let past = Checkout {
+            delivery_address: "Teatinos 120, Santiago".into(),
+            cost_centre: "CC-104".into(),
+            requested_date: "2026-12-04".into(),
+            idempotency_key: "k1".into(),
+        };
+        let Err(FlowError::Invalid(errors)) = check(&past, today) else {
+            panic!("a past date must be refused");
+        };
+        assert_eq!(errors["requested_date"].code, "date_past");
+        let fine = Checkout {
+            requested_date: "2026-12-20".into(),
+            ..past
+        };
+        assert!(check(&fine, today).is_ok());
+    }
+}

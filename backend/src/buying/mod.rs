@@ -1,0 +1,33 @@
+//! Buying from the catalogue, after ChileCompra's convenio marco store: a cart of items at
+//! catalogue prices, split into one order per supplier, approved inside the buyer's
+//! organisation when it is above the buyer's own limit, sent to the supplier, accepted (which
+//! makes a call-off contract), delivered, received, invoiced and paid.
+//!
+//! Each flow runs in one transaction that holds the state change, its audit entry, its OCDS
+//! release (`buying::ocds`) and its e-mail, so a crash loses nothing acknowledged. Access
+//! rules are in `store`.
+
+pub mod cart;
+pub mod ocds;
+pub mod orders;
+pub mod store;
+
+pub use crate::frameworks::{Actor, FlowError};
+pub use store::Viewer;
+
+/// A catalogue order as stored.
+pub type Order = crate::entities::order::Model;
+/// A line of an order.
+pub type OrderLine = crate::entities::order_item::Model;
+/// A line of a cart.
+pub type CartLine = crate::entities::cart_item::Model;
+/// A call-off contract.
+pub type Contract = crate::entities::contract::Model;
+
+/// The amount `amount` of `currency` as people reading `lang` write it (`CLP 470.000`).
+pub fn money_text(amount: rust_decimal::Decimal, currency: &str, lang: &str) -> String {
+    match crate::domain::money::Money::from_stored(amount, currency) {
+        Ok(money) => money.localized(lang),
+        Err(_) => format!("{currency} {}", amount.normalize()),
+    }
+}

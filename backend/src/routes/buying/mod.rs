@@ -1,0 +1,81 @@
+//! Buying pages: the cart and its checkout, orders for buyers, approvers and suppliers, and
+//! the public contracts register.
+
+mod cart;
+mod contracts;
+mod orders;
+
+use axum::Router;
+use axum::routing::{get, post};
+use marco_frontend::Tr;
+use marco_frontend::buying::OrderItemView;
+use rust_decimal::Decimal;
+
+use crate::auth::CurrentUser;
+use crate::buying::{OrderLine, Viewer, money_text};
+use crate::error::AppError;
+use crate::frameworks::store as catalogue;
+use crate::state::AppState;
+
+/// The buying routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/cart", get(cart::show))
+        .route("/cart/items", post(cart::add))
+        .route("/cart/items/{id}/delete", post(cart::remove))
+        .route("/cart/checkout", post(cart::checkout))
+        .route("/orders", get(orders::list))
+        .route("/orders/{id}", get(orders::show))
+        .route("/orders/{id}/{action}", post(orders::act))
+        .route("/contracts", get(contracts::register))
+        .route("/contracts.csv", get(contracts::export))
+        .route("/contracts/{id}", get(contracts::show))
+}
+
+/// The viewer of a request.
+fn viewer(user: &CurrentUser) -> Viewer {
+    Viewer {
+        user_id: user.id,
+        organisation_id: user.organisation_id,
+    }
+}
+
+/// A quantity and its unit as people read it: "3 per user".
+fn quantity_text(quantity: Decimal, unit: &str, tr: &Tr) -> String {
+    let unit_label = tr.t(&format!("unit-{unit}"));
+    let number = quantity.normalize().to_string();
+    let number = if tr.lang.code() == "es" {
+        number.replace('.', ",")
+    } else {
+        number
+    };
+    if unit_label.starts_with("unit-") {
+        number
+    } else {
+        format!("{number} × {unit_label}")
+    }
+}
+
+/// The lines of an order or contract, display-ready, each naming the version ordered.
+async fn item_views(
+    state: &AppState,
+    lines: &[OrderLine],
+    currency: &str,
+    tr: &Tr,
+) -> Result<Vec<OrderItemView>, AppError> {
+    let lang = tr.lang.code();
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let svc = catalogue::service_by_id(&state.db, line.service_id).await?;
+        let version = catalogue::version(&state.db, line.service_version_id).await?;
+        out.push(OrderItemView {
+            service_id: svc.public_id,
+            description: line.description.clone(),
+            version: version.version,
+            quantity: quantity_text(line.quantity, &line.unit, tr),
+            unit_price: money_text(line.unit_price, currency, lang),
+            line_total: money_text(line.line_total, currency, lang),
+        });
+    }
+    Ok(out)
+}
