@@ -106,4 +106,6 @@ pub struct AccountPage {
     pub verified: bool,
     /// The CSRF token for the buttons.
     pub csrf: String,
+    /// Where this person's work is: (address, label).
+    pub links: Vec<(String, String)>,
 }

@@ -233,3 +233,129 @@ pub struct ContractPage {
     /// Delivery milestones: (label, due, met).
     pub milestones: Vec<(String, String, String)>,
 }
+
+/// A direct-award project in a list.
+#[derive(Clone, Debug)]
+pub struct ProjectRow {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Status label.
+    pub status: String,
+    /// Started on.
+    pub started: String,
+    /// Searches saved.
+    pub searches: usize,
+}
+
+/// The buyer's direct-award projects.
+#[derive(Template, WebTemplate)]
+#[template(path = "buying/projects.html")]
+pub struct ProjectsPage {
+    /// The layout.
+    pub shell: Shell,
+    /// Projects, newest first.
+    pub rows: Vec<ProjectRow>,
+}
+
+/// A saved search of a project.
+#[derive(Clone, Debug)]
+pub struct SearchRow {
+    /// What was searched, in words.
+    pub summary: String,
+    /// The catalogue link that runs it again.
+    pub link: String,
+    /// Results when saved.
+    pub results: i64,
+    /// Who saved it.
+    pub by: String,
+    /// When.
+    pub at: String,
+}
+
+/// One entry of a frozen short list.
+#[derive(Clone, Debug)]
+pub struct ShortlistView {
+    /// Rank.
+    pub position: i32,
+    /// Service public id.
+    pub service_id: String,
+    /// Name in the frozen version.
+    pub name: String,
+    /// Version frozen.
+    pub version: i32,
+    /// Whether the service has changed since.
+    pub changed_since: bool,
+    /// Supplier.
+    pub supplier: String,
+    /// Price in the frozen version.
+    pub price: String,
+    /// Framework.
+    pub framework: String,
+    /// Whether this is the awarded one.
+    pub awarded: bool,
+}
+
+/// One direct-award project, for its buyer.
+#[derive(Template, WebTemplate)]
+#[template(path = "buying/project.html")]
+pub struct ProjectPage {
+    /// The layout.
+    pub shell: Shell,
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Status code.
+    pub status: String,
+    /// Status label.
+    pub status_label: String,
+    /// Saved searches, newest first.
+    pub searches: Vec<SearchRow>,
+    /// The frozen short list.
+    pub shortlist: Vec<ShortlistView>,
+    /// Facts about the outcome.
+    pub outcome: Vec<Fact>,
+    /// Downloads recorded: (who, format, when).
+    pub downloads: Vec<(String, String, String)>,
+    /// Whether the viewer may act (holds `can_award`).
+    pub can_act: bool,
+    /// Currencies offered for the award value.
+    pub currencies: Vec<(String, bool)>,
+    /// Form state.
+    pub form: Form,
+    /// A success message.
+    pub notice: Option<String>,
+}
+
+/// A direct award's public page: the outcome and the frozen short list.
+#[derive(Template, WebTemplate)]
+#[template(path = "buying/direct_award.html")]
+pub struct DirectAwardPage {
+    /// The layout.
+    pub shell: Shell,
+    /// Project name.
+    pub name: String,
+    /// Buyer.
+    pub buyer: String,
+    /// Status label.
+    pub status_label: String,
+    /// Facts.
+    pub facts: Vec<Fact>,
+    /// Short list.
+    pub shortlist: Vec<ShortlistView>,
+    /// The ocid.
+    pub ocid: String,
+}
+
+/// The "save this search" panel of the catalogue, for buyers who award.
+#[derive(Clone, Debug)]
+pub struct SaveSearchPanel {
+    /// The query string to save.
+    pub query: String,
+    /// Projects still searching: (id, name).
+    pub projects: Vec<(i64, String)>,
+    /// CSRF token.
+    pub csrf: String,
+}

@@ -71,6 +71,8 @@ pub struct CataloguePage {
     pub csv: String,
     /// A problem with the query, e.g. a price with letters.
     pub problem: Option<String>,
+    /// Saving the search into a direct-award project, for buyers who award.
+    pub save: Option<crate::buying::SaveSearchPanel>,
 }
 
 /// A version in a service's history.

@@ -12,7 +12,7 @@ mod m20261127_000006_create_search_outbox;
 mod m20261127_000007_create_frameworks;
 mod m20261205_000008_service_versions_immutable;
 mod m20261205_000009_currencies_beside_amounts;
-mod m20261205_000010_create_orders;
+mod m20261205_000010_create_buying;
 
 /// The ordered list of every migration Marco has.
 #[derive(Debug)]
@@ -31,7 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000007_create_frameworks::Migration),
             Box::new(m20261205_000008_service_versions_immutable::Migration),
             Box::new(m20261205_000009_currencies_beside_amounts::Migration),
-            Box::new(m20261205_000010_create_orders::Migration),
+            Box::new(m20261205_000010_create_buying::Migration),
         ]
     }
 }

@@ -39,6 +39,18 @@ pub const PARTY_SCALE_EXTENSION_URL: &str = "https://raw.githubusercontent.com/o
 /// Canonical `extension.json` URL of the (superseded) competitive extension.
 pub const COMPETITIVE_EXTENSION_URL: &str = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_competitive_extension/master/extension.json";
 
+/// The path under which a Marco deployment serves its own shortlist extension; the package
+/// declares it under the deployment's public URL. Any declared URL with the path segment
+/// `ocds_marco_shortlist_extension` resolves to it.
+pub const SHORTLIST_EXTENSION_PATH: &str =
+    "/ocds/extensions/ocds_marco_shortlist_extension/extension.json";
+/// The shortlist extension's `extension.json`, as served.
+pub const SHORTLIST_EXTENSION_JSON: &str =
+    include_str!("../schema/extensions/shortlist/extension.json");
+/// The shortlist extension's release schema patch, as served.
+pub const SHORTLIST_RELEASE_SCHEMA: &str =
+    include_str!("../schema/extensions/shortlist/release-schema.json");
+
 /// One extension whose patches are stored in this crate.
 #[derive(Debug, Clone, Copy)]
 pub struct Extension {
@@ -58,6 +70,12 @@ pub struct Extension {
 
 /// Every extension stored locally, in the order their patches are applied.
 pub const EXTENSIONS: &[Extension] = &[
+    ext(
+        "shortlist",
+        "ocds_marco_shortlist_extension",
+        SHORTLIST_EXTENSION_PATH,
+        SHORTLIST_RELEASE_SCHEMA,
+    ),
     ext(
         "submissionTerms",
         "ocds_submissionTerms_extension",
@@ -122,6 +140,7 @@ pub const EXTENSIONS: &[Extension] = &[
 
 /// The extensions Marco publishes with (everything stored except the superseded competitive one).
 pub const MARCO_EXTENSIONS: &[&str] = &[
+    "shortlist",
     "submissionTerms",
     "lots",
     "techniques",

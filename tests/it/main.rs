@@ -14,6 +14,7 @@ mod bulk;
 mod canary;
 mod cli;
 mod concurrency;
+mod direct_awards;
 mod errors;
 mod feed_cache;
 mod feeds_canary;

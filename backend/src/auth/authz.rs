@@ -54,6 +54,7 @@ const BUYERS: &[Role] = &[
     Role::CanApproveOrders,
     Role::CanPublishBriefs,
 ];
+const AWARDERS: &[Role] = &[Role::CanAward];
 const TRADERS: &[Role] = &[
     Role::BuyerAdmin,
     Role::BuyerUser,
@@ -104,6 +105,11 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("GET", "/ocds/log", Rule::Public),
     ("GET", "/ocds/log/head", Rule::Public),
     ("GET", "/ocds/log/key", Rule::Public),
+    (
+        "GET",
+        "/ocds/extensions/ocds_marco_shortlist_extension/{file}",
+        Rule::Public,
+    ),
     ("GET", "/sign-in", Rule::Public),
     ("POST", "/sign-in", Rule::Public),
     ("POST", "/sign-out", Rule::SignedIn),
@@ -246,6 +252,31 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("GET", "/contracts", Rule::Public),
     ("GET", "/contracts.csv", Rule::Public),
     ("GET", "/contracts/{id}", Rule::Public),
+    ("GET", "/direct-awards/projects", Rule::AnyOf(BUYERS)),
+    ("POST", "/direct-awards/projects", Rule::AnyOf(AWARDERS)),
+    ("POST", "/direct-awards/searches", Rule::AnyOf(AWARDERS)),
+    ("GET", "/direct-awards/projects/{id}", Rule::AnyOf(BUYERS)),
+    (
+        "POST",
+        "/direct-awards/projects/{id}/end-search",
+        Rule::AnyOf(AWARDERS),
+    ),
+    (
+        "POST",
+        "/direct-awards/projects/{id}/outcome",
+        Rule::AnyOf(AWARDERS),
+    ),
+    (
+        "GET",
+        "/direct-awards/projects/{id}/shortlist.csv",
+        Rule::AnyOf(BUYERS),
+    ),
+    (
+        "GET",
+        "/direct-awards/projects/{id}/shortlist.xlsx",
+        Rule::AnyOf(BUYERS),
+    ),
+    ("GET", "/direct-awards/{id}", Rule::Public),
     ("POST", "/suppliers/{id}/suspension", Rule::AnyOf(MANAGERS)),
     (
         "GET",

@@ -340,7 +340,8 @@ async fn place(
             continue;
         }
         let version = catalogue::version(&txn, line.service_version_id).await?;
-        let description = version_name(&fw, &svc.lot, &version).unwrap_or_else(|| svc.name.clone());
+        let description =
+            super::version_name(&fw, &svc.lot, &version).unwrap_or_else(|| svc.name.clone());
         groups
             .entry((svc.organisation_id, fw.id, line.currency.clone()))
             .or_default()
@@ -461,17 +462,6 @@ async fn place(
     claim.update(&txn).await?;
     txn.commit().await?;
     Ok(placed)
-}
-
-/// The service's name in a version, from its answers and its framework's content file.
-fn version_name(
-    fw: &crate::entities::framework::Model,
-    lot: &str,
-    version: &crate::entities::service_version::Model,
-) -> Option<String> {
-    let content = crate::frameworks::lifecycle::content_of(fw).ok()?;
-    let answers = crate::domain::content::Answers::from_json(&version.answers).ok()?;
-    content.lot(lot)?.summary(&answers).name.map(str::to_owned)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod local_path;
 pub mod money;
 pub mod order;
 pub mod password;
+pub mod project;
 pub mod roles;
 pub mod rut;
 pub mod status;

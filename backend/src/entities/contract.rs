@@ -16,6 +16,9 @@ pub struct Model {
     /// The order that made it.
     #[sea_orm(unique)]
     pub order_id: Option<i64>,
+    /// The direct-award project that made it.
+    #[sea_orm(unique)]
+    pub project_id: Option<i64>,
     /// The buyer.
     pub buyer_org_id: i64,
     /// The supplier.

@@ -102,6 +102,26 @@ pub enum MailKind {
         /// The order page.
         link: String,
     },
+    /// A supplier's service was awarded directly after a recorded search.
+    DirectAward {
+        /// The buying organisation.
+        buyer: String,
+        /// The service awarded.
+        service: String,
+        /// The value, formatted in the recipient's language.
+        value: String,
+        /// The public outcome page.
+        link: String,
+    },
+    /// A direct-award short list has waited two weeks for its outcome.
+    ProjectReminder {
+        /// The project's name.
+        project: String,
+        /// Days since the search ended.
+        days: i64,
+        /// The project page.
+        link: String,
+    },
     /// An order moved on: sent to the other side.
     OrderChanged {
         /// The order number.
@@ -126,6 +146,8 @@ impl MailKind {
             MailKind::OrderToApprove { .. } => "order_to_approve",
             MailKind::OrderReceived { .. } => "order_received",
             MailKind::OrderChanged { .. } => "order_changed",
+            MailKind::DirectAward { .. } => "direct_award",
+            MailKind::ProjectReminder { .. } => "project_reminder",
         }
     }
 }

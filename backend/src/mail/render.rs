@@ -193,6 +193,39 @@ fn letter(kind: &MailKind, tr: Tr, lang: Lang) -> Letter {
                 vec![tr.ta("email-order-deadline", &args)],
             )
         }
+        MailKind::DirectAward {
+            buyer,
+            service,
+            value,
+            link,
+        } => {
+            let args = [
+                ("buyer", one_line(buyer)),
+                ("service", one_line(service)),
+                ("value", one_line(value)),
+            ];
+            (
+                tr.ta("email-award-subject", &args),
+                tr.t("email-invitation-greeting"),
+                vec![tr.ta("email-award-body", &args)],
+                action("email-award-action", link),
+                vec![tr.t("email-award-next")],
+            )
+        }
+        MailKind::ProjectReminder {
+            project,
+            days,
+            link,
+        } => {
+            let args = [("project", one_line(project)), ("days", days.to_string())];
+            (
+                tr.ta("email-reminder-subject", &args),
+                tr.t("email-invitation-greeting"),
+                vec![tr.ta("email-reminder-body", &args)],
+                action("email-reminder-action", link),
+                Vec::new(),
+            )
+        }
         MailKind::OrderChanged {
             number,
             status,
@@ -281,6 +314,17 @@ mod tests {
                 total: "CLP 4,700,000".into(),
                 accept_by: "2026-12-07 12:00 UTC".into(),
                 link: "https://marco.example/orders/12".into(),
+            },
+            MailKind::DirectAward {
+                buyer: "Department for Digital Demo".into(),
+                service: "Managed backup".into(),
+                value: "GBP 250,000.00".into(),
+                link: "https://marco.example/direct-awards/3".into(),
+            },
+            MailKind::ProjectReminder {
+                project: "Backup for the regional offices".into(),
+                days: 15,
+                link: "https://marco.example/direct-awards/projects/3".into(),
             },
             MailKind::OrderChanged {
                 number: 12,

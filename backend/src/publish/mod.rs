@@ -101,9 +101,19 @@ impl Publisher {
         })
     }
 
-    /// The extension URLs to declare in every package.
-    pub fn extension_urls(&self) -> &[&'static str] {
-        &self.extension_urls
+    /// The extension URLs to declare in every package. Marco's own extensions are served by
+    /// the deployment, so their paths are put under `base` (the public URL).
+    pub fn extension_urls(&self, base: &str) -> Vec<String> {
+        self.extension_urls
+            .iter()
+            .map(|url| {
+                if url.starts_with('/') {
+                    format!("{}{url}", base.trim_end_matches('/'))
+                } else {
+                    (*url).to_owned()
+                }
+            })
+            .collect()
     }
 
     /// The merger for records.

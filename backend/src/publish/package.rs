@@ -26,7 +26,7 @@ pub struct PackageMeta {
     /// OCDS version.
     pub version: &'static str,
     /// Extensions used.
-    pub extensions: Vec<&'static str>,
+    pub extensions: Vec<String>,
     /// Date of the newest release in the package (or now when empty).
     pub published_date: String,
     /// Who publishes.
@@ -44,7 +44,7 @@ impl PackageMeta {
         PackageMeta {
             uri,
             version: "1.1",
-            extensions: state.publisher.extension_urls().to_vec(),
+            extensions: state.publisher.extension_urls(&state.config.public_url),
             published_date: newest
                 .map(|r| r.date.clone())
                 .unwrap_or_else(|| Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)),

@@ -33,6 +33,7 @@ use crate::state::AppState;
         ocds::list_records, ocds::stream_records, ocds::show_record,
         ocds::log::list_log, ocds::log::show_head, ocds::log::show_key,
         ocds::bulk::list_bulk_files, ocds::bulk::download_bulk_file,
+        ocds::extensions::shortlist_extension_file,
     ),
     components(schemas(
         ApiError, ApiErrorBody, FieldError, Status, IdentifierCheck, CheckedIdentifier,

@@ -31,12 +31,7 @@ async fn show_open_data(
         ocid_prefix: config.ocid_prefix.clone(),
         demo_prefix: config.ocid_prefix == DEMO_OCID_PREFIX,
         license: config.data_license.clone(),
-        extensions: state
-            .publisher
-            .extension_urls()
-            .iter()
-            .map(|u| (*u).to_owned())
-            .collect(),
+        extensions: state.publisher.extension_urls(&config.public_url),
         releases,
         processes,
         bulk_files: bulk_files(&state)?,

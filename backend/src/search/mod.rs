@@ -25,7 +25,9 @@ pub use document::{
 pub use embedded::TantivyIndex;
 pub use meili::MeiliIndex;
 pub use outbox::{drain_once, enqueue_delete, enqueue_upsert};
-pub use query::{FacetCount, Hit, MarkedHtml, SearchQuery, SearchResults, Sort};
+pub use query::{
+    FacetCount, Hit, MAX_PER_PAGE, MarkedHtml, SearchQuery, SearchResults, Sort, from_query_string,
+};
 pub use reindex::{database_documents, reindex, reindex_progress_bar};
 
 /// Why a search operation failed.

@@ -212,3 +212,65 @@ pub(crate) fn finish_facets(
     }
     (facets, bands)
 }
+
+/// Reads a catalogue address's query string (`q`, `sort`, `page`, `price_min`, `price_max` and
+/// facet filters) into a search query, with the form values as typed. The flag is set when a
+/// price was not an amount (it is then left out).
+pub fn from_query_string(raw: &str) -> (SearchQuery, crate::domain::content::FormValues, bool) {
+    let values = crate::domain::content::form_values(
+        url::form_urlencoded::parse(raw.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())),
+    );
+    let first = |name: &str| -> &str {
+        values
+            .get(name)
+            .and_then(|v| v.first())
+            .map(|v| v.trim())
+            .unwrap_or_default()
+    };
+    let mut bad_price = false;
+    let mut price = |name: &str| {
+        let text = first(name);
+        if text.is_empty() {
+            return None;
+        }
+        match crate::domain::money::parse_amount(text) {
+            Ok(amount) => Some(amount),
+            Err(_) => {
+                bad_price = true;
+                None
+            }
+        }
+    };
+    let price_min = price("price_min");
+    let price_max = price("price_max");
+    let mut filters = BTreeMap::new();
+    for (key, vals) in &values {
+        if ["q", "sort", "page", "price_min", "price_max"].contains(&key.as_str()) {
+            continue;
+        }
+        let vals: Vec<String> = vals.iter().filter(|v| !v.is_empty()).cloned().collect();
+        if !vals.is_empty() && is_facet_key(key) {
+            filters.insert(key.clone(), vals);
+        }
+    }
+    let sort = match first("sort") {
+        "price_asc" => Sort::PriceAsc,
+        "price_desc" => Sort::PriceDesc,
+        "name" => Sort::Name,
+        _ => Sort::Relevance,
+    };
+    let page = first("page").parse::<u32>().unwrap_or(1).clamp(1, 10_000);
+    let text = first("q");
+    let query = SearchQuery {
+        text: (!text.is_empty()).then(|| text.chars().take(200).collect()),
+        filters,
+        price_min,
+        price_max,
+        sort,
+        page,
+        per_page: DEFAULT_PER_PAGE,
+        facets: Vec::new(),
+        include_unavailable: false,
+    };
+    (query, values, bad_price)
+}

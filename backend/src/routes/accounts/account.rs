@@ -19,7 +19,34 @@ pub async fn show_account(
 ) -> Result<AccountPage, AppError> {
     let organisation =
         crate::accounts::store::organisation_name(&state.db, user.organisation_id).await?;
+    use crate::domain::roles::{OrgKind, Role};
+    let tr = &shell.tr;
+    let mut links = Vec::new();
+    let mut link = |href: &str, label: &str| links.push((href.to_owned(), tr.t(label)));
+    match user.org_kind {
+        OrgKind::Buyer => {
+            link("/orders", "orders-title");
+            link("/cart", "cart-title");
+            link("/direct-awards/projects", "da-projects-title");
+        }
+        OrgKind::Supplier => link("/orders", "orders-title"),
+        OrgKind::Platform => {}
+    }
+    if user.has(Role::SupplierAdmin) || user.has(Role::BuyerAdmin) {
+        link("/organisation/users", "account-link-users");
+    }
+    if user.has(Role::FrameworkManager) || user.has(Role::PlatformAdmin) {
+        link("/frameworks", "nav-frameworks");
+        link("/admin/publication", "account-link-publication");
+        link("/admin/buyer-domains", "account-link-domains");
+    }
+    if user.has(Role::PlatformAdmin) {
+        link("/admin/audit", "account-link-audit");
+        link("/admin/mail", "account-link-mail");
+    }
+    link("/contracts", "contracts-title");
     Ok(AccountPage {
+        links,
         shell,
         name: user.name.clone(),
         email: user.email.clone(),

@@ -4,6 +4,7 @@
 mod cart;
 mod contracts;
 mod orders;
+mod projects;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -30,6 +31,29 @@ pub fn router() -> Router<AppState> {
         .route("/contracts", get(contracts::register))
         .route("/contracts.csv", get(contracts::export))
         .route("/contracts/{id}", get(contracts::show))
+        .route(
+            "/direct-awards/projects",
+            get(projects::list).post(projects::start),
+        )
+        .route("/direct-awards/searches", post(projects::save_search))
+        .route("/direct-awards/projects/{id}", get(projects::show))
+        .route(
+            "/direct-awards/projects/{id}/end-search",
+            post(projects::end_search),
+        )
+        .route(
+            "/direct-awards/projects/{id}/outcome",
+            post(projects::decide),
+        )
+        .route(
+            "/direct-awards/projects/{id}/shortlist.csv",
+            get(projects::download_csv),
+        )
+        .route(
+            "/direct-awards/projects/{id}/shortlist.xlsx",
+            get(projects::download_xlsx),
+        )
+        .route("/direct-awards/{id}", get(projects::public_page))
 }
 
 /// The viewer of a request.

@@ -1,6 +1,6 @@
 //! Catalogue search: the query string, the results page with facets, and the CSV export.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use axum::extract::{RawQuery, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -10,69 +10,19 @@ use marco_frontend::catalogue::{CataloguePage, FacetView, HitView};
 
 use super::{FIXED, PER_PAGE, contents, format_price};
 use crate::domain::content::FormValues;
-use crate::domain::money::parse_amount;
 use crate::error::AppError;
 use crate::frameworks::store;
 use crate::frameworks::{Framework, Organisation};
 use crate::http::context::PageContext;
 use crate::routes::frameworks::first;
-use crate::search::{FacetCount, SearchQuery, Sort};
+use crate::search::{FacetCount, SearchQuery};
 use crate::state::AppState;
 
 /// Reads the query string into a search query; a price with letters is a problem to show.
 fn parse_query(raw: &str, tr: &Tr) -> (SearchQuery, FormValues, Option<String>) {
-    let values = crate::domain::content::form_values(
-        url::form_urlencoded::parse(raw.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())),
-    );
-    let mut problem = None;
-    let mut price = |name: &str| {
-        let text = first(&values, name);
-        if text.is_empty() {
-            return None;
-        }
-        match parse_amount(text) {
-            Ok(amount) => Some(amount),
-            Err(_) => {
-                problem = Some(tr.t("cat-bad-price"));
-                None
-            }
-        }
-    };
-    let price_min = price("price_min");
-    let price_max = price("price_max");
-    let mut filters = BTreeMap::new();
-    for (key, vals) in &values {
-        if ["q", "sort", "page", "price_min", "price_max"].contains(&key.as_str()) {
-            continue;
-        }
-        let vals: Vec<String> = vals.iter().filter(|v| !v.is_empty()).cloned().collect();
-        if !vals.is_empty() && crate::search::is_facet_key(key) {
-            filters.insert(key.clone(), vals);
-        }
-    }
-    let sort = match first(&values, "sort") {
-        "price_asc" => Sort::PriceAsc,
-        "price_desc" => Sort::PriceDesc,
-        "name" => Sort::Name,
-        _ => Sort::Relevance,
-    };
-    let page = first(&values, "page")
-        .parse::<u32>()
-        .unwrap_or(1)
-        .clamp(1, 10_000);
-    let text = first(&values, "q");
-    let query = SearchQuery {
-        text: (!text.is_empty()).then(|| text.chars().take(200).collect()),
-        filters,
-        price_min,
-        price_max,
-        sort,
-        page,
-        per_page: PER_PAGE,
-        facets: Vec::new(),
-        include_unavailable: false,
-    };
-    (query, values, problem)
+    let (mut query, values, bad_price) = crate::search::from_query_string(raw);
+    query.per_page = PER_PAGE;
+    (query, values, bad_price.then(|| tr.t("cat-bad-price")))
 }
 
 fn with_page(raw: &str, page: u32) -> String {
@@ -114,12 +64,53 @@ fn shown_options<'a>(
         .collect()
 }
 
+/// The "save this search" panel, for a buyer who may award.
+async fn save_panel(
+    state: &AppState,
+    user: Option<&crate::auth::CurrentUser>,
+    csrf: &crate::auth::csrf::CsrfToken,
+    raw: &str,
+) -> Result<Option<marco_frontend::buying::SaveSearchPanel>, AppError> {
+    let Some(user) = user.filter(|u| u.has(crate::domain::roles::Role::CanAward) && !u.is_api())
+    else {
+        return Ok(None);
+    };
+    let viewer = crate::buying::Viewer {
+        user_id: user.id,
+        organisation_id: user.organisation_id,
+    };
+    let projects = crate::buying::projects::projects_of(&state.db, viewer)
+        .await?
+        .into_iter()
+        .filter(|p| p.status == crate::domain::project::ProjectStatus::Searching.as_str())
+        .map(|p| (p.id, p.name))
+        .collect();
+    let query: String = url::form_urlencoded::parse(raw.as_bytes())
+        .filter(|(k, _)| k != "page")
+        .fold(
+            url::form_urlencoded::Serializer::new(String::new()),
+            |mut out, (k, v)| {
+                out.append_pair(&k, &v);
+                out
+            },
+        )
+        .finish();
+    Ok(Some(marco_frontend::buying::SaveSearchPanel {
+        query,
+        projects,
+        csrf: csrf.0.clone(),
+    }))
+}
+
 pub(super) async fn search_catalogue(
     State(state): State<AppState>,
     PageContext(shell): PageContext,
+    crate::auth::MaybeUser(user): crate::auth::MaybeUser,
+    csrf: crate::auth::csrf::CsrfToken,
     RawQuery(raw): RawQuery,
 ) -> Result<CataloguePage, AppError> {
     let raw = raw.unwrap_or_default();
+    let save = save_panel(&state, user.as_ref(), &csrf, &raw).await?;
     let tr = shell.tr;
     let lang = tr.lang.code();
     let (mut query, values, problem) = parse_query(&raw, &tr);
@@ -274,6 +265,7 @@ pub(super) async fn search_catalogue(
         ),
         csv: format!("/catalogue.csv?{raw}"),
         problem,
+        save,
         shell,
     })
 }

@@ -3,6 +3,7 @@
 
 pub(crate) mod bulk;
 pub(crate) mod docs;
+pub(crate) mod extensions;
 pub(crate) mod log;
 
 use axum::Router;
@@ -42,6 +43,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/ocds/records/{ocid}", get(show_record))
         .merge(log::router())
         .merge(bulk::router())
+        .merge(extensions::router())
         .route_layer(middleware::from_fn_with_state(state.clone(), limit_feeds))
 }
 

@@ -1,5 +1,6 @@
 //! Buying from the catalogue: carts, orders with their items (each pointing to the immutable
-//! service version it was priced from), the idempotency record of each checkout, and the
+//! service version it was priced from), the idempotency record of each checkout; direct-award
+//! projects with their saved searches, frozen short lists and recorded downloads; and the
 //! call-off contracts that accepted orders and direct awards make.
 
 use sea_orm_migration::prelude::*;
@@ -256,12 +257,153 @@ impl MigrationTrait for Migration {
         manager
             .create_table(
                 Table::create()
+                    .table(DaProjects::Table)
+                    .col(id(DaProjects::Id))
+                    .col(text(DaProjects::Ocid, 255).unique_key())
+                    .col(big(DaProjects::BuyerOrgId))
+                    .col(big(DaProjects::CreatedBy))
+                    .col(text(DaProjects::Name, 200))
+                    .col(text(DaProjects::Status, 16))
+                    .col(at_null(DaProjects::SearchEndedAt))
+                    .col(ColumnDef::new(DaProjects::SearchEndedBy).big_integer())
+                    .col(ColumnDef::new(DaProjects::ShortlistCount).integer())
+                    .col(ColumnDef::new(DaProjects::OutcomeReason).text())
+                    .col(ColumnDef::new(DaProjects::AwardedEntryId).big_integer())
+                    .col(ColumnDef::new(DaProjects::AwardValue).decimal_len(20, 2))
+                    .col(text_null(DaProjects::AwardCurrency, 3))
+                    .col(at_null(DaProjects::AwardStart))
+                    .col(at_null(DaProjects::AwardEnd))
+                    .col(ColumnDef::new(DaProjects::DecidedBy).big_integer())
+                    .col(at_null(DaProjects::DecidedAt))
+                    .col(at_null(DaProjects::RemindedAt))
+                    .col(at(DaProjects::CreatedAt))
+                    .col(at(DaProjects::UpdatedAt))
+                    .foreign_key(&mut fk(
+                        "da_projects_buyer_fk",
+                        (DaProjects::Table, DaProjects::BuyerOrgId),
+                        (Organisations::Table, Organisations::Id),
+                    ))
+                    .foreign_key(&mut fk(
+                        "da_projects_created_by_fk",
+                        (DaProjects::Table, DaProjects::CreatedBy),
+                        (Users::Table, Users::Id),
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("da_projects_buyer_idx")
+                    .table(DaProjects::Table)
+                    .col(DaProjects::BuyerOrgId)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(DaSearches::Table)
+                    .col(id(DaSearches::Id))
+                    .col(big(DaSearches::ProjectId))
+                    .col(ColumnDef::new(DaSearches::Query).text().not_null())
+                    .col(big(DaSearches::ResultCount))
+                    .col(big(DaSearches::SavedBy))
+                    .col(at(DaSearches::SavedAt))
+                    .foreign_key(&mut fk(
+                        "da_searches_project_fk",
+                        (DaSearches::Table, DaSearches::ProjectId),
+                        (DaProjects::Table, DaProjects::Id),
+                    ))
+                    .foreign_key(&mut fk(
+                        "da_searches_saved_by_fk",
+                        (DaSearches::Table, DaSearches::SavedBy),
+                        (Users::Table, Users::Id),
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(DaShortlist::Table)
+                    .col(id(DaShortlist::Id))
+                    .col(big(DaShortlist::ProjectId))
+                    .col(ColumnDef::new(DaShortlist::Position).integer().not_null())
+                    .col(big(DaShortlist::ServiceId))
+                    .col(big(DaShortlist::ServiceVersionId))
+                    .col(big(DaShortlist::SupplierOrgId))
+                    .foreign_key(&mut fk(
+                        "da_shortlist_project_fk",
+                        (DaShortlist::Table, DaShortlist::ProjectId),
+                        (DaProjects::Table, DaProjects::Id),
+                    ))
+                    .foreign_key(&mut fk(
+                        "da_shortlist_service_fk",
+                        (DaShortlist::Table, DaShortlist::ServiceId),
+                        (Services::Table, Services::Id),
+                    ))
+                    .foreign_key(&mut fk(
+                        "da_shortlist_version_fk",
+                        (DaShortlist::Table, DaShortlist::ServiceVersionId),
+                        (ServiceVersions::Table, ServiceVersions::Id),
+                    ))
+                    .foreign_key(&mut fk(
+                        "da_shortlist_supplier_fk",
+                        (DaShortlist::Table, DaShortlist::SupplierOrgId),
+                        (Organisations::Table, Organisations::Id),
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("da_shortlist_project_idx")
+                    .table(DaShortlist::Table)
+                    .col(DaShortlist::ProjectId)
+                    .col(DaShortlist::ServiceId)
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(DaDownloads::Table)
+                    .col(id(DaDownloads::Id))
+                    .col(big(DaDownloads::ProjectId))
+                    .col(text(DaDownloads::Format, 8))
+                    .col(big(DaDownloads::DownloadedBy))
+                    .col(at(DaDownloads::DownloadedAt))
+                    .foreign_key(&mut fk(
+                        "da_downloads_project_fk",
+                        (DaDownloads::Table, DaDownloads::ProjectId),
+                        (DaProjects::Table, DaProjects::Id),
+                    ))
+                    .foreign_key(&mut fk(
+                        "da_downloads_user_fk",
+                        (DaDownloads::Table, DaDownloads::DownloadedBy),
+                        (Users::Table, Users::Id),
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
                     .table(Contracts::Table)
                     .col(id(Contracts::Id))
                     .col(text(Contracts::Ocid, 255))
                     .col(text(Contracts::Route, 16))
                     .col(
                         ColumnDef::new(Contracts::OrderId)
+                            .big_integer()
+                            .unique_key(),
+                    )
+                    .col(
+                        ColumnDef::new(Contracts::ProjectId)
                             .big_integer()
                             .unique_key(),
                     )
@@ -281,6 +423,11 @@ impl MigrationTrait for Migration {
                         "contracts_order_fk",
                         (Contracts::Table, Contracts::OrderId),
                         (Orders::Table, Orders::Id),
+                    ))
+                    .foreign_key(&mut fk(
+                        "contracts_project_fk",
+                        (Contracts::Table, Contracts::ProjectId),
+                        (DaProjects::Table, DaProjects::Id),
                     ))
                     .foreign_key(&mut fk(
                         "contracts_buyer_fk",
@@ -321,6 +468,10 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
             Contracts::Table.into_iden(),
+            DaDownloads::Table.into_iden(),
+            DaShortlist::Table.into_iden(),
+            DaSearches::Table.into_iden(),
+            DaProjects::Table.into_iden(),
             OrderCheckouts::Table.into_iden(),
             OrderItems::Table.into_iden(),
             Orders::Table.into_iden(),
@@ -450,6 +601,7 @@ enum Contracts {
     Ocid,
     Route,
     OrderId,
+    ProjectId,
     BuyerOrgId,
     SupplierOrgId,
     FrameworkId,
@@ -462,4 +614,61 @@ enum Contracts {
     Status,
     SignedAt,
     UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum DaProjects {
+    Table,
+    Id,
+    Ocid,
+    BuyerOrgId,
+    CreatedBy,
+    Name,
+    Status,
+    SearchEndedAt,
+    SearchEndedBy,
+    ShortlistCount,
+    OutcomeReason,
+    AwardedEntryId,
+    AwardValue,
+    AwardCurrency,
+    AwardStart,
+    AwardEnd,
+    DecidedBy,
+    DecidedAt,
+    RemindedAt,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum DaSearches {
+    Table,
+    Id,
+    ProjectId,
+    Query,
+    ResultCount,
+    SavedBy,
+    SavedAt,
+}
+
+#[derive(DeriveIden)]
+enum DaShortlist {
+    Table,
+    Id,
+    ProjectId,
+    Position,
+    ServiceId,
+    ServiceVersionId,
+    SupplierOrgId,
+}
+
+#[derive(DeriveIden)]
+enum DaDownloads {
+    Table,
+    Id,
+    ProjectId,
+    Format,
+    DownloadedBy,
+    DownloadedAt,
 }
