@@ -15,20 +15,7 @@ use sea_orm::{
 
 /// The demo accounts and 48 indexed services, 12 in each of the four cloud lots.
 async fn catalogue(app: &TestApp) {
-    marco::seed::load(&app.state.db).await.unwrap();
-    marco::frameworks::bench::seed_catalogue(&app.state, 48)
-        .await
-        .unwrap();
-    // The benchmark seed writes services without queueing index updates; index them as
-    // `marco reindex` does.
-    let indexed = marco::search::reindex(
-        app.state.search.as_ref(),
-        marco::search::database_documents(&app.state.db),
-        &marco::search::reindex_progress_bar(Some(48)),
-    )
-    .await
-    .unwrap();
-    assert_eq!(indexed, 48);
+    marco_tests::fixtures::demo_shop(app, 48).await;
 }
 
 async fn signed_in<'a>(app: &'a TestApp, email: &str) -> Client<'a> {

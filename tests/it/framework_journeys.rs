@@ -454,7 +454,7 @@ async fn framework_journeys_from_content_file_to_a_changed_price() {
     public.assert_accessible("catalogue search results").await;
     public.follow("Andean usability lab").await;
     public.assert_accessible("a service page").await;
-    assert!(public.text("#price").await.contains("450000"));
+    assert!(public.text("#price").await.contains("CLP 450,000"));
     let service_path = path_of(&public).await;
     public.follow("Nube Andina").await;
     let profile = body_text(&public).await;
@@ -510,7 +510,7 @@ async fn framework_journeys_from_content_file_to_a_changed_price() {
     supplier.click_and_wait("#save").await;
     let history = supplier.text("#history").await;
     assert!(
-        history.contains("470000") && history.contains("450000"),
+        history.contains("CLP 470,000") && history.contains("CLP 450,000"),
         "both prices are in the history: {history}"
     );
     supplier

@@ -4,7 +4,7 @@
 //! the refusals that keep bad input out; and idempotency under concurrent submissions.
 
 use chrono::{Duration, Utc};
-use marco::entities::{contract, order, organisation, release, service};
+use marco::entities::{contract, order, release, service};
 use marco_tests::{Client, TestApp};
 use sea_orm::prelude::Decimal;
 use sea_orm::{
@@ -17,38 +17,7 @@ const COST_CENTRE: &str = "CC-104-TI";
 
 /// The demo accounts and six live services: three from Nube Andina, three from Brightlane.
 async fn shop(app: &TestApp) -> (Vec<service::Model>, Vec<service::Model>) {
-    marco::seed::load(&app.state.db).await.unwrap();
-    marco::frameworks::bench::seed_catalogue(&app.state, 6)
-        .await
-        .unwrap();
-    let org = |name: &'static str| async move {
-        organisation::Entity::find()
-            .filter(organisation::Column::Name.eq(name))
-            .one(&app.state.db)
-            .await
-            .unwrap()
-            .unwrap()
-    };
-    let nube = org("Nube Andina").await;
-    let bright = org("Brightlane Digital").await;
-    let services = service::Entity::find()
-        .order_by_asc(service::Column::Id)
-        .all(&app.state.db)
-        .await
-        .unwrap();
-    let mut split = (Vec::new(), Vec::new());
-    for (i, svc) in services.into_iter().enumerate() {
-        let owner = if i < 3 { nube.id } else { bright.id };
-        let mut active = svc.into_active_model();
-        active.organisation_id = Set(owner);
-        let svc = active.update(&app.state.db).await.unwrap();
-        if i < 3 {
-            split.0.push(svc);
-        } else {
-            split.1.push(svc);
-        }
-    }
-    split
+    marco_tests::fixtures::demo_shop(app, 6).await
 }
 
 async fn signed_in<'a>(app: &'a TestApp, email: &str) -> Client<'a> {

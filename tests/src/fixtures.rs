@@ -40,3 +40,63 @@ pub async fn create_cloud_framework(app: &TestApp, description: &str) -> Framewo
         .await
         .expect("framework created")
 }
+
+/// The demo accounts and `count` live, indexed services on a live framework (the benchmark
+/// seed's cloud framework, a quarter in each of its four lots): the first half from the demo
+/// supplier Nube Andina, the rest from Brightlane Digital, so their demo users can act on
+/// orders. Returns (Nube Andina's services, Brightlane's), oldest first.
+pub async fn demo_shop(
+    app: &TestApp,
+    count: usize,
+) -> (
+    Vec<marco::entities::service::Model>,
+    Vec<marco::entities::service::Model>,
+) {
+    use marco::entities::{organisation, service};
+    use sea_orm::{
+        ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+    };
+    marco::seed::load(&app.state.db).await.unwrap();
+    marco::frameworks::bench::seed_catalogue(&app.state, count)
+        .await
+        .unwrap();
+    let org = |name: &'static str| async move {
+        organisation::Entity::find()
+            .filter(organisation::Column::Name.eq(name))
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let nube = org("Nube Andina").await;
+    let bright = org("Brightlane Digital").await;
+    let services = service::Entity::find()
+        .order_by_asc(service::Column::Id)
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    let half = services.len() / 2;
+    let mut split = (Vec::new(), Vec::new());
+    for (i, svc) in services.into_iter().enumerate() {
+        let mut active = svc.into_active_model();
+        active.organisation_id = Set(if i < half { nube } else { bright });
+        let svc = active.update(&app.state.db).await.unwrap();
+        if i < half {
+            split.0.push(svc);
+        } else {
+            split.1.push(svc);
+        }
+    }
+    // The benchmark seed writes services without queueing index updates: index them as
+    // `marco reindex` does.
+    let indexed = marco::search::reindex(
+        app.state.search.as_ref(),
+        marco::search::database_documents(&app.state.db),
+        &marco::search::reindex_progress_bar(Some(count as u64)),
+    )
+    .await
+    .unwrap();
+    assert_eq!(indexed, count as u64);
+    split
+}
