@@ -56,17 +56,17 @@ pub async fn demo_shop(
     use sea_orm::{
         ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
     };
-    marco::seed::load(&app.state.db).await.unwrap();
+    marco::seed::load(&app.state.db).await.expect("demo data");
     marco::frameworks::bench::seed_catalogue(&app.state, count)
         .await
-        .unwrap();
+        .expect("benchmark catalogue");
     let org = |name: &'static str| async move {
         organisation::Entity::find()
             .filter(organisation::Column::Name.eq(name))
             .one(&app.state.db)
             .await
-            .unwrap()
-            .unwrap()
+            .expect("read organisations")
+            .expect("a demo supplier")
             .id
     };
     let nube = org("Nube Andina").await;
@@ -75,13 +75,13 @@ pub async fn demo_shop(
         .order_by_asc(service::Column::Id)
         .all(&app.state.db)
         .await
-        .unwrap();
+        .expect("read services");
     let half = services.len() / 2;
     let mut split = (Vec::new(), Vec::new());
     for (i, svc) in services.into_iter().enumerate() {
         let mut active = svc.into_active_model();
         active.organisation_id = Set(if i < half { nube } else { bright });
-        let svc = active.update(&app.state.db).await.unwrap();
+        let svc = active.update(&app.state.db).await.expect("move a service");
         if i < half {
             split.0.push(svc);
         } else {
@@ -96,7 +96,7 @@ pub async fn demo_shop(
         &marco::search::reindex_progress_bar(Some(count as u64)),
     )
     .await
-    .unwrap();
+    .expect("index the services");
     assert_eq!(indexed, count as u64);
     split
 }
