@@ -14,6 +14,9 @@ use marco::entities::{contract, da_download, da_project, order};
 use marco_tests::{Browser, TestServer};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
+/// Who acts, the action, the fields they fill, and the status the order shows after.
+type Step<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], &'a str);
+
 async fn sign_in(browser: &Browser, server: &TestServer, email: &str) {
     browser.client.goto(&server.url("/sign-in")).await.unwrap();
     browser.fill("email", email).await;
@@ -211,7 +214,7 @@ async fn buying_journeys_direct_award_catalogue_order_and_the_register() {
     );
     sign_out(&browser, &server).await;
 
-    let steps: [(&str, &str, &[(&str, &str)], &str); 4] = [
+    let steps: [Step<'_>; 4] = [
         ("supplier@nubeandina.example", "accept", &[], "Accepted"),
         ("buyer@compras.demo.gob.cl", "receive", &[], "Received"),
         (
