@@ -142,6 +142,16 @@ async fn seed_frameworks(state: &AppState) -> Result<u64, StartupError> {
             started.elapsed().as_secs_f64()
         );
     }
+    let started = std::time::Instant::now();
+    let orders = crate::buying::demo::load(state)
+        .await
+        .map_err(|e| StartupError(format!("loading demo orders failed: {e:#}")))?;
+    if orders > 0 {
+        println!(
+            "marco: demo orders and direct awards placed: {orders} orders in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
     Ok(services)
 }
 

@@ -13,6 +13,7 @@
 
 pub mod award_ocds;
 pub mod cart;
+pub mod demo;
 pub mod ocds;
 pub mod orders;
 pub mod projects;
