@@ -11,6 +11,7 @@ mod api;
 mod authz;
 mod browser;
 mod bulk;
+mod buying_api;
 mod buying_journeys;
 mod canary;
 mod cli;

@@ -227,7 +227,26 @@ fn check(input: &Checkout, today: NaiveDate) -> Result<DateTime<Utc>, FlowError>
         .unwrap_or_else(Utc::now))
 }
 
-fn request_hash(input: &Checkout) -> String {
+/// Where the lines of a checkout come from.
+#[derive(Clone, Copy, Debug)]
+pub enum Source<'a> {
+    /// The buyer's cart, emptied by the checkout (the web pages).
+    Cart,
+    /// Items sent with the request as (service public id, quantity): one order to one
+    /// supplier (the API).
+    Items(&'a [(String, String)]),
+}
+
+/// What a checkout placed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placed {
+    /// The orders, in the order they were made.
+    pub ids: Vec<i64>,
+    /// The same request was made before with this key; these are its orders.
+    pub replayed: bool,
+}
+
+fn request_hash(input: &Checkout, source: Source<'_>) -> String {
     let mut hash = sha2::Sha256::new();
     for part in [
         input.delivery_address.trim(),
@@ -236,6 +255,14 @@ fn request_hash(input: &Checkout) -> String {
     ] {
         hash.update(part.as_bytes());
         hash.update([0u8]);
+    }
+    if let Source::Items(items) = source {
+        for (service, quantity) in items {
+            hash.update(service.trim().as_bytes());
+            hash.update([1u8]);
+            hash.update(quantity.trim().as_bytes());
+            hash.update([0u8]);
+        }
     }
     hex::encode(hash.finalize())
 }
@@ -248,42 +275,152 @@ fn ids_of(row: &order_checkout::Model) -> Vec<i64> {
 }
 
 /// The orders a checkout with this key already made, when the same request is repeated.
-async fn replay(
-    state: &AppState,
+async fn replay<C: sea_orm::ConnectionTrait>(
+    db: &C,
     who: Viewer,
     input: &Checkout,
-) -> Result<Option<Vec<i64>>, FlowError> {
-    match store::checkout(&state.db, who.user_id, input.idempotency_key.trim()).await? {
-        Some(row) if row.request_hash == request_hash(input) => Ok(Some(ids_of(&row))),
+    source: Source<'_>,
+) -> Result<Option<Placed>, FlowError> {
+    match store::checkout(db, who.user_id, input.idempotency_key.trim()).await? {
+        Some(row) if row.request_hash == request_hash(input, source) => Ok(Some(Placed {
+            ids: ids_of(&row),
+            replayed: true,
+        })),
         Some(_) => Err(FlowError::Refused("idempotency_key_reused")),
         None => Ok(None),
     }
 }
 
-/// Places the orders of the buyer's cart: one per supplier, framework and currency. An order
-/// within the buyer's own approval limit goes to its supplier at once; above it, to the
-/// colleagues who may approve it. The same key places the orders once, however often it is
-/// sent, and one call with a used key returns the orders it placed.
+/// Places the orders of the buyer's cart, or of the items sent: one per supplier, framework
+/// and currency (items sent through the API must make exactly one). An order within the
+/// buyer's own approval limit goes to its supplier at once; above it, to the colleagues who
+/// may approve it. The same key places the orders once, however often it is sent; a repeat
+/// returns the orders the first one placed.
 pub async fn checkout(
     state: &AppState,
     actor: &Actor,
     who: Viewer,
     input: &Checkout,
-) -> Result<Vec<i64>, FlowError> {
+    source: Source<'_>,
+) -> Result<Placed, FlowError> {
     let requested = check(input, Utc::now().date_naive())?;
-    if let Some(done) = replay(state, who, input).await? {
+    if let Some(done) = replay(&state.db, who, input, source).await? {
         return Ok(done);
     }
-    match place(state, actor, who, input, requested).await {
+    match place(state, actor, who, input, source, requested).await {
         // A concurrent submission with the same key committed first: answer with its orders.
         Err(FlowError::Db(e)) if crate::db::is_unique_violation(&e) => {
-            replay(state, who, input).await?.ok_or(FlowError::Db(e))
+            replay(&state.db, who, input, source)
+                .await?
+                .ok_or(FlowError::Db(e))
         }
         other => other,
     }
 }
 
-/// One group of cart lines that becomes one order.
+/// One line to order, priced from a service version.
+struct Line {
+    /// The field a problem with it belongs to (`line-7`, `items[0].service`).
+    field: String,
+    service_id: i64,
+    service_version_id: i64,
+    quantity: Decimal,
+    unit: String,
+    unit_price: Decimal,
+    currency: String,
+}
+
+/// The lines of the checkout, each priced from its version, or the field errors that stop it.
+async fn lines_of<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    who: Viewer,
+    source: Source<'_>,
+) -> Result<Vec<Line>, FlowError> {
+    match source {
+        Source::Cart => Ok(store::cart(txn, who.user_id)
+            .await?
+            .into_iter()
+            .map(|l| Line {
+                field: format!("line-{}", l.id),
+                service_id: l.service_id,
+                service_version_id: l.service_version_id,
+                quantity: l.quantity,
+                unit: l.unit,
+                unit_price: l.unit_price,
+                currency: l.currency,
+            })
+            .collect()),
+        Source::Items(items) => {
+            if items.is_empty() || items.len() > MAX_LINES {
+                return Err(FlowError::field(
+                    "items",
+                    "items",
+                    format!("Send 1 to {MAX_LINES} items"),
+                ));
+            }
+            let mut errors = FieldErrors::new();
+            let mut lines = Vec::new();
+            for (i, (service, quantity)) in items.iter().enumerate() {
+                let quantity = match parse_quantity(quantity) {
+                    Ok(q) => q,
+                    Err(FlowError::Invalid(mut e)) => {
+                        if let Some(problem) = e.remove("quantity") {
+                            errors.insert(format!("items[{i}].quantity"), problem);
+                        }
+                        continue;
+                    }
+                    Err(other) => return Err(other),
+                };
+                let svc = match catalogue::service_by_public_id(txn, service.trim()).await {
+                    Ok(svc) => svc,
+                    Err(FlowError::NotFound) => {
+                        errors.insert(
+                            format!("items[{i}].service"),
+                            FieldError {
+                                code: "no_such_service".into(),
+                                message: "No service has this id".into(),
+                            },
+                        );
+                        continue;
+                    }
+                    Err(other) => return Err(other),
+                };
+                let version = catalogue::versions(txn, svc.id)
+                    .await?
+                    .pop()
+                    .ok_or(FlowError::NotFound)?;
+                let Some(price) = version.price else {
+                    errors.insert(
+                        format!("items[{i}].service"),
+                        FieldError {
+                            code: "service_unpriced".into(),
+                            message: "This service has no listed price".into(),
+                        },
+                    );
+                    continue;
+                };
+                lines.push(Line {
+                    field: format!("items[{i}].service"),
+                    service_id: svc.id,
+                    service_version_id: version.id,
+                    quantity,
+                    unit: version
+                        .pricing_unit
+                        .clone()
+                        .unwrap_or_else(|| "unit".into()),
+                    unit_price: price,
+                    currency: version.currency.clone(),
+                });
+            }
+            if !errors.is_empty() {
+                return Err(FlowError::Invalid(errors));
+            }
+            Ok(lines)
+        }
+    }
+}
+
+/// One group of lines that becomes one order: supplier, framework, currency.
 type GroupKey = (i64, i64, String);
 
 async fn place(
@@ -291,16 +428,13 @@ async fn place(
     actor: &Actor,
     who: Viewer,
     input: &Checkout,
+    source: Source<'_>,
     requested: DateTime<Utc>,
-) -> Result<Vec<i64>, FlowError> {
+) -> Result<Placed, FlowError> {
     let txn = state.begin_write().await?;
     let key = input.idempotency_key.trim();
-    if let Some(row) = store::checkout(&txn, who.user_id, key).await? {
-        return if row.request_hash == request_hash(input) {
-            Ok(ids_of(&row))
-        } else {
-            Err(FlowError::Refused("idempotency_key_reused"))
-        };
+    if let Some(done) = replay(&txn, who, input, source).await? {
+        return Ok(done);
     }
     let now = Utc::now();
     // The key is claimed first: a concurrent twin waits here (PostgreSQL) or in the write
@@ -308,19 +442,18 @@ async fn place(
     let claim = order_checkout::ActiveModel {
         user_id: Set(who.user_id),
         idempotency_key: Set(key.to_owned()),
-        request_hash: Set(request_hash(input)),
+        request_hash: Set(request_hash(input, source)),
         order_ids: Set(String::new()),
         created_at: Set(now),
         ..Default::default()
     }
     .insert(&txn)
     .await?;
-    let lines = store::cart(&txn, who.user_id).await?;
+    let lines = lines_of(&txn, who, source).await?;
     if lines.is_empty() {
         return Err(FlowError::Refused("cart_empty"));
     }
-    let mut groups: BTreeMap<GroupKey, Vec<(crate::entities::cart_item::Model, String, String)>> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<GroupKey, Vec<(Line, String, String)>> = BTreeMap::new();
     let mut unavailable = FieldErrors::new();
     for line in lines {
         let svc = catalogue::service_by_id(&txn, line.service_id).await?;
@@ -328,7 +461,7 @@ async fn place(
         let supplier = catalogue::organisation(&txn, svc.organisation_id).await?;
         if !catalogue::service_available(&svc, &fw, &supplier) {
             unavailable.insert(
-                format!("line-{}", line.id),
+                line.field.clone(),
                 FieldError {
                     code: "service_unavailable".into(),
                     message: format!(
@@ -349,6 +482,13 @@ async fn place(
     }
     if !unavailable.is_empty() {
         return Err(FlowError::Invalid(unavailable));
+    }
+    if matches!(source, Source::Items(_)) && groups.len() > 1 {
+        return Err(FlowError::field(
+            "items",
+            "one_supplier",
+            "An order goes to one supplier, under one framework, in one currency: send each supplier's items as their own order",
+        ));
     }
     let placer_limit = store::approval_limit(&txn, who.user_id).await?;
     let mut placed = Vec::new();
@@ -449,10 +589,12 @@ async fn place(
         }
         placed.push(created.id);
     }
-    cart_item::Entity::delete_many()
-        .filter(cart_item::Column::UserId.eq(who.user_id))
-        .exec(&txn)
-        .await?;
+    if matches!(source, Source::Cart) {
+        cart_item::Entity::delete_many()
+            .filter(cart_item::Column::UserId.eq(who.user_id))
+            .exec(&txn)
+            .await?;
+    }
     let mut claim = claim.into_active_model();
     claim.order_ids = Set(placed
         .iter()
@@ -461,7 +603,10 @@ async fn place(
         .join(","));
     claim.update(&txn).await?;
     txn.commit().await?;
-    Ok(placed)
+    Ok(Placed {
+        ids: placed,
+        replayed: false,
+    })
 }
 
 #[cfg(test)]

@@ -110,8 +110,10 @@ async fn place(
             requested_date: requested,
             idempotency_key: key.into(),
         },
+        cart::Source::Cart,
     )
     .await
+    .map(|placed| placed.ids)
 }
 
 async fn act(

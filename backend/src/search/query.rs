@@ -245,7 +245,7 @@ pub fn from_query_string(raw: &str) -> (SearchQuery, crate::domain::content::For
     let price_max = price("price_max");
     let mut filters = BTreeMap::new();
     for (key, vals) in &values {
-        if ["q", "sort", "page", "price_min", "price_max"].contains(&key.as_str()) {
+        if ["q", "sort", "page", "per_page", "price_min", "price_max"].contains(&key.as_str()) {
             continue;
         }
         let vals: Vec<String> = vals.iter().filter(|v| !v.is_empty()).cloned().collect();

@@ -164,9 +164,22 @@ pub(super) async fn checkout(
         requested_date: first(&values, "requested_date").to_owned(),
         idempotency_key: first(&values, "idempotency_key").to_owned(),
     };
-    match flow::checkout(&state, &actor(&user, &ip), viewer(&user), &input).await {
-        Ok(ids) => {
-            let placed = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    match flow::checkout(
+        &state,
+        &actor(&user, &ip),
+        viewer(&user),
+        &input,
+        flow::Source::Cart,
+    )
+    .await
+    {
+        Ok(placed) => {
+            let placed = placed
+                .ids
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
             Ok(Redirect::to(&format!("/orders?placed={placed}")).into_response())
         }
         Err(e) => {

@@ -1,6 +1,7 @@
 //! Buying pages: the cart and its checkout, orders for buyers, approvers and suppliers, and
 //! the public contracts register.
 
+pub(crate) mod api;
 mod cart;
 mod contracts;
 mod orders;
@@ -54,6 +55,16 @@ pub fn router() -> Router<AppState> {
             get(projects::download_xlsx),
         )
         .route("/direct-awards/{id}", get(projects::public_page))
+        .route("/api/v1/catalogue/services", get(api::search_services))
+        .route("/api/v1/catalogue/services/{id}", get(api::show_service))
+        .route("/api/v1/frameworks", get(api::list_frameworks))
+        .route("/api/v1/frameworks/{slug}", get(api::show_framework))
+        .route(
+            "/api/v1/orders",
+            get(api::list_orders).post(api::create_order),
+        )
+        .route("/api/v1/orders/{id}", get(api::show_order))
+        .route("/api/v1/orders/{id}/{action}", post(api::act_on_order))
 }
 
 /// The viewer of a request.
