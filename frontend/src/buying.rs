@@ -29,6 +29,17 @@ pub struct CartLineView {
     pub problem: Option<String>,
 }
 
+/// The quotes a large purchase needs, asked for on the checkout form.
+#[derive(Clone, Debug)]
+pub struct QuoteForm {
+    /// The rule in words ("above 1000 UTM (CLP 68,306,000), quotes from 3 suppliers").
+    pub rule: String,
+    /// Suppliers on the framework that may quote: (organisation id, name).
+    pub suppliers: Vec<(String, String)>,
+    /// Row numbers, from 1.
+    pub rows: Vec<usize>,
+}
+
 /// The cart and the checkout form.
 #[derive(Template, WebTemplate)]
 #[template(path = "buying/cart.html")]
@@ -41,6 +52,8 @@ pub struct CartPage {
     pub orders: Vec<String>,
     /// The key that makes this checkout happen once.
     pub idempotency_key: String,
+    /// The quotes a large purchase needs, when the cart holds one.
+    pub quotes: Option<QuoteForm>,
     /// Form state.
     pub form: Form,
     /// A success message.
@@ -84,6 +97,8 @@ pub struct OrdersPage {
     pub cart_size: u64,
     /// A success message.
     pub notice: Option<String>,
+    /// The organisation's call-off contracts, as buyer or supplier.
+    pub contracts: Vec<ContractRow>,
 }
 
 /// A line of an order.
@@ -204,6 +219,8 @@ pub struct ContractsPage {
     pub suppliers: Vec<Choice>,
     /// Buyer filter.
     pub buyers: Vec<Choice>,
+    /// Framework filter.
+    pub frameworks: Vec<Choice>,
     /// Route filter.
     pub routes: Vec<Choice>,
     /// Status filter.

@@ -222,6 +222,30 @@ impl MigrationTrait for Migration {
             )
             .await?;
 
+        // Quotes a buyer gathered for a large purchase, when the large-purchase rule asks.
+        manager
+            .create_table(
+                Table::create()
+                    .table(OrderQuotes::Table)
+                    .col(id(OrderQuotes::Id))
+                    .col(big(OrderQuotes::OrderId))
+                    .col(big(OrderQuotes::SupplierOrgId))
+                    .col(amount(OrderQuotes::Amount))
+                    .col(text(OrderQuotes::Currency, 3))
+                    .foreign_key(&mut fk(
+                        "order_quotes_order_fk",
+                        (OrderQuotes::Table, OrderQuotes::OrderId),
+                        (Orders::Table, Orders::Id),
+                    ))
+                    .foreign_key(&mut fk(
+                        "order_quotes_supplier_fk",
+                        (OrderQuotes::Table, OrderQuotes::SupplierOrgId),
+                        (Organisations::Table, Organisations::Id),
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+
         // One row per checkout key and person: a retried or doubled submission finds it and
         // answers with the orders the first one made.
         manager
@@ -473,6 +497,7 @@ impl MigrationTrait for Migration {
             DaSearches::Table.into_iden(),
             DaProjects::Table.into_iden(),
             OrderCheckouts::Table.into_iden(),
+            OrderQuotes::Table.into_iden(),
             OrderItems::Table.into_iden(),
             Orders::Table.into_iden(),
             CartItems::Table.into_iden(),
@@ -671,4 +696,14 @@ enum DaDownloads {
     Format,
     DownloadedBy,
     DownloadedAt,
+}
+
+#[derive(DeriveIden)]
+enum OrderQuotes {
+    Table,
+    Id,
+    OrderId,
+    SupplierOrgId,
+    Amount,
+    Currency,
 }

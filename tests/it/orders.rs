@@ -630,3 +630,152 @@ async fn fifty_submissions_with_one_key_make_one_set_of_orders_and_twenty_approv
         .unwrap();
     assert_eq!(decisions, 1);
 }
+
+#[tokio::test]
+async fn a_large_purchase_needs_three_quotes_and_goes_to_the_lowest() {
+    // ChileCompra's "grandes compras" rule, scaled: above 1000 UTM at CLP 1,000 each.
+    let app = TestApp::with_config(|config| {
+        config.buying.large_purchase = Some(marco::config::LargePurchaseRule {
+            threshold: Decimal::from(1000),
+            unit: "UTM".into(),
+            rates: vec![("CLP".into(), Decimal::from(1000))],
+            min_quotes: 3,
+        });
+    })
+    .await;
+    let (nube, bright) = shop(&app).await;
+    // A third supplier on the framework, so three can quote.
+    let third = marco::entities::organisation::Entity::find()
+        .filter(marco::entities::organisation::Column::Kind.eq("supplier"))
+        .filter(marco::entities::organisation::Column::Name.ne("Nube Andina"))
+        .filter(marco::entities::organisation::Column::Name.ne("Brightlane Digital"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut moved = bright[2].clone().into_active_model();
+    moved.organisation_id = Set(third.id);
+    moved.update(&app.state.db).await.unwrap();
+
+    let mut buyer = signed_in(&app, "buyer@compras.demo.gob.cl").await;
+    add(&mut buyer, &nube[0], &quantity_for(&nube[0], 1_500_000)).await;
+    let page = buyer.get("/cart").await.text();
+    assert!(
+        page.contains("id=\"quotes\""),
+        "the cart asks for quotes: {page}"
+    );
+    let key = checkout_key(&page);
+    let date = tomorrow_plus(10);
+    let (n, b, t) = (
+        nube[0].organisation_id.to_string(),
+        bright[0].organisation_id.to_string(),
+        third.id.to_string(),
+    );
+    let submit = |quotes: Vec<(&'static str, String, &'static str, String)>| {
+        let mut fields = vec![
+            ("delivery_address", ADDRESS.to_owned()),
+            ("cost_centre", COST_CENTRE.to_owned()),
+            ("requested_date", date.clone()),
+            ("idempotency_key", key.clone()),
+        ];
+        for (sk, sv, ak, av) in quotes {
+            fields.push((sk, sv));
+            fields.push((ak, av));
+        }
+        fields
+    };
+    // Two quotes are not enough.
+    let fields = submit(vec![
+        (
+            "quote_supplier_1",
+            n.clone(),
+            "quote_amount_1",
+            "1400000".into(),
+        ),
+        (
+            "quote_supplier_2",
+            b.clone(),
+            "quote_amount_2",
+            "1600000".into(),
+        ),
+    ]);
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = buyer.post("/cart/checkout", &pairs).await;
+    assert_eq!(res.status, 422);
+    assert!(res.text().contains("href=\"#quotes\""), "{}", res.text());
+    assert!(orders(&app).await.is_empty());
+    // Three, but the supplier ordered from is not the lowest: refused with a new key.
+    let key2 = checkout_key(&buyer.get("/cart").await.text());
+    let mut fields = submit(vec![
+        (
+            "quote_supplier_1",
+            n.clone(),
+            "quote_amount_1",
+            "1400000".into(),
+        ),
+        (
+            "quote_supplier_2",
+            b.clone(),
+            "quote_amount_2",
+            "1300000".into(),
+        ),
+        (
+            "quote_supplier_3",
+            t.clone(),
+            "quote_amount_3",
+            "1500000".into(),
+        ),
+    ]);
+    fields[3].1 = key2;
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = buyer.post("/cart/checkout", &pairs).await;
+    assert_eq!(res.status, 422);
+    assert!(res.text().contains("lowest"), "{}", res.text());
+    // Three with the ordered supplier lowest: placed, and the count is published.
+    let key3 = checkout_key(&buyer.get("/cart").await.text());
+    let mut fields = submit(vec![
+        (
+            "quote_supplier_1",
+            n.clone(),
+            "quote_amount_1",
+            "1400000".into(),
+        ),
+        (
+            "quote_supplier_2",
+            b.clone(),
+            "quote_amount_2",
+            "1600000".into(),
+        ),
+        (
+            "quote_supplier_3",
+            t.clone(),
+            "quote_amount_3",
+            "1500000".into(),
+        ),
+    ]);
+    fields[3].1 = key3;
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = buyer.post("/cart/checkout", &pairs).await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    let placed = orders(&app).await;
+    assert_eq!(placed.len(), 1);
+    assert_eq!(
+        marco::entities::order_quote::Entity::find()
+            .count(&app.state.db)
+            .await
+            .unwrap(),
+        3
+    );
+    let mut approver = signed_in(&app, "approver@compras.demo.gob.cl").await;
+    assert_eq!(act(&mut approver, placed[0].id, "approve", &[]).await, 303);
+    let sent = release::Entity::find()
+        .filter(release::Column::Ocid.eq(&placed[0].ocid))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_str(&sent.body).unwrap();
+    assert_eq!(body["bids"]["statistics"][0]["measure"], "bids");
+    assert_eq!(body["bids"]["statistics"][0]["value"], 3);
+    assert!(sent.valid);
+}

@@ -12,7 +12,7 @@ use super::{Actor, FlowError, Viewer, orders, store};
 use crate::domain::errors::{FieldError, FieldErrors};
 use crate::domain::money::{Money, parse_amount};
 use crate::domain::order::OrderStatus;
-use crate::entities::{cart_item, order, order_checkout, order_item};
+use crate::entities::{cart_item, order, order_checkout, order_item, order_quote};
 use crate::frameworks::store as catalogue;
 use crate::publish::ocids::{CallOff, call_off_ocid};
 use crate::state::AppState;
@@ -147,6 +147,9 @@ pub struct Checkout {
     pub requested_date: String,
     /// The key that makes a retried or doubled submission place the orders once.
     pub idempotency_key: String,
+    /// Quotes gathered for a large purchase, as typed: (supplier organisation id, amount).
+    /// Needed only when the large-purchase rule applies to the order.
+    pub quotes: Vec<(String, String)>,
 }
 
 /// Checks the checkout form, field by field.
@@ -256,6 +259,12 @@ fn request_hash(input: &Checkout, source: Source<'_>) -> String {
         hash.update(part.as_bytes());
         hash.update([0u8]);
     }
+    for (supplier, amount) in &input.quotes {
+        hash.update(supplier.trim().as_bytes());
+        hash.update([2u8]);
+        hash.update(amount.trim().as_bytes());
+        hash.update([0u8]);
+    }
     if let Source::Items(items) = source {
         for (service, quantity) in items {
             hash.update(service.trim().as_bytes());
@@ -316,6 +325,120 @@ pub async fn checkout(
         }
         other => other,
     }
+}
+
+/// Whether the large-purchase rule applies to an order of `total` in `currency`.
+pub fn is_large(state: &AppState, currency: &str, total: &Money) -> bool {
+    state
+        .config
+        .buying
+        .large_purchase
+        .as_ref()
+        .and_then(|rule| rule.threshold_in(currency))
+        .is_some_and(|threshold| total.amount() > threshold)
+}
+
+/// The quotes of a large purchase, checked: at least the rule's number of different
+/// suppliers, each listing services on the order's framework, the ordered supplier among them
+/// with the lowest quote, and every amount in the order's currency. Returns (supplier id,
+/// amount) per quote.
+async fn check_quotes<C: sea_orm::ConnectionTrait>(
+    state: &AppState,
+    txn: &C,
+    raw: &[(String, String)],
+    supplier_id: i64,
+    framework_id: i64,
+    total: &Money,
+) -> Result<Vec<(i64, Money)>, FlowError> {
+    let Some(rule) = &state.config.buying.large_purchase else {
+        return Ok(Vec::new());
+    };
+    let mut errors = FieldErrors::new();
+    let mut quotes: Vec<(i64, Money)> = Vec::new();
+    for (i, (supplier, amount)) in raw.iter().enumerate() {
+        if supplier.trim().is_empty() && amount.trim().is_empty() {
+            continue;
+        }
+        let Ok(quoted_by) = supplier.trim().parse::<i64>() else {
+            errors.insert(
+                format!("quotes[{i}].supplier"),
+                FieldError {
+                    code: "quote_supplier".into(),
+                    message: "Choose the supplier that quoted".into(),
+                },
+            );
+            continue;
+        };
+        if !catalogue::has_services_on(txn, framework_id, quoted_by).await? {
+            errors.insert(
+                format!("quotes[{i}].supplier"),
+                FieldError {
+                    code: "quote_supplier".into(),
+                    message: "Quotes must come from suppliers on the same framework".into(),
+                },
+            );
+            continue;
+        }
+        match Money::parse(amount, total.code()) {
+            Ok(money) if !money.amount().is_zero() => {
+                if quotes.iter().any(|(s, _)| *s == quoted_by) {
+                    errors.insert(
+                        format!("quotes[{i}].supplier"),
+                        FieldError {
+                            code: "quote_twice".into(),
+                            message: "Each supplier quotes once".into(),
+                        },
+                    );
+                } else {
+                    quotes.push((quoted_by, money));
+                }
+            }
+            _ => {
+                errors.insert(
+                    format!("quotes[{i}].amount"),
+                    FieldError {
+                        code: "quote_amount".into(),
+                        message: format!(
+                            "Enter the amount quoted in {}, digits only",
+                            total.code()
+                        ),
+                    },
+                );
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(FlowError::Invalid(errors));
+    }
+    let needed = rule.min_quotes as usize;
+    if quotes.len() < needed {
+        return Err(FlowError::field(
+            "quotes",
+            "quotes_required",
+            format!(
+                "This order is above the large-purchase threshold of {} {}: record quotes from at least {needed} suppliers on the framework, including the one you order from",
+                rule.threshold, rule.unit
+            ),
+        ));
+    }
+    let Some((_, chosen)) = quotes.iter().find(|(s, _)| *s == supplier_id) else {
+        return Err(FlowError::field(
+            "quotes",
+            "quote_missing_supplier",
+            "Record the quote of the supplier you are ordering from",
+        ));
+    };
+    if quotes
+        .iter()
+        .any(|(_, other)| other.amount() < chosen.amount())
+    {
+        return Err(FlowError::field(
+            "quotes",
+            "quote_not_lowest",
+            "A large purchase goes to the lowest quote: order from the supplier that quoted least",
+        ));
+    }
+    Ok(quotes)
 }
 
 /// One line to order, priced from a service version.
@@ -491,10 +614,10 @@ async fn place(
         ));
     }
     let placer_limit = store::approval_limit(&txn, who.user_id).await?;
-    let mut placed = Vec::new();
-    for ((supplier_id, framework_id, currency), lines) in groups {
-        let mut total = Money::parse("0", &currency).map_err(anyhow::Error::from)?;
-        for (line, _, _) in &lines {
+    let mut totals = Vec::with_capacity(groups.len());
+    for ((_, _, currency), lines) in &groups {
+        let mut total = Money::parse("0", currency).map_err(anyhow::Error::from)?;
+        for (line, _, _) in lines {
             let price =
                 Money::from_stored(line.unit_price, &line.currency).map_err(anyhow::Error::from)?;
             total = total
@@ -505,12 +628,33 @@ async fn place(
                 )
                 .map_err(anyhow::Error::from)?;
         }
-        if let Some(rule) = &state.config.buying.large_purchase
-            && let Some(threshold) = rule.threshold_in(&currency)
-            && total.amount() > threshold
-        {
-            return Err(FlowError::Refused("large_purchase_needs_quotes"));
-        }
+        totals.push(total);
+    }
+    let large: Vec<bool> = groups
+        .keys()
+        .zip(&totals)
+        .map(|((_, _, currency), total)| is_large(state, currency, total))
+        .collect();
+    if large.iter().any(|l| *l) && groups.len() > 1 {
+        return Err(FlowError::Refused("large_purchase_alone"));
+    }
+    let mut placed = Vec::new();
+    for ((((supplier_id, framework_id, currency), lines), total), large) in
+        groups.into_iter().zip(totals).zip(large)
+    {
+        let quotes = if large {
+            check_quotes(
+                state,
+                &txn,
+                &input.quotes,
+                supplier_id,
+                framework_id,
+                &total,
+            )
+            .await?
+        } else {
+            Vec::new()
+        };
         let within_own_limit = placer_limit.as_ref().is_some_and(|role| {
             role.approval_limit_currency.as_deref() == Some(currency.as_str())
                 && role
@@ -582,6 +726,17 @@ async fn place(
                 format!("order {} ({} lines)", created.id, lines.len()),
             )
             .await?;
+        for (quoted_by, amount) in &quotes {
+            order_quote::ActiveModel {
+                order_id: Set(created.id),
+                supplier_org_id: Set(*quoted_by),
+                amount: Set(amount.amount()),
+                currency: Set(amount.code().to_owned()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
         if within_own_limit {
             orders::send(state, &txn, actor, created.clone(), now).await?;
         } else {
@@ -651,6 +806,7 @@ mod tests {
             cost_centre: "CC-104".into(),
             requested_date: "2026-12-04".into(),
             idempotency_key: "k1".into(),
+            quotes: Vec::new(),
         };
         let Err(FlowError::Invalid(errors)) = check(&past, today) else {
             panic!("a past date must be refused");

@@ -109,6 +109,7 @@ async fn place(
             cost_centre: "CC-104-TI".into(),
             requested_date: requested,
             idempotency_key: key.into(),
+            quotes: Vec::new(),
         },
         cart::Source::Cart,
     )

@@ -16,9 +16,9 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use ocds_schema::model::{
-    Amount, Award, AwardStatus, Contract, ContractStatus, Id, Implementation, Item, Method,
-    Milestone, MilestoneStatus, MilestoneType, PartyRole, ProcurementCategory, Release, Tender,
-    TenderStatus, Transaction, Unit, Value,
+    Amount, Award, AwardStatus, Bids, Contract, ContractStatus, Id, Implementation, Item, Method,
+    Milestone, MilestoneStatus, MilestoneType, PartyRole, ProcurementCategory, Release, Statistic,
+    StatisticMeasure, Tender, TenderStatus, Transaction, Unit, Value,
 };
 use serde_json::json;
 
@@ -82,6 +82,7 @@ pub fn sent(
     buyer: &organisation::Model,
     supplier: &organisation::Model,
     framework: &FrameworkRef<'_>,
+    quotes: u64,
 ) -> serde_json::Value {
     let mut tender = Tender {
         id: Id::String(award_id(o)).into(),
@@ -119,6 +120,25 @@ pub fn sent(
         }]
         .into(),
         related_processes: vec![ocids::framework_link(framework.ocid, framework.name)].into(),
+        bids: if quotes > 0 {
+            // A large purchase: how many suppliers quoted before the order went to the lowest.
+            Bids {
+                statistics: vec![Statistic {
+                    id: "quotes".to_owned().into(),
+                    measure: StatisticMeasure::from("bids").into(),
+                    value: serde_json::Number::from(quotes).into(),
+                    notes: "Quotes gathered from suppliers on the framework before a large purchase; the order went to the lowest"
+                        .to_owned()
+                        .into(),
+                    ..Default::default()
+                }]
+                .into(),
+                ..Default::default()
+            }
+            .into()
+        } else {
+            Default::default()
+        },
         ..Default::default()
     };
     parties::to_value(&release)

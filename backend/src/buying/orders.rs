@@ -6,7 +6,8 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, Set,
 };
 
 use super::{Actor, FlowError, Viewer, money_text, ocds, store};
@@ -146,6 +147,10 @@ pub(super) async fn send<C: ConnectionTrait>(
     let buyer = catalogue::organisation(txn, o.buyer_org_id).await?;
     let supplier = catalogue::organisation(txn, o.supplier_org_id).await?;
     let fw = catalogue::framework_by_id(txn, o.framework_id).await?;
+    let quotes = crate::entities::order_quote::Entity::find()
+        .filter(crate::entities::order_quote::Column::OrderId.eq(o.id))
+        .count(txn)
+        .await?;
     let body = ocds::sent(
         &o,
         &lines,
@@ -155,6 +160,7 @@ pub(super) async fn send<C: ConnectionTrait>(
             ocid: &fw.ocid,
             name: &fw.name,
         },
+        quotes,
     );
     publish::publish(txn, &state.publisher, &o.ocid, &["award"], body).await?;
     actor

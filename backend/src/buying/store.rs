@@ -265,3 +265,20 @@ pub async fn order_by_id<C: ConnectionTrait>(db: &C, id: i64) -> Result<order::M
         .await?
         .ok_or(FlowError::NotFound)
 }
+
+/// The contracts of an organisation, as buyer or supplier, newest first (up to 200).
+pub async fn contracts_of<C: ConnectionTrait>(
+    db: &C,
+    organisation_id: i64,
+) -> Result<Vec<contract::Model>, DbErr> {
+    contract::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(contract::Column::BuyerOrgId.eq(organisation_id))
+                .add(contract::Column::SupplierOrgId.eq(organisation_id)),
+        )
+        .order_by_desc(contract::Column::Id)
+        .limit(200)
+        .all(db)
+        .await
+}

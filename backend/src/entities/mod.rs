@@ -17,6 +17,7 @@ pub mod ocds_process;
 pub mod order;
 pub mod order_checkout;
 pub mod order_item;
+pub mod order_quote;
 pub mod organisation;
 pub mod publication_failure;
 pub mod release;

@@ -66,6 +66,7 @@ use crate::state::AppState;
         crate::routes::buying::api::ApiOrderList,
         crate::routes::buying::api::NewOrderItem,
         crate::routes::buying::api::NewOrder,
+        crate::routes::buying::api::NewQuote,
         crate::routes::buying::api::OrderActionRequest,
         crate::routes::buying::api::ApiOrderAction,
     )),

@@ -551,6 +551,26 @@ pub struct NewOrder {
     /// The date it is needed by, `YYYY-MM-DD`, from today to two years ahead.
     #[schema(required = true, format = Date, example = "2027-01-31")]
     pub requested_date: String,
+    /// Quotes gathered from other suppliers on the framework, needed when the deployment's
+    /// large-purchase rule applies to the order's total (see the 422 field `quotes`).
+    #[schema(max_items = 20)]
+    pub quotes: Vec<NewQuote>,
+}
+
+/// A quote gathered before a large purchase.
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct NewQuote {
+    /// The quoting supplier's organisation id (as in `supplier.id` of the catalogue).
+    #[schema(minimum = 1)]
+    pub supplier: i64,
+    /// The amount quoted, in the order's currency.
+    #[schema(
+        max_length = 32,
+        pattern = "^[0-9]+([.,][0-9]{1,2})?$",
+        example = "4500000"
+    )]
+    pub amount: String,
 }
 
 fn field_error(name: &str, code: &str, message: &str) -> AppError {
@@ -609,6 +629,11 @@ pub(crate) async fn create_order(
         .map(|i| (i.service.clone(), i.quantity.clone()))
         .collect();
     let input = Checkout {
+        quotes: body
+            .quotes
+            .iter()
+            .map(|q| (q.supplier.to_string(), q.amount.clone()))
+            .collect(),
         delivery_address: body.delivery_address,
         cost_centre: body.cost_centre,
         requested_date: body.requested_date,

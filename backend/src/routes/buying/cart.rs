@@ -21,6 +21,9 @@ use crate::routes::frameworks::manage::actor;
 use crate::routes::frameworks::{check_csrf, first, form_values, problem_form, unprocessable};
 use crate::state::AppState;
 
+/// Quote rows the checkout form offers for a large purchase.
+const QUOTE_ROWS: usize = 5;
+
 /// Query of the cart page.
 #[derive(Debug, Deserialize)]
 pub(super) struct CartQuery {
@@ -40,6 +43,7 @@ async fn page(
     let lines = store::cart(&state.db, user.id).await?;
     let mut views = Vec::new();
     let mut groups: BTreeMap<(String, String), (rust_decimal::Decimal, usize)> = BTreeMap::new();
+    let mut large_framework = None;
     for line in &lines {
         let svc = catalogue::service_by_id(&state.db, line.service_id).await?;
         let fw = catalogue::framework_by_id(&state.db, svc.framework_id).await?;
@@ -51,6 +55,11 @@ async fn page(
             .or_default();
         group.0 += total;
         group.1 += 1;
+        if let Ok(sum) = crate::domain::money::Money::from_stored(group.0, &line.currency)
+            && flow::is_large(state, &line.currency, &sum)
+        {
+            large_framework = Some((fw.id, line.currency.clone()));
+        }
         views.push(CartLineView {
             id: line.id,
             service_id: svc.public_id.clone(),
@@ -75,7 +84,44 @@ async fn page(
             )
         })
         .collect();
+    let quotes = match (large_framework, &state.config.buying.large_purchase) {
+        (Some((framework_id, currency)), Some(rule)) => {
+            let ids: std::collections::BTreeSet<i64> =
+                catalogue::services_on(&state.db, framework_id)
+                    .await?
+                    .into_iter()
+                    .filter(|s| crate::domain::status::is_live(&s.status))
+                    .map(|s| s.organisation_id)
+                    .collect();
+            let mut suppliers: Vec<(String, String)> =
+                catalogue::organisations_by_id(&state.db, ids)
+                    .await?
+                    .into_values()
+                    .map(|o| (o.id.to_string(), o.name))
+                    .collect();
+            suppliers.sort_by_key(|(_, name)| name.to_lowercase());
+            let threshold = rule
+                .threshold_in(&currency)
+                .map(|t| money_text(t, &currency, lang))
+                .unwrap_or_default();
+            Some(marco_frontend::buying::QuoteForm {
+                rule: tr.ta(
+                    "cart-quotes-rule",
+                    &[
+                        ("threshold", rule.threshold.normalize().to_string()),
+                        ("unit", rule.unit.clone()),
+                        ("amount", threshold),
+                        ("count", rule.min_quotes.to_string()),
+                    ],
+                ),
+                suppliers,
+                rows: (1..=QUOTE_ROWS).collect(),
+            })
+        }
+        _ => None,
+    };
     Ok(CartPage {
+        quotes,
         lines: views,
         orders,
         idempotency_key: uuid::Uuid::new_v4().to_string(),
@@ -163,6 +209,15 @@ pub(super) async fn checkout(
         cost_centre: first(&values, "cost_centre").to_owned(),
         requested_date: first(&values, "requested_date").to_owned(),
         idempotency_key: first(&values, "idempotency_key").to_owned(),
+        quotes: (1..=QUOTE_ROWS)
+            .map(|i| {
+                (
+                    first(&values, &format!("quote_supplier_{i}")).to_owned(),
+                    first(&values, &format!("quote_amount_{i}")).to_owned(),
+                )
+            })
+            .filter(|(s, a)| !s.is_empty() || !a.is_empty())
+            .collect(),
     };
     match flow::checkout(
         &state,
@@ -186,6 +241,11 @@ pub(super) async fn checkout(
             let mut form = problem_form(&csrf, e, &shell.tr, "delivery_address")?;
             for name in ["delivery_address", "cost_centre", "requested_date"] {
                 form.keep(name, first(&values, name));
+            }
+            for i in 1..=QUOTE_ROWS {
+                for name in [format!("quote_supplier_{i}"), format!("quote_amount_{i}")] {
+                    form.keep(&name, first(&values, &name));
+                }
             }
             Ok(unprocessable(page(&state, shell, &user, form, None).await?))
         }

@@ -30,6 +30,7 @@ const STATUSES: [&str; 2] = ["active", "terminated"];
 pub(super) struct Filters {
     supplier: Option<String>,
     buyer: Option<String>,
+    framework: Option<String>,
     route: Option<String>,
     status: Option<String>,
     page: Option<String>,
@@ -48,7 +49,7 @@ impl Filters {
                         name.into(),
                         FieldError {
                             code: "filter".into(),
-                            message: format!("{name} must be an organisation number"),
+                            message: format!("{name} must be a whole number from 1"),
                         },
                     );
                     None
@@ -57,6 +58,7 @@ impl Filters {
         };
         let supplier = id("supplier", &self.supplier);
         let buyer = id("buyer", &self.buyer);
+        let framework = id("framework", &self.framework);
         let page = id("page", &self.page).unwrap_or(1);
         let mut choice = |name: &str, raw: &Option<String>, allowed: &[&str]| {
             let raw = raw.as_deref().map(str::trim).filter(|r| !r.is_empty())?;
@@ -81,7 +83,7 @@ impl Filters {
         Ok(RegisterQuery {
             supplier,
             buyer,
-            framework: None,
+            framework,
             route,
             status,
             page: page.min(1_000_000) as u64,
@@ -98,6 +100,9 @@ impl Filters {
         if let Some(v) = query.buyer {
             out.append_pair("buyer", &v.to_string());
         }
+        if let Some(v) = query.framework {
+            out.append_pair("framework", &v.to_string());
+        }
         if let Some(v) = &query.route {
             out.append_pair("route", v);
         }
@@ -106,6 +111,17 @@ impl Filters {
         }
         out.finish()
     }
+}
+
+/// The contracts of an organisation, display-ready, for its dashboard.
+pub(super) async fn rows_of(
+    state: &AppState,
+    organisation_id: i64,
+    tr: &Tr,
+) -> Result<Vec<ContractRow>, AppError> {
+    let contracts = store::contracts_of(&state.db, organisation_id).await?;
+    let names = Names::load(state, &contracts, &[]).await?;
+    Ok(contracts.iter().map(|c| names.row(c, tr)).collect())
 }
 
 /// Names the register needs: organisations and frameworks by id.
@@ -228,6 +244,13 @@ pub(super) async fn register(
         buyers.iter().map(|id| (id.to_string(), names.org(*id))),
         query.buyer.map(|v| v.to_string()).as_deref(),
     );
+    let framework_choices = choices(
+        names
+            .frameworks
+            .values()
+            .map(|f| (f.id.to_string(), f.name.clone())),
+        query.framework.map(|v| v.to_string()).as_deref(),
+    );
     let route_choices = ROUTES
         .iter()
         .map(|r| {
@@ -252,6 +275,7 @@ pub(super) async fn register(
         rows: rows.iter().map(|c| names.row(c, tr)).collect(),
         suppliers: supplier_choices,
         buyers: buyer_choices,
+        frameworks: framework_choices,
         routes: route_choices,
         statuses: status_choices,
         summary: tr.t1("contracts-count", "count", total),

@@ -118,7 +118,9 @@ pub(super) async fn list(
     } else {
         0
     };
+    let contracts = super::contracts::rows_of(&state, user.organisation_id, tr).await?;
     Ok(OrdersPage {
+        contracts,
         to_approve,
         placed,
         received,
