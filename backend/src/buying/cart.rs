@@ -316,14 +316,21 @@ pub async fn checkout(
     if let Some(done) = replay(&state.db, who, input, source).await? {
         return Ok(done);
     }
-    match place(state, actor, who, input, source, requested).await {
-        // A concurrent submission with the same key committed first: answer with its orders.
-        Err(FlowError::Db(e)) if crate::db::is_unique_violation(&e) => {
-            replay(&state.db, who, input, source)
-                .await?
-                .ok_or(FlowError::Db(e))
-        }
-        other => other,
+    // Read before the write transaction, so the writers' queue is not held for them: who the
+    // buyer is and their own approval limit.
+    let before = Before {
+        placer_limit: store::approval_limit(&state.db, who.user_id).await?,
+        buyer: catalogue::organisation(&state.db, who.organisation_id).await?,
+    };
+    match place(state, actor, who, input, source, requested, before).await {
+        Ok(placed) => Ok(placed),
+        // A twin with the same key committed first (this one then failed on the key, or found
+        // the cart already emptied): answer with its orders, or refuse a key reused for
+        // something else.
+        Err(e) => match replay(&state.db, who, input, source).await? {
+            Some(done) => Ok(done),
+            None => Err(e),
+        },
     }
 }
 
@@ -451,6 +458,11 @@ struct Line {
     unit: String,
     unit_price: Decimal,
     currency: String,
+    /// The service and version, when already read.
+    read: Option<(
+        crate::entities::service::Model,
+        crate::entities::service_version::Model,
+    )>,
 }
 
 /// The lines of the checkout, each priced from its version, or the field errors that stop it.
@@ -471,6 +483,7 @@ async fn lines_of<C: sea_orm::ConnectionTrait>(
                 unit: l.unit,
                 unit_price: l.unit_price,
                 currency: l.currency,
+                read: None,
             })
             .collect()),
         Source::Items(items) => {
@@ -533,6 +546,7 @@ async fn lines_of<C: sea_orm::ConnectionTrait>(
                         .unwrap_or_else(|| "unit".into()),
                     unit_price: price,
                     currency: version.currency.clone(),
+                    read: Some((svc, version)),
                 });
             }
             if !errors.is_empty() {
@@ -546,6 +560,12 @@ async fn lines_of<C: sea_orm::ConnectionTrait>(
 /// One group of lines that becomes one order: supplier, framework, currency.
 type GroupKey = (i64, i64, String);
 
+/// What a checkout reads before its write transaction.
+struct Before {
+    placer_limit: Option<crate::entities::user_role::Model>,
+    buyer: crate::entities::organisation::Model,
+}
+
 async fn place(
     state: &AppState,
     actor: &Actor,
@@ -553,36 +573,45 @@ async fn place(
     input: &Checkout,
     source: Source<'_>,
     requested: DateTime<Utc>,
+    before: Before,
 ) -> Result<Placed, FlowError> {
     let txn = state.begin_write().await?;
     let key = input.idempotency_key.trim();
-    if let Some(done) = replay(&txn, who, input, source).await? {
-        return Ok(done);
-    }
     let now = Utc::now();
-    // The key is claimed first: a concurrent twin waits here (PostgreSQL) or in the write
-    // gate (SQLite), then finds it taken.
-    let claim = order_checkout::ActiveModel {
-        user_id: Set(who.user_id),
-        idempotency_key: Set(key.to_owned()),
-        request_hash: Set(request_hash(input, source)),
-        order_ids: Set(String::new()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
     let lines = lines_of(&txn, who, source).await?;
     if lines.is_empty() {
         return Err(FlowError::Refused("cart_empty"));
     }
+    // Frameworks and suppliers read once each, however many lines name them.
+    let mut frameworks: std::collections::HashMap<i64, crate::entities::framework::Model> =
+        Default::default();
+    let mut suppliers: std::collections::HashMap<i64, crate::entities::organisation::Model> =
+        Default::default();
     let mut groups: BTreeMap<GroupKey, Vec<(Line, String, String)>> = BTreeMap::new();
     let mut unavailable = FieldErrors::new();
-    for line in lines {
-        let svc = catalogue::service_by_id(&txn, line.service_id).await?;
-        let fw = catalogue::framework_by_id(&txn, svc.framework_id).await?;
-        let supplier = catalogue::organisation(&txn, svc.organisation_id).await?;
-        if !catalogue::service_available(&svc, &fw, &supplier) {
+    for mut line in lines {
+        let (svc, version) = match line.read.take() {
+            Some(read) => read,
+            None => (
+                catalogue::service_by_id(&txn, line.service_id).await?,
+                catalogue::version(&txn, line.service_version_id).await?,
+            ),
+        };
+        if !frameworks.contains_key(&svc.framework_id) {
+            let fw = catalogue::framework_by_id(&txn, svc.framework_id).await?;
+            frameworks.insert(fw.id, fw);
+        }
+        if !suppliers.contains_key(&svc.organisation_id) {
+            let org = catalogue::organisation(&txn, svc.organisation_id).await?;
+            suppliers.insert(org.id, org);
+        }
+        let (Some(fw), Some(supplier)) = (
+            frameworks.get(&svc.framework_id),
+            suppliers.get(&svc.organisation_id),
+        ) else {
+            return Err(FlowError::NotFound);
+        };
+        if !catalogue::service_available(&svc, fw, supplier) {
             unavailable.insert(
                 line.field.clone(),
                 FieldError {
@@ -595,9 +624,8 @@ async fn place(
             );
             continue;
         }
-        let version = catalogue::version(&txn, line.service_version_id).await?;
         let description =
-            super::version_name(&fw, &svc.lot, &version).unwrap_or_else(|| svc.name.clone());
+            super::version_name(fw, &svc.lot, &version).unwrap_or_else(|| svc.name.clone());
         groups
             .entry((svc.organisation_id, fw.id, line.currency.clone()))
             .or_default()
@@ -613,7 +641,10 @@ async fn place(
             "An order goes to one supplier, under one framework, in one currency: send each supplier's items as their own order",
         ));
     }
-    let placer_limit = store::approval_limit(&txn, who.user_id).await?;
+    let Before {
+        placer_limit,
+        buyer,
+    } = before;
     let mut totals = Vec::with_capacity(groups.len());
     for ((_, _, currency), lines) in &groups {
         let mut total = Money::parse("0", currency).map_err(anyhow::Error::from)?;
@@ -677,19 +708,28 @@ async fn place(
             }
             found
         };
+        // Within the buyer's own limit the order goes to its supplier at once.
+        let (status, sent_at, accept_by) = if within_own_limit {
+            let (sent, by) = orders::deadline(state, now);
+            (OrderStatus::Sent, Some(sent), Some(by))
+        } else {
+            (OrderStatus::Submitted, None, None)
+        };
         let created = order::ActiveModel {
-            ocid: Set(format!("pending-{}-{}", claim.id, placed.len())),
+            ocid: Set(format!("pending-{}", uuid::Uuid::new_v4())),
             buyer_org_id: Set(who.organisation_id),
             supplier_org_id: Set(supplier_id),
             framework_id: Set(framework_id),
             placed_by: Set(who.user_id),
-            status: Set(OrderStatus::Submitted.as_str().into()),
+            status: Set(status.as_str().into()),
             total: Set(total.amount()),
             currency: Set(currency.clone()),
             delivery_address: Set(input.delivery_address.trim().to_owned()),
             cost_centre: Set(input.cost_centre.trim().to_owned()),
             requested_date: Set(requested),
             needs_approval: Set(!within_own_limit),
+            sent_at: Set(sent_at),
+            accept_by: Set(accept_by),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -703,29 +743,25 @@ async fn place(
             *active.id.as_ref(),
         ));
         let created = active.update(&txn).await?;
+        let mut items = Vec::with_capacity(lines.len());
         for (line, lot, description) in &lines {
-            order_item::ActiveModel {
-                order_id: Set(created.id),
-                service_id: Set(line.service_id),
-                service_version_id: Set(line.service_version_id),
-                lot: Set(lot.clone()),
-                description: Set(description.chars().take(300).collect()),
-                quantity: Set(line.quantity),
-                unit: Set(line.unit.clone()),
-                unit_price: Set(line.unit_price),
-                line_total: Set(line.unit_price * line.quantity),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
+            items.push(
+                order_item::ActiveModel {
+                    order_id: Set(created.id),
+                    service_id: Set(line.service_id),
+                    service_version_id: Set(line.service_version_id),
+                    lot: Set(lot.clone()),
+                    description: Set(description.chars().take(300).collect()),
+                    quantity: Set(line.quantity),
+                    unit: Set(line.unit.clone()),
+                    unit_price: Set(line.unit_price),
+                    line_total: Set(line.unit_price * line.quantity),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?,
+            );
         }
-        actor
-            .audit(
-                &txn,
-                "order_submitted",
-                format!("order {} ({} lines)", created.id, lines.len()),
-            )
-            .await?;
         for (quoted_by, amount) in &quotes {
             order_quote::ActiveModel {
                 order_id: Set(created.id),
@@ -738,8 +774,27 @@ async fn place(
             .await?;
         }
         if within_own_limit {
-            orders::send(state, &txn, actor, created.clone(), now).await?;
+            let (Some(fw), Some(supplier)) =
+                (frameworks.get(&framework_id), suppliers.get(&supplier_id))
+            else {
+                return Err(FlowError::NotFound);
+            };
+            let sending = orders::Sending {
+                lines: &items,
+                buyer: &buyer,
+                supplier,
+                framework: fw,
+                quotes: quotes.len() as u64,
+            };
+            orders::announce_sent(state, &txn, actor, &created, &sending).await?;
         } else {
+            actor
+                .audit(
+                    &txn,
+                    "order_submitted",
+                    format!("order {} ({} lines)", created.id, lines.len()),
+                )
+                .await?;
             orders::ask_approval(state, &txn, &created, &approvers).await?;
         }
         placed.push(created.id);
@@ -750,13 +805,23 @@ async fn place(
             .exec(&txn)
             .await?;
     }
-    let mut claim = claim.into_active_model();
-    claim.order_ids = Set(placed
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(","));
-    claim.update(&txn).await?;
+    // The key is recorded with the orders it made, in the same transaction. A twin submitted
+    // meanwhile (a double click, a retry) waits in the write gate (SQLite) or on the unique
+    // key (PostgreSQL), fails on that key, is rolled back whole, and answers with these orders.
+    order_checkout::ActiveModel {
+        user_id: Set(who.user_id),
+        idempotency_key: Set(key.to_owned()),
+        request_hash: Set(request_hash(input, source)),
+        order_ids: Set(placed
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",")),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
     txn.commit().await?;
     Ok(Placed {
         ids: placed,

@@ -13,7 +13,7 @@ use sea_orm::{
 use super::{Actor, FlowError, Viewer, money_text, ocds, store};
 use crate::domain::order::{OrderAction, OrderStatus, Side};
 use crate::domain::roles::Role;
-use crate::entities::{contract, order, user};
+use crate::entities::{contract, framework, order, order_item, organisation, user};
 use crate::frameworks::store as catalogue;
 use crate::mail::{self, MailKind, OutgoingMail};
 use crate::publish;
@@ -127,6 +127,20 @@ pub(super) async fn ask_approval<C: ConnectionTrait>(
     .await
 }
 
+/// What publishing a sent order needs, when the caller already holds it.
+pub(super) struct Sending<'a> {
+    /// The lines.
+    pub lines: &'a [order_item::Model],
+    /// The buying organisation.
+    pub buyer: &'a organisation::Model,
+    /// The supplier.
+    pub supplier: &'a organisation::Model,
+    /// The framework.
+    pub framework: &'a framework::Model,
+    /// Quotes gathered before a large purchase.
+    pub quotes: u64,
+}
+
 /// Sends an approved order to its supplier: the deadline to accept starts, the OCDS award is
 /// published and the supplier's people are told.
 pub(super) async fn send<C: ConnectionTrait>(
@@ -136,10 +150,10 @@ pub(super) async fn send<C: ConnectionTrait>(
     o: order::Model,
     now: DateTime<Utc>,
 ) -> Result<order::Model, FlowError> {
-    let accept_by = now + Duration::days(state.config.buying.accept_days);
+    let (sent_at, accept_by) = deadline(state, now);
     let mut active = o.into_active_model();
     active.status = Set(OrderStatus::Sent.as_str().into());
-    active.sent_at = Set(Some(now));
+    active.sent_at = Set(Some(sent_at));
     active.accept_by = Set(Some(accept_by));
     active.updated_at = Set(now);
     let o = active.update(txn).await?;
@@ -151,32 +165,58 @@ pub(super) async fn send<C: ConnectionTrait>(
         .filter(crate::entities::order_quote::Column::OrderId.eq(o.id))
         .count(txn)
         .await?;
-    let body = ocds::sent(
-        &o,
-        &lines,
-        &buyer,
-        &supplier,
-        &ocds::FrameworkRef {
-            ocid: &fw.ocid,
-            name: &fw.name,
-        },
+    let sending = Sending {
+        lines: &lines,
+        buyer: &buyer,
+        supplier: &supplier,
+        framework: &fw,
         quotes,
+    };
+    announce_sent(state, txn, actor, &o, &sending).await?;
+    Ok(o)
+}
+
+/// When an order sent at `now` goes out, and the supplier's deadline to accept it.
+pub(super) fn deadline(state: &AppState, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+    (now, now + Duration::days(state.config.buying.accept_days))
+}
+
+/// Publishes a sent order's award, records it and tells the supplier's people.
+pub(super) async fn announce_sent<C: ConnectionTrait>(
+    state: &AppState,
+    txn: &C,
+    actor: &Actor,
+    o: &order::Model,
+    sending: &Sending<'_>,
+) -> Result<(), FlowError> {
+    let body = ocds::sent(
+        o,
+        sending.lines,
+        sending.buyer,
+        sending.supplier,
+        &ocds::FrameworkRef {
+            ocid: &sending.framework.ocid,
+            name: &sending.framework.name,
+        },
+        sending.quotes,
     );
     publish::publish(txn, &state.publisher, &o.ocid, &["award"], body).await?;
     actor
         .audit(txn, "order_sent", format!("order {}", o.id))
         .await?;
     let people = catalogue::recipients(txn, o.supplier_org_id).await?;
-    let deadline = format!("{} UTC", accept_by.format("%Y-%m-%d %H:%M"));
+    let deadline = o
+        .accept_by
+        .map(|at| format!("{} UTC", at.format("%Y-%m-%d %H:%M")))
+        .unwrap_or_default();
     tell(txn, &people, |lang| MailKind::OrderReceived {
         number: o.id,
-        buyer: buyer.name.clone(),
+        buyer: sending.buyer.name.clone(),
         total: money_text(o.total, &o.currency, lang.code()),
         accept_by: deadline.clone(),
-        link: link(state, &o),
+        link: link(state, o),
     })
-    .await?;
-    Ok(o)
+    .await
 }
 
 /// Which side `who` takes for `action` on `o`, checking what only an approver may do.

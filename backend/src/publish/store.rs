@@ -86,42 +86,31 @@ pub async fn insert_facets<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Adds the release to its contracting process's row.
+/// Adds the release to its contracting process's row: one upsert that creates the row with
+/// this first release, or moves its last sequence on and counts one more release.
 pub async fn record_process<C: ConnectionTrait>(
     txn: &C,
     ocid: &str,
     sequence: i64,
 ) -> Result<(), sea_orm::DbErr> {
-    match ocds_process::Entity::find_by_id(ocid.to_owned())
-        .one(txn)
-        .await?
-    {
-        Some(found) => {
-            ocds_process::Entity::update(ocds_process::ActiveModel {
-                ocid: Set(found.ocid),
-                first_sequence: Set(found.first_sequence),
-                last_sequence: Set(sequence),
-                release_count: Set(found.release_count + 1),
-            })
-            .exec(txn)
-            .await?;
-        }
-        None => {
-            ocds_process::Entity::insert(ocds_process::ActiveModel {
-                ocid: Set(ocid.to_owned()),
-                first_sequence: Set(sequence),
-                last_sequence: Set(sequence),
-                release_count: Set(1),
-            })
-            .on_conflict(
-                OnConflict::column(ocds_process::Column::Ocid)
-                    .do_nothing()
-                    .to_owned(),
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    ocds_process::Entity::insert(ocds_process::ActiveModel {
+        ocid: Set(ocid.to_owned()),
+        first_sequence: Set(sequence),
+        last_sequence: Set(sequence),
+        release_count: Set(1),
+    })
+    .on_conflict(
+        OnConflict::column(ocds_process::Column::Ocid)
+            .value(ocds_process::Column::LastSequence, Expr::value(sequence))
+            .value(
+                ocds_process::Column::ReleaseCount,
+                Expr::col((ocds_process::Entity, ocds_process::Column::ReleaseCount)).add(1),
             )
-            .exec_without_returning(txn)
-            .await?;
-        }
-    }
+            .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await?;
     Ok(())
 }
 

@@ -486,9 +486,12 @@ async fn api_order(state: &AppState, o: &Order) -> Result<ApiOrder, AppError> {
         payment_due_at: at(o.payment_due_at),
         paid_at: at(o.paid_at),
         reason: o.reason.clone(),
-        contract_id: store::contract_of_order(&state.db, o.id)
-            .await?
-            .map(|c| c.id),
+        contract_id: match crate::domain::order::OrderStatus::parse(&o.status) {
+            Some(status) if status.has_contract() => store::contract_of_order(&state.db, o.id)
+                .await?
+                .map(|c| c.id),
+            _ => None,
+        },
     })
 }
 
