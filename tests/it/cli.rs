@@ -124,6 +124,13 @@ async fn marco_run_migrates_seeds_serves_and_stops_cleanly_on_sigterm() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    // Read the output as it comes: the demo's log lines fill a pipe left unread, and the
+    // process would block writing to it.
+    let mut out = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        out.read_to_string(&mut text).map(|_| text)
+    });
     let started = Instant::now();
     let mut ready = None;
     while started.elapsed() < Duration::from_secs(60) {
@@ -158,14 +165,8 @@ async fn marco_run_migrates_seeds_serves_and_stops_cleanly_on_sigterm() {
             .unwrap()
             .success()
     );
-    let mut stdout = String::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut stdout)
-        .unwrap();
     let exit = child.wait().unwrap();
+    let stdout = reader.join().unwrap().unwrap();
     assert!(exit.success(), "graceful shutdown exits 0, got {exit:?}");
     assert!(
         stdout.contains(&format!("http://{addr}")),

@@ -19,6 +19,8 @@ pub type Framework = crate::entities::framework::Model;
 pub type Application = crate::entities::framework_application::Model;
 /// An organisation: a supplier or a public body.
 pub type Organisation = crate::entities::organisation::Model;
+/// A service listed in the catalogue.
+pub type Service = crate::entities::service::Model;
 
 use crate::domain::errors::{FieldError, FieldErrors};
 use crate::domain::framework::TransitionError;

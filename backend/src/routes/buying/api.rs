@@ -23,6 +23,7 @@ use crate::domain::roles::Role;
 use crate::error::{AppError, FieldError, FieldErrors};
 use crate::frameworks::lifecycle::content_of;
 use crate::frameworks::store as catalogue;
+use crate::frameworks::{Framework, Organisation, Service};
 use crate::http::api_json::ApiJson;
 use crate::routes::frameworks::manage::actor;
 use crate::state::AppState;
@@ -152,9 +153,9 @@ pub struct CatalogueParams {
 }
 
 fn api_service(
-    svc: &crate::entities::service::Model,
-    fw: &crate::entities::framework::Model,
-    supplier: &crate::entities::organisation::Model,
+    svc: &Service,
+    fw: &Framework,
+    supplier: &Organisation,
     currency: Option<&str>,
 ) -> ApiService {
     ApiService {
@@ -214,12 +215,11 @@ pub(crate) async fn search_services(
     let orgs =
         catalogue::organisations_by_id(&state.db, services.values().map(|s| s.organisation_id))
             .await?;
-    let frameworks: std::collections::HashMap<i64, crate::entities::framework::Model> =
-        catalogue::frameworks(&state.db)
-            .await?
-            .into_iter()
-            .map(|f| (f.id, f))
-            .collect();
+    let frameworks: std::collections::HashMap<i64, Framework> = catalogue::frameworks(&state.db)
+        .await?
+        .into_iter()
+        .map(|f| (f.id, f))
+        .collect();
     let currencies = catalogue::current_currencies(&state.db, services.values()).await?;
     let found = ids
         .iter()
@@ -315,7 +315,7 @@ pub struct ApiFramework {
     pub lots: Vec<ApiLot>,
 }
 
-fn api_framework(fw: &crate::entities::framework::Model) -> ApiFramework {
+fn api_framework(fw: &Framework) -> ApiFramework {
     let lots = content_of(fw)
         .map(|content| {
             content
