@@ -13,7 +13,6 @@ mod browser;
 mod bulk;
 mod buying_api;
 mod buying_journeys;
-mod canary;
 mod cli;
 mod concurrency;
 mod direct_awards;

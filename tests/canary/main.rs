@@ -1,5 +1,13 @@
 //! Secrets never leak: canary passwords and a reset token are looked for in every log line,
 //! every response body and header (but the cookie that carries them), and the database.
+//!
+//! A test binary of its own: it captures the logs with a thread-local subscriber, and in a
+//! process shared with the other tests, their threads registering the same log call sites at
+//! the same moment could leave some of this thread's events uncaptured.
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions fail loudly on purpose"
+)]
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
