@@ -21,7 +21,7 @@ pub fn max_chars(name: &str) -> usize {
         | "sort" | "status" | "result" | "action" | "question" | "accept" | "cursor" | "limit"
         | "from" | "page" | "per_page" | "versioned" | "scopes" => 64,
         "price_min" | "price_max" | "approval_limit" | "iteration" | "quantity" => 32,
-        "service" | "route" | "in_full" => 64,
+        "service" | "route" | "in_full" | "framework" => 64,
         "requested_date" => 40,
         "invoice_number" => 60,
         "idempotency_key" => 100,

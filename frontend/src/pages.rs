@@ -19,6 +19,8 @@ pub struct Shell {
     pub version: &'static str,
     /// The signed-in person's name, if any.
     pub signed_in: Option<String>,
+    /// Links to the signed-in person's own work, shown in the header: (address, label).
+    pub work: Vec<(String, String)>,
 }
 
 /// One entry of the language switch.
@@ -55,6 +57,7 @@ impl Shell {
             switch_links,
             version: env!("CARGO_PKG_VERSION"),
             signed_in: None,
+            work: Vec::new(),
         }
     }
 

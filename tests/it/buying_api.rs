@@ -111,6 +111,41 @@ async fn a_purchasing_system_searches_orders_idempotently_and_the_supplier_accep
         first["price"]["amount"].is_string(),
         "amounts are decimal strings"
     );
+    // Out-of-range paging and prices that are not amounts are refused; an empty price is no
+    // filter, as a form sends it.
+    for bad in [
+        "page=0",
+        "per_page=0",
+        "per_page=101",
+        "page=abc",
+        "price_max=9999999999999999",
+        "price_min=12a",
+    ] {
+        let res = api
+            .call(
+                "GET",
+                &format!("/api/v1/catalogue/services?{bad}"),
+                "/api/v1/catalogue/services",
+                None,
+                &[],
+                None,
+            )
+            .await;
+        assert_eq!(res.status, 422, "{bad}");
+    }
+    let res = api
+        .call(
+            "GET",
+            "/api/v1/catalogue/services?price_min=&page=2&per_page=4",
+            "/api/v1/catalogue/services",
+            None,
+            &[],
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.json()["page"], 2);
+    assert_eq!(res.json()["services"].as_array().unwrap().len(), 4);
     let res = api
         .call(
             "GET",

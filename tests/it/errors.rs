@@ -126,3 +126,38 @@ async fn api_error_messages_follow_accept_language() {
             .contains("Página no encontrada")
     );
 }
+
+#[tokio::test]
+async fn error_pages_keep_the_signed_in_header_with_the_persons_work() {
+    let app = TestApp::new().await;
+    marco::seed::load(&app.state.db).await.unwrap();
+    let mut buyer = marco_tests::Client::new(&app);
+    let res = buyer
+        .post(
+            "/sign-in",
+            &[
+                ("email", "buyer@compras.demo.gob.cl"),
+                ("password", marco::seed::DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    for path in ["/no/such/page", "/orders/999999"] {
+        let res = buyer.get(path).await;
+        assert_eq!(res.status, 404, "{path}");
+        let html = res.text();
+        assert!(html.contains("href=\"/account\""), "{path}: {html}");
+        assert!(
+            !html.contains("href=\"/sign-in\""),
+            "{path} offers to sign in again"
+        );
+        assert!(
+            html.contains("href=\"/orders\""),
+            "{path}: the buyer's orders are linked"
+        );
+    }
+    // Signed out, the same page offers to sign in and links no one's work.
+    let html = app.get("/no/such/page").await.text();
+    assert!(html.contains("href=\"/sign-in\""));
+    assert!(!html.contains("href=\"/orders\""));
+}

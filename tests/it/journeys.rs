@@ -70,7 +70,7 @@ async fn journey_1_a_supplier_registers_verifies_signs_in_and_a_colleague_accept
         browser
             .text("#account-roles")
             .await
-            .contains("supplier_admin")
+            .contains("Supplier admin")
     );
 
     browser
@@ -124,7 +124,7 @@ async fn journey_1_a_supplier_registers_verifies_signs_in_and_a_colleague_accept
         colleague
             .text("#account-roles")
             .await
-            .contains("supplier_user")
+            .contains("Supplier user")
     );
     colleague.close().await;
 }

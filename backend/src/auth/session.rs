@@ -145,6 +145,9 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
         user.kind == "browser" && claims.exp - Utc::now().timestamp() < TOKEN_TTL.num_seconds() / 2;
     request.extensions_mut().insert(user.clone());
     let mut response = next.run(request).await;
+    response
+        .extensions_mut()
+        .insert(crate::http::context::SignedIn::of(&user));
     // A handler that set the session cookie itself (sign-in, sign-out) knows best.
     let sets_session = response
         .headers()

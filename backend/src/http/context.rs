@@ -31,11 +31,39 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
             .map(|p| p.as_str())
             .unwrap_or("/");
         let mut shell = shell_for(lang, path);
-        shell.signed_in = parts
-            .extensions
-            .get::<crate::auth::CurrentUser>()
-            .map(|u| u.name.clone());
+        if let Some(user) = parts.extensions.get::<crate::auth::CurrentUser>() {
+            signed_in(&mut shell, &SignedIn::of(user));
+        }
         Ok(PageContext(shell))
+    }
+}
+
+/// Who is signed in, as the layout shows it. The session layer also puts it on each response,
+/// so that error pages, rendered outside that layer, show the same header.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    /// The person's name.
+    pub name: String,
+    /// Their organisation's kind.
+    pub org_kind: crate::domain::roles::OrgKind,
+}
+
+impl SignedIn {
+    /// The header's view of `user`.
+    pub fn of(user: &crate::auth::CurrentUser) -> SignedIn {
+        SignedIn {
+            name: user.name.clone(),
+            org_kind: user.org_kind,
+        }
+    }
+}
+
+/// Fills the header of `shell` for the person signed in: their name and links to their work.
+pub fn signed_in(shell: &mut Shell, who: &SignedIn) {
+    use crate::domain::roles::OrgKind;
+    shell.signed_in = Some(who.name.clone());
+    if matches!(who.org_kind, OrgKind::Buyer | OrgKind::Supplier) {
+        shell.work = vec![("/orders".to_owned(), shell.tr.t("nav-orders"))];
     }
 }
 

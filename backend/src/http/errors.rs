@@ -65,8 +65,12 @@ pub async fn render(request: Request, next: Next) -> Response {
             .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         Response::from_parts(parts, Body::from(body.to_string()))
     } else {
+        let mut shell = super::context::shell_for(lang, &path);
+        if let Some(who) = parts.extensions.get::<super::context::SignedIn>() {
+            super::context::signed_in(&mut shell, who);
+        }
         let page = ErrorPage {
-            shell: super::context::shell_for(lang, &path),
+            shell,
             status: status.as_u16(),
             code: info.code.clone(),
             request_id,

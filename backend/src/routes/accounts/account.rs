@@ -45,13 +45,18 @@ pub async fn show_account(
         link("/admin/mail", "account-link-mail");
     }
     link("/contracts", "contracts-title");
+    let roles = user
+        .roles
+        .iter()
+        .map(|r| tr.t(&format!("role-{}", r.as_str())))
+        .collect();
     Ok(AccountPage {
         links,
+        roles,
         shell,
         name: user.name.clone(),
         email: user.email.clone(),
         organisation,
-        roles: user.roles.iter().map(|r| r.as_str().to_owned()).collect(),
         verified: user.verified,
         csrf: csrf.0,
     })

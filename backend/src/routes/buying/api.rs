@@ -139,10 +139,10 @@ pub struct CatalogueParams {
     #[param(max_length = 64)]
     framework: Option<String>,
     /// Lowest price.
-    #[param(max_length = 32, pattern = "^[0-9]+([.,][0-9]{1,2})?$")]
+    #[param(max_length = 32, pattern = "^(0*[0-9]{1,15}([.,][0-9]{1,2})?)?$")]
     price_min: Option<String>,
     /// Highest price.
-    #[param(max_length = 32, pattern = "^[0-9]+([.,][0-9]{1,2})?$")]
+    #[param(max_length = 32, pattern = "^(0*[0-9]{1,15}([.,][0-9]{1,2})?)?$")]
     price_max: Option<String>,
     /// The page, from 1.
     #[param(minimum = 1, maximum = 10000)]
@@ -184,7 +184,7 @@ fn api_service(
     params(CatalogueParams),
     responses(
         (status = 200, description = "A page of services", body = ApiServicePage),
-        (status = 422, description = "A price is not an amount", body = crate::routes::api::ApiError),
+        (status = 422, description = "A price is not an amount, a page is out of range, or a parameter is too long", body = crate::routes::api::ApiError),
     ))]
 pub(crate) async fn search_services(
     State(state): State<AppState>,
@@ -199,12 +199,23 @@ pub(crate) async fn search_services(
             "Prices are digits with up to two decimals",
         ));
     }
-    query.per_page = values
-        .get("per_page")
-        .and_then(|v| v.first())
-        .and_then(|v| v.trim().parse::<u32>().ok())
-        .unwrap_or(20)
-        .clamp(1, crate::search::MAX_PER_PAGE);
+    // The API is strict where the page is forgiving: a page or page size out of range is an
+    // error, not silently clamped.
+    let number = |name: &str, most: u32| -> Result<Option<u32>, AppError> {
+        match values.get(name).and_then(|v| v.first()) {
+            None => Ok(None),
+            Some(raw) => match raw.trim().parse::<u32>() {
+                Ok(n) if (1..=most).contains(&n) => Ok(Some(n)),
+                _ => Err(field_error(
+                    name,
+                    "range",
+                    &format!("{name} is a whole number from 1 to {most}"),
+                )),
+            },
+        }
+    };
+    query.page = number("page", 10_000)?.unwrap_or(1);
+    query.per_page = number("per_page", crate::search::MAX_PER_PAGE)?.unwrap_or(20);
     let results = state
         .search
         .search(&query)
@@ -532,7 +543,7 @@ pub struct NewOrderItem {
     #[schema(
         required = true,
         max_length = 32,
-        pattern = "^[0-9]+([.,][0-9]{1,2})?$",
+        pattern = "^0*[0-9]{1,15}([.,][0-9]{1,2})?$",
         example = "3"
     )]
     pub quantity: String,
@@ -570,7 +581,7 @@ pub struct NewQuote {
     /// The amount quoted, in the order's currency.
     #[schema(
         max_length = 32,
-        pattern = "^[0-9]+([.,][0-9]{1,2})?$",
+        pattern = "^0*[0-9]{1,15}([.,][0-9]{1,2})?$",
         example = "4500000"
     )]
     pub amount: String,
