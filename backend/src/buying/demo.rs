@@ -5,7 +5,8 @@
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
-use super::cart::{self, Checkout};
+use super::cart;
+use super::checkout::{self, Checkout};
 use super::orders::{self, ActionInput};
 use super::projects::{self, Outcome};
 use super::{Actor, FlowError, Viewer};
@@ -100,7 +101,7 @@ async fn place(
     let requested = (chrono::Utc::now() + chrono::Duration::days(21))
         .format("%Y-%m-%d")
         .to_string();
-    cart::checkout(
+    checkout::checkout(
         state,
         &buyer.actor(),
         buyer.who,
@@ -111,7 +112,7 @@ async fn place(
             idempotency_key: key.into(),
             quotes: Vec::new(),
         },
-        cart::Source::Cart,
+        checkout::Source::Cart,
     )
     .await
     .map(|placed| placed.ids)

@@ -13,10 +13,12 @@
 
 pub mod award_ocds;
 pub mod cart;
+pub mod checkout;
 pub mod demo;
 pub mod ocds;
 pub mod orders;
 pub mod projects;
+pub mod quotes;
 pub mod store;
 
 pub use crate::frameworks::{Actor, FlowError};

@@ -56,7 +56,7 @@ async fn page(
         group.0 += total;
         group.1 += 1;
         if let Ok(sum) = crate::domain::money::Money::from_stored(group.0, &line.currency)
-            && flow::is_large(state, &line.currency, &sum)
+            && crate::buying::quotes::is_large(state, &line.currency, &sum)
         {
             large_framework = Some((fw.id, line.currency.clone()));
         }
@@ -204,7 +204,7 @@ pub(super) async fn checkout(
 ) -> Result<Response, AppError> {
     let values = form_values(&body);
     check_csrf(&csrf, &values)?;
-    let input = flow::Checkout {
+    let input = crate::buying::checkout::Checkout {
         delivery_address: first(&values, "delivery_address").to_owned(),
         cost_centre: first(&values, "cost_centre").to_owned(),
         requested_date: first(&values, "requested_date").to_owned(),
@@ -219,12 +219,12 @@ pub(super) async fn checkout(
             .filter(|(s, a)| !s.is_empty() || !a.is_empty())
             .collect(),
     };
-    match flow::checkout(
+    match crate::buying::checkout::checkout(
         &state,
         &actor(&user, &ip),
         viewer(&user),
         &input,
-        flow::Source::Cart,
+        crate::buying::checkout::Source::Cart,
     )
     .await
     {

@@ -55,16 +55,28 @@ pub fn router() -> Router<AppState> {
             get(projects::download_xlsx),
         )
         .route("/direct-awards/{id}", get(projects::public_page))
-        .route("/api/v1/catalogue/services", get(api::search_services))
-        .route("/api/v1/catalogue/services/{id}", get(api::show_service))
-        .route("/api/v1/frameworks", get(api::list_frameworks))
-        .route("/api/v1/frameworks/{slug}", get(api::show_framework))
+        .route(
+            "/api/v1/catalogue/services",
+            get(api::catalogue::search_services),
+        )
+        .route(
+            "/api/v1/catalogue/services/{id}",
+            get(api::catalogue::show_service),
+        )
+        .route("/api/v1/frameworks", get(api::catalogue::list_frameworks))
+        .route(
+            "/api/v1/frameworks/{slug}",
+            get(api::catalogue::show_framework),
+        )
         .route(
             "/api/v1/orders",
-            get(api::list_orders).post(api::create_order),
+            get(api::orders::list_orders).post(api::orders::create_order),
         )
-        .route("/api/v1/orders/{id}", get(api::show_order))
-        .route("/api/v1/orders/{id}/{action}", post(api::act_on_order))
+        .route("/api/v1/orders/{id}", get(api::orders::show_order))
+        .route(
+            "/api/v1/orders/{id}/{action}",
+            post(api::orders::act_on_order),
+        )
 }
 
 /// The viewer of a request.
