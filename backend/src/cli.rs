@@ -197,6 +197,10 @@ async fn serve_with_mail(
         board.clone(),
     );
     jobs.start(
+        std::sync::Arc::new(crate::buying::deadlines::DeadlineJob::new(state.clone())),
+        board.clone(),
+    );
+    jobs.start(
         std::sync::Arc::new(crate::publish::bulk::BulkJob::new(state.clone())),
         board,
     );

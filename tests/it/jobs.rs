@@ -146,7 +146,14 @@ async fn queued_mail_pending_search_and_a_due_transition_are_done_once_after_a_r
             "{run} run"
         );
         let log = std::fs::read_to_string(&log).unwrap();
-        for job in ["mail", "search", "framework_clock", "bulk_files"] {
+        for job in [
+            "mail",
+            "search",
+            "framework_clock",
+            "bulk_files",
+            "direct_award_reminders",
+            "order_deadlines",
+        ] {
             assert!(
                 log.contains(&format!("\"job\":\"{job}\"")),
                 "the {job} job did not report in the {run} run:\n{log}"

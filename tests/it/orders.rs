@@ -779,3 +779,63 @@ async fn a_large_purchase_needs_three_quotes_and_goes_to_the_lowest() {
     assert_eq!(body["bids"]["statistics"][0]["value"], 3);
     assert!(sent.valid);
 }
+
+#[tokio::test]
+async fn an_order_left_unanswered_past_its_deadline_lapses_once_and_is_published() {
+    let app = TestApp::new().await;
+    let (nube, bright) = shop(&app).await;
+    let (_buyer, _nube_order, bright_order) = place_two_orders(&app, &nube, &bright).await;
+    assert_eq!(bright_order.status, "sent");
+    // Nothing is due yet.
+    assert_eq!(
+        marco::buying::deadlines::lapse_due(&app.state, Utc::now())
+            .await
+            .unwrap(),
+        0
+    );
+    let mut late = order::Entity::find_by_id(bright_order.id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    late.accept_by = Set(Some(Utc::now() - Duration::minutes(5)));
+    late.update(&app.state.db).await.unwrap();
+    for expected in [1, 0] {
+        assert_eq!(
+            marco::buying::deadlines::lapse_due(&app.state, Utc::now())
+                .await
+                .unwrap(),
+            expected
+        );
+    }
+    let lapsed = order::Entity::find_by_id(bright_order.id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(lapsed.status, "cancelled");
+    assert_eq!(lapsed.closed_by.as_deref(), Some("clock"));
+    let last = release::Entity::find()
+        .filter(release::Column::Ocid.eq(&bright_order.ocid))
+        .order_by_desc(release::Column::Sequence)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(last.tags, "awardUpdate");
+    assert!(last.valid);
+    let body: serde_json::Value = serde_json::from_str(&last.body).unwrap();
+    assert_eq!(body["awards"][0]["status"], "cancelled");
+    let mail = marco_tests::client::last_mail(&app, "buyer@compras.demo.gob.cl")
+        .await
+        .unwrap();
+    assert_eq!(mail.kind, "order_changed");
+    // Neither side can act on it any more, and the clock's action is not for people.
+    let mut supplier = signed_in(&app, "supplier@brightlane.example").await;
+    assert_eq!(
+        act(&mut supplier, bright_order.id, "accept", &[]).await,
+        422
+    );
+    assert_eq!(act(&mut supplier, bright_order.id, "lapse", &[]).await, 404);
+}

@@ -14,6 +14,7 @@
 pub mod award_ocds;
 pub mod cart;
 pub mod checkout;
+pub mod deadlines;
 pub mod demo;
 pub mod ocds;
 pub mod orders;

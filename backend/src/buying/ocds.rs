@@ -219,6 +219,29 @@ pub fn closed(o: &order::Model, refused: bool) -> serde_json::Value {
     parties::to_value(&release)
 }
 
+/// Not accepted before the deadline: the award (and tender) cancelled.
+pub fn lapsed(o: &order::Model) -> serde_json::Value {
+    let release = Release {
+        tender: Tender {
+            id: Id::String(award_id(o)).into(),
+            status: TenderStatus::Cancelled.into(),
+            ..Default::default()
+        }
+        .into(),
+        awards: vec![Award {
+            id: Id::String(award_id(o)).into(),
+            status: AwardStatus::Cancelled.into(),
+            description: "The supplier did not accept the order before the deadline."
+                .to_owned()
+                .into(),
+            ..Default::default()
+        }]
+        .into(),
+        ..Default::default()
+    };
+    parties::to_value(&release)
+}
+
 /// The milestones of an order's delivery so far: delivery, receipt and payment.
 pub fn milestones(o: &order::Model) -> Vec<Milestone> {
     let mut found = vec![Milestone {

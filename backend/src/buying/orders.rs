@@ -105,6 +105,16 @@ async fn tell_supplier<C: ConnectionTrait>(
     .await
 }
 
+/// Tells both sides what happened to an order (the clock's lapse).
+pub(super) async fn tell_both<C: ConnectionTrait>(
+    state: &AppState,
+    txn: &C,
+    o: &order::Model,
+) -> Result<(), FlowError> {
+    tell_placer(state, txn, o).await?;
+    tell_supplier(state, txn, o).await
+}
+
 /// Mails the colleagues who may approve a newly placed order.
 pub(super) async fn ask_approval<C: ConnectionTrait>(
     state: &AppState,
@@ -355,7 +365,7 @@ pub async fn act(
                 Set(Some(now + Duration::days(state.config.buying.payment_days)));
         }
         (OrderAction::Pay, _) => active.paid_at = Set(Some(now)),
-        (OrderAction::Submit | OrderAction::Send, _) => {}
+        (OrderAction::Submit | OrderAction::Send | OrderAction::Lapse, _) => {}
     }
     let mut o = active.update(&txn).await?;
     actor

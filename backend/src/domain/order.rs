@@ -50,6 +50,8 @@ pub enum Side {
     Approver,
     /// The supplier the order is addressed to.
     Supplier,
+    /// Marco's clock, acting on deadlines.
+    Clock,
 }
 
 /// Something a person does to an order.
@@ -75,6 +77,8 @@ pub enum OrderAction {
     Invoice,
     /// The buyer records payment.
     Pay,
+    /// The deadline to accept passed without an answer: the order lapses (the clock only).
+    Lapse,
 }
 
 /// An action that is not allowed.
@@ -168,6 +172,7 @@ impl OrderStatus {
             (S::Accepted | S::Delivered, A::Receive, Side::Buyer) => Some(S::Received),
             (S::Received, A::Invoice, Side::Supplier) => Some(S::Invoiced),
             (S::Invoiced, A::Pay, Side::Buyer) => Some(S::Paid),
+            (S::Sent, A::Lapse, Side::Clock) => Some(S::Cancelled),
             _ => None,
         };
         to.ok_or(OrderTransitionError {
@@ -186,7 +191,7 @@ impl fmt::Display for OrderStatus {
 
 impl OrderAction {
     /// Every action.
-    pub const ALL: [OrderAction; 10] = [
+    pub const ALL: [OrderAction; 11] = [
         OrderAction::Submit,
         OrderAction::Approve,
         OrderAction::Send,
@@ -197,6 +202,7 @@ impl OrderAction {
         OrderAction::Receive,
         OrderAction::Invoice,
         OrderAction::Pay,
+        OrderAction::Lapse,
     ];
 
     /// The name used in URLs and the API (`/orders/7/accept`).
@@ -212,6 +218,7 @@ impl OrderAction {
             OrderAction::Receive => "receive",
             OrderAction::Invoice => "invoice",
             OrderAction::Pay => "pay",
+            OrderAction::Lapse => "lapse",
         }
     }
 
@@ -223,6 +230,15 @@ impl OrderAction {
     /// Whether the person acting must say why (a refusal or a withdrawal).
     pub fn needs_reason(self) -> bool {
         matches!(self, OrderAction::Reject | OrderAction::Cancel)
+    }
+
+    /// Whether people may take this action through a page or the API (the others are taken
+    /// by the checkout or the clock).
+    pub fn by_people(self) -> bool {
+        !matches!(
+            self,
+            OrderAction::Submit | OrderAction::Send | OrderAction::Lapse
+        )
     }
 }
 
@@ -238,6 +254,7 @@ impl fmt::Display for Side {
             Side::Buyer => "buyer",
             Side::Approver => "approver",
             Side::Supplier => "supplier",
+            Side::Clock => "clock",
         })
     }
 }
@@ -254,7 +271,12 @@ mod tests {
         proptest::sample::select(OrderAction::ALL.to_vec())
     }
     fn side() -> impl Strategy<Value = Side> {
-        proptest::sample::select(vec![Side::Buyer, Side::Approver, Side::Supplier])
+        proptest::sample::select(vec![
+            Side::Buyer,
+            Side::Approver,
+            Side::Supplier,
+            Side::Clock,
+        ])
     }
 
     #[test]
@@ -325,11 +347,15 @@ mod tests {
                 if s.has_contract() {
                     prop_assert!(to.has_contract(), "{} → {}", s, to);
                 }
-                // Refusals and withdrawals happen only before a contract exists.
+                // Refusals, withdrawals and lapses happen only before a contract exists, and
+                // people say why.
                 if matches!(to, OrderStatus::Rejected | OrderStatus::Cancelled) {
                     prop_assert!(!s.has_contract());
-                    prop_assert!(a.needs_reason());
+                    prop_assert!(a.needs_reason() || a == OrderAction::Lapse);
                 }
+                // Only the clock lets an order lapse, and the clock does nothing else.
+                prop_assert_eq!(a == OrderAction::Lapse, who == Side::Clock);
+                prop_assert_eq!(a.by_people(), !matches!(a, OrderAction::Submit | OrderAction::Send | OrderAction::Lapse));
             }
         }
 

@@ -320,7 +320,7 @@ pub(super) async fn act(
     let values = form_values(&body);
     check_csrf(&csrf, &values)?;
     let action = OrderAction::parse(&action)
-        .filter(|a| !matches!(a, OrderAction::Submit | OrderAction::Send))
+        .filter(|a| a.by_people())
         .ok_or(AppError::NotFound)?;
     let input = ActionInput {
         reason: first(&values, "reason").to_owned(),

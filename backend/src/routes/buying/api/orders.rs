@@ -404,7 +404,7 @@ pub(crate) async fn act_on_order(
 ) -> Result<ApiJson<ApiOrder>, AppError> {
     let id = parse_id(&id)?;
     let action = OrderAction::parse(&action)
-        .filter(|a| !matches!(a, OrderAction::Submit | OrderAction::Send))
+        .filter(|a| a.by_people())
         .ok_or(AppError::NotFound)?;
     let input = ActionInput {
         reason: body.reason,
