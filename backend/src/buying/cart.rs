@@ -16,28 +16,24 @@ pub const MAX_LINES: usize = 50;
 /// The largest quantity of one line.
 pub const MAX_QUANTITY: i64 = 1_000_000;
 
-fn field(name: &str, code: &str, message: impl Into<String>) -> FlowError {
-    FlowError::field(name, code, message)
-}
-
 /// A quantity as typed: a positive number with at most two decimals, up to a million.
 pub fn parse_quantity(raw: &str) -> Result<Decimal, FlowError> {
     let quantity = parse_amount(raw).map_err(|_| {
-        field(
+        FlowError::field(
             "quantity",
             "quantity",
             "Enter a quantity as a number, such as 3 or 2.5",
         )
     })?;
     if quantity <= Decimal::ZERO {
-        return Err(field(
+        return Err(FlowError::field(
             "quantity",
             "quantity_positive",
             "Enter a quantity greater than 0",
         ));
     }
     if quantity > Decimal::from(MAX_QUANTITY) {
-        return Err(field(
+        return Err(FlowError::field(
             "quantity",
             "quantity_too_large",
             "Enter a quantity of at most 1,000,000",

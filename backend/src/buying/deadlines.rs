@@ -57,7 +57,7 @@ pub async fn lapse_due(state: &AppState, now: DateTime<Utc>) -> Result<usize, Fl
             &state.publisher,
             &o.ocid,
             &["awardUpdate"],
-            ocds::lapsed(&o),
+            ocds::closed(&o, ocds::Ending::Lapsed),
         )
         .await?;
         Actor::clock()

@@ -61,7 +61,7 @@ pub fn items(o: &order::Model, lines: &[order_item::Model]) -> Vec<Item> {
     lines
         .iter()
         .map(|line| Item {
-            id: Id::String(format!("{}", line.id)).into(),
+            id: Id::String(line.id.to_string()).into(),
             description: line.description.clone().into(),
             quantity: quantity(line.quantity).into(),
             unit: Unit {
@@ -182,58 +182,48 @@ pub fn accepted(
     parties::to_value(&release)
 }
 
-/// Refused by the supplier (`unsuccessful`) or withdrawn after sending (`cancelled`).
-pub fn closed(o: &order::Model, refused: bool) -> serde_json::Value {
-    let release = Release {
-        tender: Tender {
-            id: Id::String(award_id(o)).into(),
-            status: if refused {
-                TenderStatus::Unsuccessful
-            } else {
-                TenderStatus::Cancelled
-            }
-            .into(),
-            ..Default::default()
-        }
-        .into(),
-        awards: vec![Award {
-            id: Id::String(award_id(o)).into(),
-            status: if refused {
-                AwardStatus::Unsuccessful
-            } else {
-                AwardStatus::Cancelled
-            }
-            .into(),
-            description: if refused {
-                "The supplier did not accept the order."
-            } else {
-                "The order was withdrawn before the supplier accepted it."
-            }
-            .to_owned()
-            .into(),
-            ..Default::default()
-        }]
-        .into(),
-        ..Default::default()
-    };
-    parties::to_value(&release)
+/// How a sent order ended without a contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// The supplier refused it (`unsuccessful`).
+    Refused,
+    /// Either side withdrew it after sending (`cancelled`).
+    Withdrawn,
+    /// Nobody answered before the deadline (`cancelled`).
+    Lapsed,
 }
 
-/// Not accepted before the deadline: the award (and tender) cancelled.
-pub fn lapsed(o: &order::Model) -> serde_json::Value {
+/// A sent order ended without a contract: the tender and award close, saying why in general
+/// terms (free-text reasons are not published).
+pub fn closed(o: &order::Model, ending: Ending) -> serde_json::Value {
+    let (tender_status, award_status, description) = match ending {
+        Ending::Refused => (
+            TenderStatus::Unsuccessful,
+            AwardStatus::Unsuccessful,
+            "The supplier did not accept the order.",
+        ),
+        Ending::Withdrawn => (
+            TenderStatus::Cancelled,
+            AwardStatus::Cancelled,
+            "The order was withdrawn before the supplier accepted it.",
+        ),
+        Ending::Lapsed => (
+            TenderStatus::Cancelled,
+            AwardStatus::Cancelled,
+            "The supplier did not accept the order before the deadline.",
+        ),
+    };
     let release = Release {
         tender: Tender {
             id: Id::String(award_id(o)).into(),
-            status: TenderStatus::Cancelled.into(),
+            status: tender_status.into(),
             ..Default::default()
         }
         .into(),
         awards: vec![Award {
             id: Id::String(award_id(o)).into(),
-            status: AwardStatus::Cancelled.into(),
-            description: "The supplier did not accept the order before the deadline."
-                .to_owned()
-                .into(),
+            status: award_status.into(),
+            description: description.to_owned().into(),
             ..Default::default()
         }]
         .into(),

@@ -384,7 +384,12 @@ pub async fn act(
         }
         OrderStatus::Rejected | OrderStatus::Cancelled => {
             if o.sent_at.is_some() {
-                let body = ocds::closed(&o, to == OrderStatus::Rejected);
+                let ending = if to == OrderStatus::Rejected {
+                    ocds::Ending::Refused
+                } else {
+                    ocds::Ending::Withdrawn
+                };
+                let body = ocds::closed(&o, ending);
                 publish::publish(&txn, &state.publisher, &o.ocid, &["awardUpdate"], body).await?;
             }
             match side {

@@ -226,6 +226,34 @@ pub async fn service_by_id<C: ConnectionTrait>(
         .ok_or(FlowError::NotFound)
 }
 
+/// Services by internal id, as a map.
+pub async fn services_by_id<C: ConnectionTrait>(
+    db: &C,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, service::Model>, DbErr> {
+    Ok(service::Entity::find()
+        .filter(service::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect())
+}
+
+/// Service versions by id, as a map.
+pub async fn versions_by_id<C: ConnectionTrait>(
+    db: &C,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, service_version::Model>, DbErr> {
+    Ok(service_version::Entity::find()
+        .filter(service_version::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v))
+        .collect())
+}
+
 /// One version of a service, by its id (immutable once written).
 pub async fn version<C: ConnectionTrait>(
     db: &C,

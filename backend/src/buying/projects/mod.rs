@@ -12,7 +12,7 @@ pub use outcome::{Outcome, decide};
 pub use reminders::{ReminderJob, remind_due};
 pub use search::{end_search, record_download, save_search, start};
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{FlowError, Viewer, version_name};
 use crate::domain::project::{ProjectError, ProjectStatus};
@@ -101,6 +101,25 @@ pub async fn projects_of<C: ConnectionTrait>(
         .order_by_desc(da_project::Column::Id)
         .all(db)
         .await?)
+}
+
+/// How many searches each of `projects` has saved, for lists (one query).
+pub async fn search_counts<C: ConnectionTrait>(
+    db: &C,
+    projects: impl IntoIterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, usize>, FlowError> {
+    let mut counts = std::collections::HashMap::new();
+    for project_id in da_search::Entity::find()
+        .select_only()
+        .column(da_search::Column::ProjectId)
+        .filter(da_search::Column::ProjectId.is_in(projects))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+    {
+        *counts.entry(project_id).or_insert(0) += 1;
+    }
+    Ok(counts)
 }
 
 async fn shortlist_rows<C: ConnectionTrait>(

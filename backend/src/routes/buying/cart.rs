@@ -44,11 +44,30 @@ async fn page(
     let mut views = Vec::new();
     let mut groups: BTreeMap<(String, String), (rust_decimal::Decimal, usize)> = BTreeMap::new();
     let mut large_framework = None;
+    // Three queries for the whole cart: its services, their suppliers, the frameworks.
+    let services = catalogue::services_by_id(&state.db, lines.iter().map(|l| l.service_id)).await?;
+    let suppliers =
+        catalogue::organisations_by_id(&state.db, services.values().map(|s| s.organisation_id))
+            .await?;
+    let frameworks: std::collections::HashMap<i64, crate::frameworks::Framework> =
+        catalogue::frameworks(&state.db)
+            .await?
+            .into_iter()
+            .map(|f| (f.id, f))
+            .collect();
     for line in &lines {
-        let svc = catalogue::service_by_id(&state.db, line.service_id).await?;
-        let fw = catalogue::framework_by_id(&state.db, svc.framework_id).await?;
-        let supplier = catalogue::organisation(&state.db, svc.organisation_id).await?;
-        let available = catalogue::service_available(&svc, &fw, &supplier);
+        let (Some(svc), Some(supplier)) = (
+            services.get(&line.service_id),
+            services
+                .get(&line.service_id)
+                .and_then(|s| suppliers.get(&s.organisation_id)),
+        ) else {
+            return Err(AppError::NotFound);
+        };
+        let fw = frameworks
+            .get(&svc.framework_id)
+            .ok_or(AppError::NotFound)?;
+        let available = catalogue::service_available(svc, fw, supplier);
         let total = line.unit_price * line.quantity;
         let group = groups
             .entry((supplier.name.clone(), line.currency.clone()))

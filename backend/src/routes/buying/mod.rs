@@ -111,18 +111,39 @@ async fn item_views(
     tr: &Tr,
 ) -> Result<Vec<OrderItemView>, AppError> {
     let lang = tr.lang.code();
-    let mut out = Vec::with_capacity(lines.len());
-    for line in lines {
-        let svc = catalogue::service_by_id(&state.db, line.service_id).await?;
-        let version = catalogue::version(&state.db, line.service_version_id).await?;
-        out.push(OrderItemView {
-            service_id: svc.public_id,
+    Ok(lines
+        .iter()
+        .zip(line_refs(state, lines).await?)
+        .map(|(line, (service_id, version))| OrderItemView {
+            service_id,
             description: line.description.clone(),
-            version: version.version,
+            version,
             quantity: quantity_text(line.quantity, &line.unit, tr),
             unit_price: money_text(line.unit_price, currency, lang),
             line_total: money_text(line.line_total, currency, lang),
-        });
-    }
-    Ok(out)
+        })
+        .collect())
+}
+
+/// The service public id and version number each order line points to: two queries for all
+/// the lines.
+pub(super) async fn line_refs(
+    state: &AppState,
+    lines: &[OrderLine],
+) -> Result<Vec<(String, i32)>, AppError> {
+    let services = catalogue::services_by_id(&state.db, lines.iter().map(|l| l.service_id)).await?;
+    let versions =
+        catalogue::versions_by_id(&state.db, lines.iter().map(|l| l.service_version_id)).await?;
+    lines
+        .iter()
+        .map(|line| {
+            match (
+                services.get(&line.service_id),
+                versions.get(&line.service_version_id),
+            ) {
+                (Some(svc), Some(version)) => Ok((svc.public_id.clone(), version.version)),
+                _ => Err(AppError::NotFound),
+            }
+        })
+        .collect()
 }

@@ -54,23 +54,12 @@ fn summary(query: &str, tr: &Tr) -> String {
 }
 
 fn price_of(row: &ShortlistRow, tr: &Tr) -> String {
-    match row.version.price {
-        Some(price) => {
-            let unit = row
-                .version
-                .pricing_unit
-                .as_deref()
-                .map(|u| tr.t(&format!("unit-{u}")))
-                .filter(|u| !u.starts_with("unit-"))
-                .map(|u| format!(" {u}"))
-                .unwrap_or_default();
-            format!(
-                "{}{unit}",
-                money_text(price, &row.version.currency, tr.lang.code())
-            )
-        }
-        None => tr.t("cat-no-price"),
-    }
+    crate::routes::catalogue::format_price(
+        row.version.price,
+        row.version.pricing_unit.as_deref(),
+        &row.version.currency,
+        tr,
+    )
 }
 
 fn shortlist_views(view: &ProjectView, tr: &Tr) -> Vec<ShortlistView> {
@@ -139,17 +128,17 @@ pub(super) async fn list(
     user: CurrentUser,
 ) -> Result<ProjectsPage, AppError> {
     let projects = flow::projects_of(&state.db, viewer(&user)).await?;
-    let mut rows = Vec::new();
-    for p in projects {
-        let view = flow::view(&state.db, p.id, viewer(&user)).await?;
-        rows.push(ProjectRow {
+    let counts = flow::search_counts(&state.db, projects.iter().map(|p| p.id)).await?;
+    let rows = projects
+        .iter()
+        .map(|p| ProjectRow {
             id: p.id,
             name: p.name.clone(),
             status: status_label(&shell.tr, &p.status),
             started: day(p.created_at),
-            searches: view.searches.len(),
-        });
-    }
+            searches: counts.get(&p.id).copied().unwrap_or_default(),
+        })
+        .collect();
     Ok(ProjectsPage { rows, shell })
 }
 

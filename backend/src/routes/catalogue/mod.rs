@@ -50,7 +50,13 @@ async fn contents(
     Ok(out)
 }
 
-fn format_price(amount: Option<Decimal>, unit: Option<&str>, currency: &str, tr: &Tr) -> String {
+/// A price with its unit as people read it (`CLP 470,000 per user`), or "no price".
+pub(crate) fn format_price(
+    amount: Option<Decimal>,
+    unit: Option<&str>,
+    currency: &str,
+    tr: &Tr,
+) -> String {
     match amount {
         Some(amount) => {
             let unit = unit
@@ -63,11 +69,11 @@ fn format_price(amount: Option<Decimal>, unit: Option<&str>, currency: &str, tr:
                     }
                 })
                 .unwrap_or_default();
-            match crate::domain::money::Money::from_stored(amount, currency) {
-                Ok(price) => format!("{}{unit}", price.localized(tr.lang.code())),
-                // A price stored without a known currency still shows its amount.
-                Err(_) => format!("{currency} {}{unit}", amount.normalize()),
-            }
+            // A price stored without a known currency still shows its amount.
+            format!(
+                "{}{unit}",
+                crate::buying::money_text(amount, currency, tr.lang.code())
+            )
         }
         None => tr.t("cat-no-price"),
     }

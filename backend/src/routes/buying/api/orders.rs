@@ -95,20 +95,19 @@ async fn api_order(state: &AppState, o: &Order) -> Result<ApiOrder, AppError> {
     let buyer = catalogue::organisation(&state.db, o.buyer_org_id).await?;
     let supplier = catalogue::organisation(&state.db, o.supplier_org_id).await?;
     let fw = catalogue::framework_by_id(&state.db, o.framework_id).await?;
-    let mut items = Vec::with_capacity(lines.len());
-    for line in &lines {
-        let svc = catalogue::service_by_id(&state.db, line.service_id).await?;
-        let version = catalogue::version(&state.db, line.service_version_id).await?;
-        items.push(ApiOrderItem {
-            service: svc.public_id,
-            version: version.version,
+    let items = lines
+        .iter()
+        .zip(super::super::line_refs(state, &lines).await?)
+        .map(|(line, (service, version))| ApiOrderItem {
+            service,
+            version,
             description: line.description.clone(),
             quantity: line.quantity.normalize().to_string(),
             unit: line.unit.clone(),
             unit_price: money(line.unit_price, &o.currency),
             line_total: money(line.line_total, &o.currency),
-        });
-    }
+        })
+        .collect();
     let at = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.to_rfc3339());
     Ok(ApiOrder {
         id: o.id,
