@@ -152,6 +152,16 @@ async fn seed_frameworks(state: &AppState) -> Result<u64, StartupError> {
             started.elapsed().as_secs_f64()
         );
     }
+    let started = std::time::Instant::now();
+    let briefs = crate::briefs::demo::load(state)
+        .await
+        .map_err(|e| StartupError(format!("loading demo briefs failed: {e:#}")))?;
+    if briefs > 0 {
+        println!(
+            "marco: demo briefs made: {briefs} briefs in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
     Ok(services)
 }
 
@@ -198,6 +208,10 @@ async fn serve_with_mail(
     );
     jobs.start(
         std::sync::Arc::new(crate::buying::deadlines::DeadlineJob::new(state.clone())),
+        board.clone(),
+    );
+    jobs.start(
+        std::sync::Arc::new(crate::briefs::clock::BriefClockJob::new(state.clone())),
         board.clone(),
     );
     jobs.start(

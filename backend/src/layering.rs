@@ -78,3 +78,33 @@ fn no_route_reaches_the_tables_the_orm_or_a_transaction() {
         found.join("\n")
     );
 }
+
+/// Responses to briefs are sealed until closing. The rule lives in one store,
+/// `briefs/responses.rs`; no other code may touch their table, so nothing can read around it.
+#[test]
+fn only_the_responses_store_touches_sealed_responses() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&dir, &mut files);
+    assert!(files.len() > 100, "read only {} files", files.len());
+    let allowed = [
+        Path::new("briefs/responses.rs"),
+        Path::new("entities/brief_response.rs"),
+        Path::new("entities/mod.rs"),
+        Path::new("layering.rs"),
+    ];
+    let mut found = Vec::new();
+    for file in &files {
+        let relative = file.strip_prefix(&dir).expect("under src");
+        if allowed.contains(&relative) {
+            continue;
+        }
+        let text = std::fs::read_to_string(file).expect("readable file");
+        if text.contains("brief_response::Entity") || text.contains("brief_response::Column") {
+            found.push(relative.display().to_string());
+        }
+    }
+    assert!(found.is_empty(), "sealed responses read outside their store: {found:?}");
+    let store = std::fs::read_to_string(dir.join("briefs/responses.rs")).expect("the store");
+    assert!(store.contains("brief_response::Entity::find()"), "the check looks for the right words");
+}

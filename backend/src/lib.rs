@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod briefs;
 pub mod buying;
 pub mod cli;
 pub mod config;
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::frameworks::router())
         .merge(routes::catalogue::router())
         .merge(routes::buying::router())
+        .merge(routes::briefs::router())
         .merge(routes::open_data::router())
         .merge(routes::ops::router())
         .merge(routes::api::router())

@@ -123,6 +123,14 @@ fn demo_users() -> Vec<DemoUser> {
             what: "framework manager and platform admin",
         },
         DemoUser {
+            org: 0,
+            email: "reviewer@marco.example",
+            name: "Demo Category Reviewer",
+            roles: &["category_reviewer"],
+            limit: None,
+            what: "category reviewer: approves the business cases of large briefs",
+        },
+        DemoUser {
             org: 1,
             email: "buyer@compras.demo.gob.cl",
             name: "Demo Compradora",

@@ -85,28 +85,6 @@ pub struct StartPage {
     pub shell: Shell,
 }
 
-/// A page for a part of Marco that is not built yet, saying so plainly.
-#[derive(Template, WebTemplate)]
-#[template(path = "coming_soon.html")]
-pub struct ComingSoonPage {
-    /// The layout.
-    pub shell: Shell,
-    /// Message id prefix of the feature, e.g. `soon-catalogue` (gives `-title` and `-body`).
-    pub feature: &'static str,
-}
-
-impl ComingSoonPage {
-    /// The feature's translated title.
-    pub fn title(&self) -> String {
-        self.shell.tr.t(&format!("{}-title", self.feature))
-    }
-
-    /// The feature's translated description.
-    pub fn body(&self) -> String {
-        self.shell.tr.t(&format!("{}-body", self.feature))
-    }
-}
-
 /// The HTML error page; the message comes from the error's stable code.
 #[derive(Template, WebTemplate)]
 #[template(path = "error.html")]

@@ -13,6 +13,7 @@ mod m20261127_000007_create_frameworks;
 mod m20261205_000008_service_versions_immutable;
 mod m20261205_000009_currencies_beside_amounts;
 mod m20261205_000010_create_buying;
+mod m20261205_000011_create_briefs;
 
 /// The ordered list of every migration Marco has.
 #[derive(Debug)]
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000008_service_versions_immutable::Migration),
             Box::new(m20261205_000009_currencies_beside_amounts::Migration),
             Box::new(m20261205_000010_create_buying::Migration),
+            Box::new(m20261205_000011_create_briefs::Migration),
         ]
     }
 }

@@ -51,6 +51,16 @@ pub const SHORTLIST_EXTENSION_JSON: &str =
 pub const SHORTLIST_RELEASE_SCHEMA: &str =
     include_str!("../schema/extensions/shortlist/release-schema.json");
 
+/// The path under which a Marco deployment serves its business-case extension.
+pub const BUSINESS_CASE_EXTENSION_PATH: &str =
+    "/ocds/extensions/ocds_marco_businessCase_extension/extension.json";
+/// The business-case extension's `extension.json`, as served.
+pub const BUSINESS_CASE_EXTENSION_JSON: &str =
+    include_str!("../schema/extensions/businessCase/extension.json");
+/// The business-case extension's release schema patch, as served.
+pub const BUSINESS_CASE_RELEASE_SCHEMA: &str =
+    include_str!("../schema/extensions/businessCase/release-schema.json");
+
 /// One extension whose patches are stored in this crate.
 #[derive(Debug, Clone, Copy)]
 pub struct Extension {
@@ -75,6 +85,12 @@ pub const EXTENSIONS: &[Extension] = &[
         "ocds_marco_shortlist_extension",
         SHORTLIST_EXTENSION_PATH,
         SHORTLIST_RELEASE_SCHEMA,
+    ),
+    ext(
+        "businessCase",
+        "ocds_marco_businessCase_extension",
+        BUSINESS_CASE_EXTENSION_PATH,
+        BUSINESS_CASE_RELEASE_SCHEMA,
     ),
     ext(
         "submissionTerms",
@@ -141,6 +157,7 @@ pub const EXTENSIONS: &[Extension] = &[
 /// The extensions Marco publishes with (everything stored except the superseded competitive one).
 pub const MARCO_EXTENSIONS: &[&str] = &[
     "shortlist",
+    "businessCase",
     "submissionTerms",
     "lots",
     "techniques",

@@ -70,6 +70,9 @@ pub struct Config {
     /// The buying rules (`MARCO_ORDER_ACCEPT_DAYS`, `MARCO_PAYMENT_DAYS`,
     /// `MARCO_LARGE_PURCHASE_*`).
     pub buying: BuyingConfig,
+    /// The brief rules (`MARCO_BRIEF_REVIEW_THRESHOLDS`, `MARCO_STANDSTILL_DAYS`,
+    /// `MARCO_PUBLISH_BID_PRICES`).
+    pub briefs: BriefsConfig,
 }
 
 /// A setting that cannot be used, with a message naming the variable and what is wrong.
@@ -199,10 +202,12 @@ impl Config {
         let search = crate::search::SearchConfig::from_lookup(&get).map_err(ConfigError)?;
 
         let buying = BuyingConfig::from_lookup(&get)?;
+        let briefs = BriefsConfig::from_lookup(&get)?;
         Ok(Config {
             mail,
             search,
             buying,
+            briefs,
             feed_rate_per_minute,
             bulk_refresh: Duration::from_secs(bulk_refresh_secs as u64),
             jwt_previous_secrets,
@@ -301,8 +306,10 @@ pub fn is_ocid_prefix(prefix: &str) -> bool {
     })
 }
 
+mod briefs;
 mod buying;
 mod mail;
+pub use briefs::BriefsConfig;
 pub use buying::{BuyingConfig, LargePurchaseRule};
 pub use mail::{DEMO_MAIL_FROM, MIN_PRODUCTION_LEASE_SECS, MailConfig, SmtpConfig, SmtpTls};
 

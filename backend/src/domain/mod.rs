@@ -1,5 +1,6 @@
 //! Domain types and rules, free of axum and sea-orm: values are checked once, when made.
 
+pub mod brief;
 pub mod content;
 pub mod email;
 pub mod errors;

@@ -19,6 +19,8 @@ pub struct Model {
     /// The direct-award project that made it.
     #[sea_orm(unique)]
     pub project_id: Option<i64>,
+    /// The brief that made it (the contract, or a challenge order).
+    pub brief_id: Option<i64>,
     /// The buyer.
     pub buyer_org_id: i64,
     /// The supplier.

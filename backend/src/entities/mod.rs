@@ -2,6 +2,15 @@
 
 pub mod audit_event;
 pub mod auth_token;
+pub mod brief;
+pub mod brief_alert;
+pub mod brief_complaint;
+pub mod brief_edit;
+pub mod brief_panel_member;
+pub mod brief_question;
+pub mod brief_response;
+pub mod brief_review;
+pub mod brief_score;
 pub mod buyer_domain;
 pub mod cart_item;
 pub mod contract;

@@ -78,6 +78,9 @@ pub enum FlowError {
     /// Input failed validation.
     #[error("invalid input")]
     Invalid(FieldErrors),
+    /// A brief failed the quality gate: each problem with its field and message values.
+    #[error("the brief is not ready to publish")]
+    Gate(Vec<crate::domain::brief::draft::Problem>),
     /// The OCDS release could not be published.
     #[error(transparent)]
     Publish(#[from] PublishError),
@@ -115,6 +118,9 @@ impl From<FlowError> for AppError {
                 Some(e.to_string()),
             ),
             FlowError::Invalid(fields) => AppError::Invalid(fields),
+            FlowError::Gate(problems) => {
+                AppError::Invalid(crate::domain::brief::draft::field_errors(&problems))
+            }
             FlowError::Publish(e) => AppError::Internal(anyhow::Error::new(e)),
             FlowError::Db(e) => AppError::from(e),
             FlowError::Other(e) => AppError::Internal(e),

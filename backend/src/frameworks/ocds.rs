@@ -42,6 +42,11 @@ pub struct Admission<'a> {
     pub lots: Vec<String>,
 }
 
+
+/// How suppliers join a framework (the first stage); its mini-competitions (briefs) publish the
+/// same `procurementMethod`, as the OCDS framework guidance asks.
+pub const FRAMEWORK_METHOD: Method = Method::Open;
+
 fn date(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
@@ -67,7 +72,7 @@ pub fn opened(
         description: fw.description.clone().into(),
         status: TenderStatus::Active.into(),
         procuring_entity: parties::reference(procuring_entity).into(),
-        procurement_method: Method::Open.into(),
+        procurement_method: FRAMEWORK_METHOD.into(),
         procurement_method_details:
             "Framework agreement open to any supplier that meets the published requirements"
                 .to_owned()

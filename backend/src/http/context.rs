@@ -46,6 +46,8 @@ pub struct SignedIn {
     pub name: String,
     /// Their organisation's kind.
     pub org_kind: crate::domain::roles::OrgKind,
+    /// Whether they review business cases.
+    pub reviewer: bool,
 }
 
 impl SignedIn {
@@ -54,6 +56,7 @@ impl SignedIn {
         SignedIn {
             name: user.name.clone(),
             org_kind: user.org_kind,
+            reviewer: user.has(crate::domain::roles::Role::CategoryReviewer),
         }
     }
 }
@@ -62,8 +65,23 @@ impl SignedIn {
 pub fn signed_in(shell: &mut Shell, who: &SignedIn) {
     use crate::domain::roles::OrgKind;
     shell.signed_in = Some(who.name.clone());
-    if matches!(who.org_kind, OrgKind::Buyer | OrgKind::Supplier) {
-        shell.work = vec![("/orders".to_owned(), shell.tr.t("nav-orders"))];
+    match who.org_kind {
+        OrgKind::Buyer => {
+            shell.work = vec![
+                ("/orders".to_owned(), shell.tr.t("nav-orders")),
+                ("/briefs".to_owned(), shell.tr.t("nav-briefs")),
+            ];
+        }
+        OrgKind::Supplier => {
+            shell.work = vec![
+                ("/orders".to_owned(), shell.tr.t("nav-orders")),
+                ("/responses".to_owned(), shell.tr.t("nav-responses")),
+            ];
+        }
+        OrgKind::Platform => {}
+    }
+    if who.reviewer {
+        shell.work.push(("/reviews".to_owned(), shell.tr.t("nav-reviews")));
     }
 }
 

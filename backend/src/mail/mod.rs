@@ -122,6 +122,17 @@ pub enum MailKind {
         /// The project page.
         link: String,
     },
+    /// Something happened on a brief that the recipient needs to know.
+    Brief {
+        /// What happened.
+        event: BriefEvent,
+        /// The brief's title.
+        brief: String,
+        /// What the message names besides (a date, a reason, a count), already formatted.
+        detail: String,
+        /// The page to open.
+        link: String,
+    },
     /// An order moved on: sent to the other side.
     OrderChanged {
         /// The order number.
@@ -148,8 +159,90 @@ impl MailKind {
             MailKind::OrderChanged { .. } => "order_changed",
             MailKind::DirectAward { .. } => "direct_award",
             MailKind::ProjectReminder { .. } => "project_reminder",
+            MailKind::Brief { event, .. } => event.name(),
         }
     }
+}
+
+/// What happened on a brief, for [`MailKind::Brief`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BriefEvent {
+    /// A brief was published on a lot the supplier is on; `detail` is the closing time.
+    Published,
+    /// The daily digest; `brief` is the count, `detail` the titles, one per line.
+    Digest,
+    /// A live brief changed; `detail` lists what changed.
+    Edited,
+    /// A late answer moved the closing time; `detail` is the new one.
+    ClosingMoved,
+    /// The brief was withdrawn; `detail` is the reason.
+    Withdrawn,
+    /// A business case waits for review.
+    ReviewRequested,
+    /// The business case was approved.
+    ReviewApproved,
+    /// The business case was refused; `detail` is the reasons.
+    ReviewRefused,
+    /// The brief closed and its responses are open; `detail` is how many.
+    Opened,
+    /// The recipient was named on the evaluation panel.
+    Panel,
+    /// The supplier was shortlisted for the paid challenge; `detail` is the stipend.
+    Challenge,
+    /// The supplier's response was awarded; `detail` is when the standstill ends.
+    Awarded,
+    /// The supplier's response was not successful; the debrief is on the page.
+    Debrief,
+    /// A supplier complained in the standstill period.
+    Complaint,
+    /// The buyer replied to the supplier's complaint.
+    ComplaintReply,
+    /// The contract was made after the standstill.
+    Contracted,
+}
+
+impl BriefEvent {
+    /// The stable name, stored with the message.
+    pub fn name(self) -> &'static str {
+        match self {
+            BriefEvent::Published => "brief_published",
+            BriefEvent::Digest => "brief_digest",
+            BriefEvent::Edited => "brief_edited",
+            BriefEvent::ClosingMoved => "brief_closing_moved",
+            BriefEvent::Withdrawn => "brief_withdrawn",
+            BriefEvent::ReviewRequested => "brief_review_requested",
+            BriefEvent::ReviewApproved => "brief_review_approved",
+            BriefEvent::ReviewRefused => "brief_review_refused",
+            BriefEvent::Opened => "brief_opened",
+            BriefEvent::Panel => "brief_panel",
+            BriefEvent::Challenge => "brief_challenge",
+            BriefEvent::Awarded => "brief_awarded",
+            BriefEvent::Debrief => "brief_debrief",
+            BriefEvent::Complaint => "brief_complaint",
+            BriefEvent::ComplaintReply => "brief_complaint_reply",
+            BriefEvent::Contracted => "brief_contracted",
+        }
+    }
+
+    /// Every event.
+    pub const ALL: [BriefEvent; 16] = [
+        BriefEvent::Published,
+        BriefEvent::Digest,
+        BriefEvent::Edited,
+        BriefEvent::ClosingMoved,
+        BriefEvent::Withdrawn,
+        BriefEvent::ReviewRequested,
+        BriefEvent::ReviewApproved,
+        BriefEvent::ReviewRefused,
+        BriefEvent::Opened,
+        BriefEvent::Panel,
+        BriefEvent::Challenge,
+        BriefEvent::Awarded,
+        BriefEvent::Debrief,
+        BriefEvent::Complaint,
+        BriefEvent::ComplaintReply,
+        BriefEvent::Contracted,
+    ];
 }
 
 /// A message to queue: who gets it, in which language, and what it says.

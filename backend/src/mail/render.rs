@@ -226,6 +226,26 @@ fn letter(kind: &MailKind, tr: Tr, lang: Lang) -> Letter {
                 Vec::new(),
             )
         }
+        MailKind::Brief {
+            event,
+            brief,
+            detail,
+            link,
+        } => {
+            let key = event.name().replacen('_', "-", 1);
+            let args = [("brief", one_line(brief)), ("detail", detail.trim().to_owned())];
+            let mut paragraphs = vec![tr.ta(&format!("email-{key}-body"), &args)];
+            if *event == super::BriefEvent::Digest {
+                paragraphs.extend(detail.lines().map(one_line).filter(|l| !l.is_empty()));
+            }
+            (
+                tr.ta(&format!("email-{key}-subject"), &args),
+                tr.t("email-invitation-greeting"),
+                paragraphs,
+                action("email-brief-action", link),
+                Vec::new(),
+            )
+        }
         MailKind::OrderChanged {
             number,
             status,
@@ -332,6 +352,14 @@ mod tests {
                 link: "https://marco.example/orders/12".into(),
             },
         ]
+        .into_iter()
+        .chain(super::super::BriefEvent::ALL.into_iter().map(|event| MailKind::Brief {
+            event,
+            brief: "Book a driving test online".into(),
+            detail: "2026-12-20 23:59 UTC".into(),
+            link: "https://marco.example/opportunities/3".into(),
+        }))
+        .collect()
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! | process | ocid | example |
 //! | --- | --- | --- |
 //! | a framework agreement's set-up (first stage) | `{prefix}-fw-{framework slug}` | `ocds-abc123-fw-cloud-services-2` |
-//! | a call-off from a framework (second stage): a catalogue order, a direct award, or a mini-competition (brief) | `{prefix}-co-{kind}-{number}` with kind `order`, `award` or `brief` | `ocds-abc123-co-order-42` |
+//! | a call-off from a framework (second stage): a catalogue order, a direct award, a mini-competition (brief), or a brief's paid challenge order | `{prefix}-co-{kind}-{number}` with kind `order`, `award`, `brief` or `challenge` | `ocds-abc123-co-order-42` |
 //!
 //! A call-off is its own contracting process. Its releases carry a `relatedProcesses` entry
 //! with the relationship `framework` that points to the framework's ocid
@@ -22,6 +22,8 @@ pub enum CallOff {
     DirectAward,
     /// A further competition among the framework's suppliers (a brief).
     Brief,
+    /// A paid prototype challenge order given to a brief's shortlisted supplier.
+    Challenge,
 }
 
 impl CallOff {
@@ -30,6 +32,7 @@ impl CallOff {
             CallOff::Order => "order",
             CallOff::DirectAward => "award",
             CallOff::Brief => "brief",
+            CallOff::Challenge => "challenge",
         }
     }
 }

@@ -34,6 +34,7 @@ use crate::state::AppState;
         ocds::log::list_log, ocds::log::show_head, ocds::log::show_key,
         ocds::bulk::list_bulk_files, ocds::bulk::download_bulk_file,
         ocds::extensions::shortlist_extension_file,
+        ocds::extensions::business_case_extension_file,
         crate::routes::buying::api::catalogue::search_services,
         crate::routes::buying::api::catalogue::show_service,
         crate::routes::buying::api::catalogue::list_frameworks,

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod admin;
 pub mod api;
 pub mod assets;
+pub mod briefs;
 pub mod buying;
 pub mod catalogue;
 pub mod frameworks;

@@ -8,7 +8,7 @@ use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use marco_frontend::Lang;
 use marco_frontend::i18n::LANG_COOKIE;
-use marco_frontend::pages::{ComingSoonPage, StartPage};
+use marco_frontend::pages::StartPage;
 use serde::Deserialize;
 
 use crate::domain::local_path::LocalPath;
@@ -21,19 +21,12 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(show_start))
         .route("/language/{code}", get(switch_language))
-        .route(
-            "/opportunities",
-            get(|ctx| coming_soon(ctx, "soon-opportunities")),
-        )
 }
 
 async fn show_start(PageContext(shell): PageContext) -> StartPage {
     StartPage { shell }
 }
 
-async fn coming_soon(PageContext(shell): PageContext, feature: &'static str) -> ComingSoonPage {
-    ComingSoonPage { shell, feature }
-}
 
 #[derive(Debug, Deserialize)]
 struct SwitchQuery {

@@ -110,6 +110,8 @@ struct RawLot {
     name: RawText,
     description: RawText,
     #[serde(default)]
+    briefs: bool,
+    #[serde(default)]
     questions: Vec<RawQuestion>,
 }
 
@@ -348,6 +350,7 @@ fn lot(checker: &mut Checker, raw: &RawLot) -> Lot {
         slug: raw.slug.clone(),
         name,
         description,
+        briefs: raw.briefs,
         questions,
     }
 }

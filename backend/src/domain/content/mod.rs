@@ -248,6 +248,9 @@ pub struct Lot {
     pub name: Text,
     /// What the lot is for.
     pub description: Text,
+    /// Bought through briefs (further competition among the lot's suppliers, as Digital
+    /// Outcomes and Specialists) rather than from catalogue prices.
+    pub briefs: bool,
     /// Questions in form order.
     pub questions: Vec<Question>,
 }

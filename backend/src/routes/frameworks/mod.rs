@@ -175,6 +175,9 @@ pub enum Outcome {
 pub fn outcome(err: FlowError, tr: &Tr) -> Result<Outcome, AppError> {
     match err {
         FlowError::Invalid(fields) => Ok(Outcome::Fields(fields)),
+        FlowError::Gate(problems) => Ok(Outcome::Fields(
+            crate::domain::brief::draft::field_errors(&problems),
+        )),
         FlowError::Refused(code) => Ok(Outcome::Refused(refusal(tr, code))),
         FlowError::Transition(e) => Ok(Outcome::Refused(tr.t1(
             "error-illegal_transition_detail",
