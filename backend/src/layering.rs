@@ -104,7 +104,13 @@ fn only_the_responses_store_touches_sealed_responses() {
             found.push(relative.display().to_string());
         }
     }
-    assert!(found.is_empty(), "sealed responses read outside their store: {found:?}");
+    assert!(
+        found.is_empty(),
+        "sealed responses read outside their store: {found:?}"
+    );
     let store = std::fs::read_to_string(dir.join("briefs/responses.rs")).expect("the store");
-    assert!(store.contains("brief_response::Entity::find()"), "the check looks for the right words");
+    assert!(
+        store.contains("brief_response::Entity::find()"),
+        "the check looks for the right words"
+    );
 }

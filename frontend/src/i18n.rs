@@ -116,7 +116,15 @@ impl Tr {
     pub fn ta(&self, id: &str, args: &[(&str, String)]) -> String {
         let args: HashMap<Cow<'static, str>, FluentValue<'_>> = args
             .iter()
-            .map(|(k, v)| (Cow::Owned((*k).to_owned()), FluentValue::from(v.clone())))
+            .map(|(k, v)| {
+                // Whole numbers go in as numbers, so that plural forms ([one], [other]) are
+                // chosen by their value.
+                let value = match v.parse::<i64>() {
+                    Ok(n) if n.to_string() == *v => FluentValue::from(n),
+                    _ => FluentValue::from(v.clone()),
+                };
+                (Cow::Owned((*k).to_owned()), value)
+            })
             .collect();
         LOCALES
             .try_lookup_with_args(self.lang.langid(), id, &args)
@@ -134,6 +142,16 @@ impl Tr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_choose_their_plural_form() {
+        let en = Tr::new(Lang::En);
+        assert_eq!(en.t1("opp-count", "count", 1), "1 brief");
+        assert_eq!(en.t1("opp-count", "count", 2), "2 briefs");
+        assert_eq!(en.t1("opp-count", "count", 0), "0 briefs");
+        let es = Tr::new(Lang::Es);
+        assert_eq!(es.t1("opp-count", "count", 1), "1 requerimiento");
+    }
     use proptest::prelude::*;
 
     fn message_ids(ftl: &str) -> Vec<String> {

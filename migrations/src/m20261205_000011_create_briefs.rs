@@ -46,11 +46,16 @@ fn at(n: &str) -> ColumnDef {
 }
 
 fn at_null(n: &str) -> ColumnDef {
-    ColumnDef::new(name(n)).timestamp_with_time_zone().to_owned()
+    ColumnDef::new(name(n))
+        .timestamp_with_time_zone()
+        .to_owned()
 }
 
 fn text(n: &str, len: u32) -> ColumnDef {
-    ColumnDef::new(name(n)).string_len(len).not_null().to_owned()
+    ColumnDef::new(name(n))
+        .string_len(len)
+        .not_null()
+        .to_owned()
 }
 
 fn text_null(n: &str, len: u32) -> ColumnDef {

@@ -7,7 +7,9 @@
 use chrono::{DateTime, Duration, Utc};
 use ocds_schema::model::TenderStatus;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 
 use super::drafting::{named, publish_tender};
 use super::store::{self, status};
@@ -66,7 +68,11 @@ pub async fn decide(
         Decision::Award { reason, .. } | Decision::NoAward { reason } => reason.trim().to_owned(),
     };
     if reason.chars().count() > 5000 {
-        return Err(FlowError::field("reason", "too_long", "Write at most 5000 characters"));
+        return Err(FlowError::field(
+            "reason",
+            "too_long",
+            "Write at most 5000 characters",
+        ));
     }
     let txn = state.begin_write().await?;
     let b = store::own(&txn, id, who).await?;
@@ -85,7 +91,10 @@ pub async fn decide(
                 return Err(FlowError::Refused("not_awardable"));
             }
             let claimed = brief::Entity::update_many()
-                .col_expr(brief::Column::Status, Expr::value(BriefStatus::NotAwarded.as_str()))
+                .col_expr(
+                    brief::Column::Status,
+                    Expr::value(BriefStatus::NotAwarded.as_str()),
+                )
                 .col_expr(brief::Column::NotAwardedReason, Expr::value(reason.clone()))
                 .col_expr(brief::Column::AwardedBy, Expr::value(who.user_id))
                 .col_expr(brief::Column::AwardedAt, Expr::value(now))
@@ -99,11 +108,26 @@ pub async fn decide(
             }
             let b = store::brief(&txn, id).await?;
             responses::mark_outcome(&txn, id, None).await?;
-            publish_tender(&txn, state, &b, &["tenderUpdate"], TenderStatus::Unsuccessful, None, Vec::new())
-                .await?;
+            publish_tender(
+                &txn,
+                state,
+                &b,
+                &["tenderUpdate"],
+                TenderStatus::Unsuccessful,
+                None,
+                Vec::new(),
+            )
+            .await?;
             for r in responses::opened(&txn, &b).await? {
-                super::mail_supplier(&txn, state, r.supplier_org_id, &b, BriefEvent::Debrief, String::new())
-                    .await?;
+                super::mail_supplier(
+                    &txn,
+                    state,
+                    r.supplier_org_id,
+                    &b,
+                    BriefEvent::Debrief,
+                    String::new(),
+                )
+                .await?;
             }
             actor
                 .audit(&txn, "brief_not_awarded", format!("brief {id}"))
@@ -132,7 +156,10 @@ pub async fn decide(
             }
             let ends = now + Duration::days(state.config.briefs.standstill_days);
             let claimed = brief::Entity::update_many()
-                .col_expr(brief::Column::Status, Expr::value(BriefStatus::Standstill.as_str()))
+                .col_expr(
+                    brief::Column::Status,
+                    Expr::value(BriefStatus::Standstill.as_str()),
+                )
                 .col_expr(brief::Column::AwardedResponseId, Expr::value(response_id))
                 .col_expr(
                     brief::Column::AwardReason,
@@ -232,10 +259,18 @@ pub async fn complain(
 ) -> Result<(), FlowError> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(FlowError::field("complaint", "complaint_required", "Write your complaint"));
+        return Err(FlowError::field(
+            "complaint",
+            "complaint_required",
+            "Write your complaint",
+        ));
     }
     if text.chars().count() > 5000 {
-        return Err(FlowError::field("complaint", "too_long", "Write at most 5000 characters"));
+        return Err(FlowError::field(
+            "complaint",
+            "too_long",
+            "Write at most 5000 characters",
+        ));
     }
     let txn = state.begin_write().await?;
     let b = store::brief(&txn, id).await?;
@@ -286,10 +321,18 @@ pub async fn reply(
     need(roles, &[Role::CanAward, Role::CanPublishBriefs])?;
     let text = text.trim();
     if text.is_empty() {
-        return Err(FlowError::field("reply", "reply_required", "Write your reply"));
+        return Err(FlowError::field(
+            "reply",
+            "reply_required",
+            "Write your reply",
+        ));
     }
     if text.chars().count() > 5000 {
-        return Err(FlowError::field("reply", "too_long", "Write at most 5000 characters"));
+        return Err(FlowError::field(
+            "reply",
+            "too_long",
+            "Write at most 5000 characters",
+        ));
     }
     let txn = state.begin_write().await?;
     let c = brief_complaint::Entity::find_by_id(complaint_id)
@@ -308,8 +351,15 @@ pub async fn reply(
     if claimed.rows_affected != 1 {
         return Err(FlowError::Refused("already_answered"));
     }
-    super::mail_supplier(&txn, state, c.supplier_org_id, &b, BriefEvent::ComplaintReply, String::new())
-        .await?;
+    super::mail_supplier(
+        &txn,
+        state,
+        c.supplier_org_id,
+        &b,
+        BriefEvent::ComplaintReply,
+        String::new(),
+    )
+    .await?;
     actor
         .audit(&txn, "brief_complaint_answered", format!("brief {}", b.id))
         .await?;
@@ -338,14 +388,21 @@ pub async fn contract_due(state: &AppState, now: DateTime<Utc>) -> Result<usize,
     Ok(made)
 }
 
-async fn make_contract(state: &AppState, b: &brief::Model, now: DateTime<Utc>) -> Result<bool, FlowError> {
+async fn make_contract(
+    state: &AppState,
+    b: &brief::Model,
+    now: DateTime<Utc>,
+) -> Result<bool, FlowError> {
     let txn = state.begin_write().await?;
     // A complaint raised after the list was read waits too.
     if store::open_complaint(&store::complaints(&txn, b.id).await?) {
         return Ok(false);
     }
     let claimed = brief::Entity::update_many()
-        .col_expr(brief::Column::Status, Expr::value(BriefStatus::Contracted.as_str()))
+        .col_expr(
+            brief::Column::Status,
+            Expr::value(BriefStatus::Contracted.as_str()),
+        )
         .col_expr(brief::Column::UpdatedAt, Expr::value(now))
         .filter(brief::Column::Id.eq(b.id))
         .filter(brief::Column::Status.eq(BriefStatus::Standstill.as_str()))
@@ -400,11 +457,22 @@ async fn make_contract(state: &AppState, b: &brief::Model, now: DateTime<Utc>) -
     };
     let body = super::ocds::contract_release(b, &brief, &ctx, &responder, &made);
     publish::publish(&txn, &state.publisher, &b.ocid, &["contract"], body).await?;
-    super::mail_supplier(&txn, state, winner.supplier_org_id, b, BriefEvent::Contracted, String::new())
-        .await?;
+    super::mail_supplier(
+        &txn,
+        state,
+        winner.supplier_org_id,
+        b,
+        BriefEvent::Contracted,
+        String::new(),
+    )
+    .await?;
     super::mail_buyer(&txn, state, b, BriefEvent::Contracted, String::new()).await?;
     Actor::clock()
-        .audit(&txn, "brief_contracted", format!("brief {}: contract {}", b.id, made.id))
+        .audit(
+            &txn,
+            "brief_contracted",
+            format!("brief {}: contract {}", b.id, made.id),
+        )
         .await?;
     txn.commit().await?;
     Ok(true)
@@ -455,9 +523,15 @@ pub async fn debrief<C: ConnectionTrait>(
         .find(|r| Some(r.id) == b.awarded_response_id)
         .cloned();
     let brief = published(&b)?;
-    let mut criteria = vec![(Stage::Proposal, super::evaluation::criteria(&brief, Stage::Proposal))];
+    let mut criteria = vec![(
+        Stage::Proposal,
+        super::evaluation::criteria(&brief, Stage::Proposal),
+    )];
     if brief.challenge.is_some() {
-        criteria.push((Stage::Challenge, super::evaluation::criteria(&brief, Stage::Challenge)));
+        criteria.push((
+            Stage::Challenge,
+            super::evaluation::criteria(&brief, Stage::Challenge),
+        ));
     }
     let mut own_scores = Vec::new();
     let mut winner_scores = Vec::new();

@@ -51,7 +51,11 @@ pub async fn set_alert_mode(
     now: DateTime<Utc>,
 ) -> Result<(), FlowError> {
     if !MODES.contains(&mode) {
-        return Err(FlowError::field("mode", "alert_mode", "Choose how to hear of new briefs"));
+        return Err(FlowError::field(
+            "mode",
+            "alert_mode",
+            "Choose how to hear of new briefs",
+        ));
     }
     let txn = state.begin_write().await?;
     match brief_alert::Entity::find()
@@ -90,7 +94,10 @@ pub async fn send_digests(state: &AppState, now: DateTime<Utc>) -> Result<usize,
         .all(&state.db)
         .await?
         .into_iter()
-        .filter(|a| a.last_digest_at.is_none_or(|at| at <= now - Duration::days(1)))
+        .filter(|a| {
+            a.last_digest_at
+                .is_none_or(|at| at <= now - Duration::days(1))
+        })
         .collect::<Vec<_>>();
     let mut sent = 0;
     for alert in due {

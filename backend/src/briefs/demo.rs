@@ -135,16 +135,35 @@ async fn create(
     d: Draft,
     at: DateTime<Utc>,
 ) -> Result<i64, FlowError> {
-    let id = super::drafting::create(state, &buyer.actor(), buyer.who, &buyer.roles, &fw.slug, lot, at)
-        .await?;
+    let id = super::drafting::create(
+        state,
+        &buyer.actor(),
+        buyer.who,
+        &buyer.roles,
+        &fw.slug,
+        lot,
+        at,
+    )
+    .await?;
     super::drafting::save(state, &buyer.actor(), buyer.who, &buyer.roles, id, d, at).await?;
     Ok(id)
 }
 
-fn input(n: usize, supplier: &str, price: &str, meets: bool, essentials: usize) -> super::responses::ResponseInput {
+fn input(
+    n: usize,
+    supplier: &str,
+    price: &str,
+    meets: bool,
+    essentials: usize,
+) -> super::responses::ResponseInput {
     super::responses::ResponseInput {
         evidence: (0..n)
-            .map(|i| format!("{supplier}: evidence for criterion {} with links to past work.", i + 1))
+            .map(|i| {
+                format!(
+                    "{supplier}: evidence for criterion {} with links to past work.",
+                    i + 1
+                )
+            })
             .collect(),
         meets: (0..essentials)
             .map(|i| if meets || i > 0 { "yes" } else { "no" }.to_owned())
@@ -164,7 +183,13 @@ async fn respond(
 ) -> Result<(), FlowError> {
     let b = super::store::brief(&state.db, id).await?;
     let brief = super::published(&b)?;
-    let mut input = input(brief.criteria().len(), "Our team", price, meets, brief.essential.len());
+    let mut input = input(
+        brief.criteria().len(),
+        "Our team",
+        price,
+        meets,
+        brief.essential.len(),
+    );
     input.available_from = day(at, 30);
     super::responses::save(state, who.who, id, &input, true, at).await?;
     Ok(())
@@ -190,7 +215,10 @@ async fn score_all(
             let sheet: Vec<(String, String)> = (0..count)
                 .map(|i| {
                     let s = (2 + (i + k + m) % 3).min(4);
-                    (s.to_string(), format!("Score {s}: the evidence is specific on point {}.", i + 1))
+                    (
+                        s.to_string(),
+                        format!("Score {s}: the evidence is specific on point {}.", i + 1),
+                    )
                 })
                 .collect();
             super::evaluation::score(state, &member.actor(), member.who, id, stage, r.id, &sheet)
@@ -210,7 +238,16 @@ async fn score_all(
         }
         super::evaluation::submit_scores(state, &member.actor(), member.who, id, stage, at).await?;
     }
-    super::evaluation::agree(state, &moderator.actor(), moderator.who, id, stage, &agreed, at).await
+    super::evaluation::agree(
+        state,
+        &moderator.actor(),
+        moderator.who,
+        id,
+        stage,
+        &agreed,
+        at,
+    )
+    .await
 }
 
 /// Loads the demo briefs once. Returns how many were made.
@@ -252,15 +289,41 @@ pub async fn load(state: &AppState) -> Result<u64, FlowError> {
     d.budget_max = "250000000".into();
     d.bc_tco = "2027: 180000000\n2028: 40000000\n2029: 40000000".into();
     let id = create(state, &buyer, &fw, lot, d, now).await?;
-    super::drafting::request_review(state, &buyer.actor(), buyer.who, &buyer.roles, id, now).await?;
+    super::drafting::request_review(state, &buyer.actor(), buyer.who, &buyer.roles, id, now)
+        .await?;
     made += 1;
 
     // 3. A live brief with questions (one answered) and a draft response, sealed.
     let id = create(state, &buyer, &fw, lot, research(now), now).await?;
     super::drafting::publish_brief(state, &buyer.actor(), buyer.who, &buyer.roles, id, now).await?;
-    let q = super::questions::ask(state, &nube.actor(), nube.who, id, "Can the research include families in rural schools?", now).await?;
-    super::questions::ask(state, &bright.actor(), bright.who, id, "Will the school office staff be available for interviews?", now).await?;
-    super::questions::answer(state, &buyer.actor(), buyer.who, &buyer.roles, q, "Yes. Half of the sessions should be with rural schools.", now).await?;
+    let q = super::questions::ask(
+        state,
+        &nube.actor(),
+        nube.who,
+        id,
+        "Can the research include families in rural schools?",
+        now,
+    )
+    .await?;
+    super::questions::ask(
+        state,
+        &bright.actor(),
+        bright.who,
+        id,
+        "Will the school office staff be available for interviews?",
+        now,
+    )
+    .await?;
+    super::questions::answer(
+        state,
+        &buyer.actor(),
+        buyer.who,
+        &buyer.roles,
+        q,
+        "Yes. Half of the sessions should be with rural schools.",
+        now,
+    )
+    .await?;
     let mut draft_response = input(3, "Nube Andina", "", true, 2);
     draft_response.evidence.truncate(1);
     super::responses::save(state, nube.who, id, &draft_response, false, now).await?;
@@ -272,21 +335,73 @@ pub async fn load(state: &AppState) -> Result<u64, FlowError> {
     d.title = "Accessibility review of the benefits portal".into();
     let id = create(state, &buyer, &fw, lot, d, at).await?;
     super::drafting::publish_brief(state, &buyer.actor(), buyer.who, &buyer.roles, id, at).await?;
-    super::drafting::withdraw(state, &buyer.actor(), buyer.who, &buyer.roles, id, "The portal will be replaced next year, so we will buy this with the new service.", now).await?;
+    super::drafting::withdraw(
+        state,
+        &buyer.actor(),
+        buyer.who,
+        &buyer.roles,
+        id,
+        "The portal will be replaced next year, so we will buy this with the new service.",
+        now,
+    )
+    .await?;
     made += 1;
 
     // 5. Awarded after a prototype challenge; in its standstill, with a complaint answered.
     let at = now - Duration::days(34);
     let id = create(state, &buyer, &fw, lot, licencias(at), at).await?;
     super::drafting::publish_brief(state, &buyer.actor(), buyer.who, &buyer.roles, id, at).await?;
-    let q = super::questions::ask(state, &bright.actor(), bright.who, id, "¿Existe una API del registro civil para consultar licencias?", at + Duration::days(1)).await?;
-    super::questions::answer(state, &buyer.actor(), buyer.who, &buyer.roles, q, "Sí, con acceso de prueba para el desafío.", at + Duration::days(2)).await?;
+    let q = super::questions::ask(
+        state,
+        &bright.actor(),
+        bright.who,
+        id,
+        "¿Existe una API del registro civil para consultar licencias?",
+        at + Duration::days(1),
+    )
+    .await?;
+    super::questions::answer(
+        state,
+        &buyer.actor(),
+        buyer.who,
+        &buyer.roles,
+        q,
+        "Sí, con acceso de prueba para el desafío.",
+        at + Duration::days(2),
+    )
+    .await?;
     respond(state, &nube, id, "62000000", true, at + Duration::days(5)).await?;
     respond(state, &bright, id, "71000000", true, at + Duration::days(6)).await?;
     super::responses::open_due(state, at + Duration::days(11)).await?;
-    super::evaluation::name_panel(state, &buyer.actor(), buyer.who, &buyer.roles, id, &[buyer.who.user_id, colleague.who.user_id], buyer.who.user_id, at + Duration::days(11)).await?;
-    score_all(state, id, Stage::Proposal, &[&buyer, &colleague], &buyer, at + Duration::days(13)).await?;
-    super::evaluation::start_challenge(state, &buyer.actor(), buyer.who, &buyer.roles, id, at + Duration::days(14)).await?;
+    super::evaluation::name_panel(
+        state,
+        &buyer.actor(),
+        buyer.who,
+        &buyer.roles,
+        id,
+        &[buyer.who.user_id, colleague.who.user_id],
+        buyer.who.user_id,
+        at + Duration::days(11),
+    )
+    .await?;
+    score_all(
+        state,
+        id,
+        Stage::Proposal,
+        &[&buyer, &colleague],
+        &buyer,
+        at + Duration::days(13),
+    )
+    .await?;
+    super::evaluation::start_challenge(
+        state,
+        &buyer.actor(),
+        buyer.who,
+        &buyer.roles,
+        id,
+        at + Duration::days(14),
+    )
+    .await?;
     for (p, slug) in [(&nube, "nube-andina"), (&bright, "brightlane")] {
         super::responses::submit_prototype(
             state,
@@ -299,15 +414,46 @@ pub async fn load(state: &AppState) -> Result<u64, FlowError> {
         )
         .await?;
     }
-    score_all(state, id, Stage::Challenge, &[&buyer, &colleague], &buyer, at + Duration::days(28)).await?;
-    let winner = super::evaluation::scorable(&state.db, &super::store::brief(&state.db, id).await?, Stage::Challenge)
+    score_all(
+        state,
+        id,
+        Stage::Challenge,
+        &[&buyer, &colleague],
+        &buyer,
+        at + Duration::days(28),
+    )
+    .await?;
+    let winner = super::evaluation::scorable(
+        &state.db,
+        &super::store::brief(&state.db, id).await?,
+        Stage::Challenge,
+    )
+    .await?
+    .into_iter()
+    .find(|r| r.rank == Some(1))
+    .map(|r| r.id)
+    .ok_or(FlowError::NotFound)?;
+    super::award::decide(
+        state,
+        &buyer.actor(),
+        buyer.who,
+        &buyer.roles,
+        id,
+        super::award::Decision::Award {
+            response_id: winner,
+            reason: String::new(),
+        },
+        now - Duration::days(3),
+    )
+    .await?;
+    let loser = if super::responses::own(&state.db, id, nube.who.organisation_id)
         .await?
-        .into_iter()
-        .find(|r| r.rank == Some(1))
-        .map(|r| r.id)
-        .ok_or(FlowError::NotFound)?;
-    super::award::decide(state, &buyer.actor(), buyer.who, &buyer.roles, id, super::award::Decision::Award { response_id: winner, reason: String::new() }, now - Duration::days(3)).await?;
-    let loser = if super::responses::own(&state.db, id, nube.who.organisation_id).await?.is_some_and(|r| r.id == winner) { &bright } else { &nube };
+        .is_some_and(|r| r.id == winner)
+    {
+        &bright
+    } else {
+        &nube
+    };
     super::award::complain(state, &loser.actor(), loser.who, id, "Our prototype was scored lower on the second rubric point, but users booked without help in our demo too. Please explain the difference.", now - Duration::days(2)).await?;
     if let Some(c) = super::store::complaints(&state.db, id).await?.first() {
         super::award::reply(state, &buyer.actor(), buyer.who, &buyer.roles, c.id, "In your demo two of five participants needed help to choose a time; in the winner's, none did. The panel's notes are in your debrief.", now - Duration::days(1)).await?;
@@ -321,17 +467,59 @@ pub async fn load(state: &AppState) -> Result<u64, FlowError> {
     let id = create(state, &buyer, &fw, lot, d, at).await?;
     super::drafting::publish_brief(state, &buyer.actor(), buyer.who, &buyer.roles, id, at).await?;
     respond(state, &nube, id, "21000000", true, at + Duration::days(3)).await?;
-    respond(state, &bright, id, "18000000", false, at + Duration::days(4)).await?;
+    respond(
+        state,
+        &bright,
+        id,
+        "18000000",
+        false,
+        at + Duration::days(4),
+    )
+    .await?;
     super::responses::open_due(state, at + Duration::days(9)).await?;
-    super::evaluation::name_panel(state, &buyer.actor(), buyer.who, &buyer.roles, id, &[buyer.who.user_id, colleague.who.user_id], colleague.who.user_id, at + Duration::days(9)).await?;
-    score_all(state, id, Stage::Proposal, &[&buyer, &colleague], &colleague, at + Duration::days(12)).await?;
-    let winner = super::evaluation::scorable(&state.db, &super::store::brief(&state.db, id).await?, Stage::Proposal)
-        .await?
-        .into_iter()
-        .find(|r| r.rank == Some(1))
-        .map(|r| r.id)
-        .ok_or(FlowError::NotFound)?;
-    super::award::decide(state, &buyer.actor(), buyer.who, &buyer.roles, id, super::award::Decision::Award { response_id: winner, reason: String::new() }, at + Duration::days(14)).await?;
+    super::evaluation::name_panel(
+        state,
+        &buyer.actor(),
+        buyer.who,
+        &buyer.roles,
+        id,
+        &[buyer.who.user_id, colleague.who.user_id],
+        colleague.who.user_id,
+        at + Duration::days(9),
+    )
+    .await?;
+    score_all(
+        state,
+        id,
+        Stage::Proposal,
+        &[&buyer, &colleague],
+        &colleague,
+        at + Duration::days(12),
+    )
+    .await?;
+    let winner = super::evaluation::scorable(
+        &state.db,
+        &super::store::brief(&state.db, id).await?,
+        Stage::Proposal,
+    )
+    .await?
+    .into_iter()
+    .find(|r| r.rank == Some(1))
+    .map(|r| r.id)
+    .ok_or(FlowError::NotFound)?;
+    super::award::decide(
+        state,
+        &buyer.actor(),
+        buyer.who,
+        &buyer.roles,
+        id,
+        super::award::Decision::Award {
+            response_id: winner,
+            reason: String::new(),
+        },
+        at + Duration::days(14),
+    )
+    .await?;
     super::award::contract_due(state, now).await?;
     made += 1;
 

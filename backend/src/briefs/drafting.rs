@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 use ocds_schema::model::{RelatedProcess, TenderStatus};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+};
 
 use super::store::{self, status};
 use super::{Actor, FlowError, Viewer, need, published, when};
@@ -124,9 +126,9 @@ pub fn review_needed(state: &AppState, d: &Draft) -> bool {
 }
 
 fn review_fields_changed(old: &Draft, new: &Draft) -> bool {
-    old.changed_fields(new)
-        .iter()
-        .any(|f| f.starts_with("bc_") || *f == "budget_min" || *f == "budget_max" || *f == "currency")
+    old.changed_fields(new).iter().any(|f| {
+        f.starts_with("bc_") || *f == "budget_min" || *f == "budget_max" || *f == "currency"
+    })
 }
 
 /// Starts a draft brief on `lot` of the live framework `framework_slug`.
@@ -144,7 +146,11 @@ pub async fn create(
         .await
         .map_err(|_| FlowError::field("lot", "brief_lot", "Choose a lot of a live framework"))?;
     if catalogue::status(&fw)? != crate::domain::framework::FrameworkStatus::Live {
-        return Err(FlowError::field("lot", "brief_lot", "Choose a lot of a live framework"));
+        return Err(FlowError::field(
+            "lot",
+            "brief_lot",
+            "Choose a lot of a live framework",
+        ));
     }
     let content = crate::frameworks::lifecycle::content_of(&fw)?;
     if !content.lot(lot).is_some_and(|l| l.briefs) {
@@ -176,7 +182,9 @@ pub async fn create(
         framework_id: Set(fw.id),
         lot: Set(lot.to_owned()),
         status: Set(BriefStatus::Draft.as_str().into()),
-        review: Set(ReviewStatus::after_change(review_needed(state, &d)).as_str().into()),
+        review: Set(ReviewStatus::after_change(review_needed(state, &d))
+            .as_str()
+            .into()),
         draft: Set(d.to_json()),
         title: Set(String::new()),
         location: Set(String::new()),
@@ -195,7 +203,11 @@ pub async fn create(
     ));
     let created = active.update(&txn).await?;
     actor
-        .audit(&txn, "brief_drafted", format!("brief {} on {} {}", created.id, fw.slug, lot))
+        .audit(
+            &txn,
+            "brief_drafted",
+            format!("brief {} on {} {}", created.id, fw.slug, lot),
+        )
         .await?;
     txn.commit().await?;
     Ok(created.id)
@@ -228,7 +240,9 @@ pub async fn save(
     let needed = review_needed(state, &d);
     let changed = review_fields_changed(&old, &d);
     let review = match review {
-        ReviewStatus::Pending | ReviewStatus::Approved | ReviewStatus::Refused if !changed => review,
+        ReviewStatus::Pending | ReviewStatus::Approved | ReviewStatus::Refused if !changed => {
+            review
+        }
         _ => ReviewStatus::after_change(needed),
     };
     active.review = Set(review.as_str().into());
@@ -261,7 +275,13 @@ pub async fn request_review(
         return Err(FlowError::Refused("brief_not_draft"));
     }
     let d = store::draft(&b);
-    draft::gate(&d, When::Publishing { today: now.date_naive() }).map_err(FlowError::Gate)?;
+    draft::gate(
+        &d,
+        When::Publishing {
+            today: now.date_naive(),
+        },
+    )
+    .map_err(FlowError::Gate)?;
     if !matches!(
         store::review(&b),
         ReviewStatus::NotRequested | ReviewStatus::Refused
@@ -287,8 +307,15 @@ pub async fn request_review(
         .into_iter()
         .filter(|u| u.id != who.user_id)
         .collect();
-    super::mail_people(&txn, state, &reviewers, &b, BriefEvent::ReviewRequested, String::new())
-        .await?;
+    super::mail_people(
+        &txn,
+        state,
+        &reviewers,
+        &b,
+        BriefEvent::ReviewRequested,
+        String::new(),
+    )
+    .await?;
     actor
         .audit(&txn, "brief_review_requested", format!("brief {id}"))
         .await?;
@@ -333,7 +360,11 @@ pub async fn review(
         ));
     }
     if reason.chars().count() > 5000 {
-        return Err(FlowError::field("reason", "too_long", "Write at most 5000 characters"));
+        return Err(FlowError::field(
+            "reason",
+            "too_long",
+            "Write at most 5000 characters",
+        ));
     }
     let txn = state.begin_write().await?;
     let b = store::brief(&txn, id).await?;
@@ -377,7 +408,11 @@ pub async fn review(
     actor
         .audit(
             &txn,
-            if approve { "brief_review_approved" } else { "brief_review_refused" },
+            if approve {
+                "brief_review_approved"
+            } else {
+                "brief_review_refused"
+            },
             format!("brief {id}"),
         )
         .await?;
@@ -426,7 +461,13 @@ pub async fn publish_brief(
         .check_transition(BriefStatus::Live)
         .map_err(|_| FlowError::Refused("brief_not_draft"))?;
     let d = store::draft(&b);
-    let checked = draft::gate(&d, When::Publishing { today: now.date_naive() }).map_err(FlowError::Gate)?;
+    let checked = draft::gate(
+        &d,
+        When::Publishing {
+            today: now.date_naive(),
+        },
+    )
+    .map_err(FlowError::Gate)?;
     let needed = state
         .config
         .briefs
@@ -436,7 +477,10 @@ pub async fn publish_brief(
         return Err(FlowError::Refused("review_needed"));
     }
     let claimed = brief::Entity::update_many()
-        .col_expr(brief::Column::Status, Expr::value(BriefStatus::Live.as_str()))
+        .col_expr(
+            brief::Column::Status,
+            Expr::value(BriefStatus::Live.as_str()),
+        )
         .filter(brief::Column::Id.eq(id))
         .filter(brief::Column::Status.eq(BriefStatus::Draft.as_str()))
         .exec(&txn)
@@ -461,8 +505,16 @@ pub async fn publish_brief(
     active.updated_at = Set(now);
     let b = active.update(&txn).await?;
     record_edit(&txn, &b, "published", &[], Some(who.user_id), now).await?;
-    publish_tender(&txn, state, &b, &["planning", "tender"], TenderStatus::Active, None, Vec::new())
-        .await?;
+    publish_tender(
+        &txn,
+        state,
+        &b,
+        &["planning", "tender"],
+        TenderStatus::Active,
+        None,
+        Vec::new(),
+    )
+    .await?;
     let fw = catalogue::framework_by_id(&txn, b.framework_id).await?;
     let audience = store::audience(&txn, &fw, &b.lot).await?;
     let modes = super::clock::alert_modes(&txn, audience.iter().map(|u| u.id)).await?;
@@ -470,8 +522,15 @@ pub async fn publish_brief(
         .into_iter()
         .filter(|u| modes.get(&u.id).map_or("each", String::as_str) == "each")
         .collect();
-    super::mail_people(&txn, state, &each, &b, BriefEvent::Published, when(checked.closing))
-        .await?;
+    super::mail_people(
+        &txn,
+        state,
+        &each,
+        &b,
+        BriefEvent::Published,
+        when(checked.closing),
+    )
+    .await?;
     actor
         .audit(&txn, "brief_published", format!("brief {id}"))
         .await?;
@@ -503,7 +562,10 @@ pub async fn edit(
         return Err(FlowError::Refused("brief_not_live"));
     }
     let old = store::draft(&b);
-    let closing = b.closing_at.map(|c| c.date_naive()).unwrap_or_else(|| now.date_naive());
+    let closing = b
+        .closing_at
+        .map(|c| c.date_naive())
+        .unwrap_or_else(|| now.date_naive());
     let checked = draft::gate(
         &d,
         When::Editing {
@@ -543,11 +605,27 @@ pub async fn edit(
     } else {
         ("tenderUpdate", None)
     };
-    publish_tender(&txn, state, &b, &[tag], TenderStatus::Active, amendment, Vec::new()).await?;
+    publish_tender(
+        &txn,
+        state,
+        &b,
+        &[tag],
+        TenderStatus::Active,
+        amendment,
+        Vec::new(),
+    )
+    .await?;
     let fw = catalogue::framework_by_id(&txn, b.framework_id).await?;
     let audience = store::audience(&txn, &fw, &b.lot).await?;
-    super::mail_people(&txn, state, &audience, &b, BriefEvent::Edited, changed.join(", "))
-        .await?;
+    super::mail_people(
+        &txn,
+        state,
+        &audience,
+        &b,
+        BriefEvent::Edited,
+        changed.join(", "),
+    )
+    .await?;
     actor
         .audit(
             &txn,
@@ -580,7 +658,11 @@ pub async fn withdraw(
         ));
     }
     if reason.chars().count() > 5000 {
-        return Err(FlowError::field("reason", "too_long", "Write at most 5000 characters"));
+        return Err(FlowError::field(
+            "reason",
+            "too_long",
+            "Write at most 5000 characters",
+        ));
     }
     let txn = state.begin_write().await?;
     let b = store::own(&txn, id, who).await?;
@@ -588,7 +670,10 @@ pub async fn withdraw(
     from.check_transition(BriefStatus::Withdrawn)
         .map_err(|_| FlowError::Refused("brief_closed"))?;
     let claimed = brief::Entity::update_many()
-        .col_expr(brief::Column::Status, Expr::value(BriefStatus::Withdrawn.as_str()))
+        .col_expr(
+            brief::Column::Status,
+            Expr::value(BriefStatus::Withdrawn.as_str()),
+        )
         .col_expr(brief::Column::WithdrawnReason, Expr::value(reason))
         .col_expr(brief::Column::UpdatedAt, Expr::value(now))
         .filter(brief::Column::Id.eq(id))
@@ -612,8 +697,15 @@ pub async fn withdraw(
         .await?;
         let fw = catalogue::framework_by_id(&txn, b.framework_id).await?;
         let audience = store::audience(&txn, &fw, &b.lot).await?;
-        super::mail_people(&txn, state, &audience, &b, BriefEvent::Withdrawn, reason.to_owned())
-            .await?;
+        super::mail_people(
+            &txn,
+            state,
+            &audience,
+            &b,
+            BriefEvent::Withdrawn,
+            reason.to_owned(),
+        )
+        .await?;
     }
     actor
         .audit(&txn, "brief_withdrawn", format!("brief {id}"))

@@ -31,7 +31,11 @@ pub const COMMENT_MAX: usize = 2000;
 /// The criteria scored in `stage`, in order.
 pub fn criteria(brief: &Brief, stage: Stage) -> Vec<String> {
     match stage {
-        Stage::Proposal => brief.criteria().iter().map(|(_, c)| (*c).to_owned()).collect(),
+        Stage::Proposal => brief
+            .criteria()
+            .iter()
+            .map(|(_, c)| (*c).to_owned())
+            .collect(),
         Stage::Challenge => brief
             .challenge
             .as_ref()
@@ -101,10 +105,18 @@ pub async fn name_panel(
     let colleagues = store::colleagues(&txn, who.organisation_id).await?;
     let known = |u: i64| colleagues.iter().any(|c| c.id == u);
     if !members.iter().all(|m| known(*m)) {
-        return Err(FlowError::field("members", "panel_member", "Choose people of your organisation"));
+        return Err(FlowError::field(
+            "members",
+            "panel_member",
+            "Choose people of your organisation",
+        ));
     }
     if !known(moderator) {
-        return Err(FlowError::field("moderator", "panel_member", "Choose a moderator of your organisation"));
+        return Err(FlowError::field(
+            "moderator",
+            "panel_member",
+            "Choose a moderator of your organisation",
+        ));
     }
     let current = store::panel(&txn, id).await?;
     if current.iter().any(|m| m.proposal_submitted_at.is_some()) {
@@ -382,7 +394,11 @@ pub async fn agree(
         .audit(
             &txn,
             "brief_scores_agreed",
-            format!("brief {id}: {}, {} responses ranked", stage.as_str(), rows.len()),
+            format!(
+                "brief {id}: {}, {} responses ranked",
+                stage.as_str(),
+                rows.len()
+            ),
         )
         .await?;
     txn.commit().await?;
@@ -419,7 +435,13 @@ fn proposal_ranking(
                 let price = r.price.unwrap_or_default();
                 Ranked {
                     id: r.id,
-                    total: scoring::proposal_total(brief.weights, &technical, &cultural, price, lowest),
+                    total: scoring::proposal_total(
+                        brief.weights,
+                        &technical,
+                        &cultural,
+                        price,
+                        lowest,
+                    ),
                     price,
                 }
             })
@@ -499,7 +521,10 @@ pub async fn start_challenge(
         return Err(FlowError::Refused("nobody_to_shortlist"));
     }
     let claimed = brief::Entity::update_many()
-        .col_expr(brief::Column::Status, Expr::value(BriefStatus::Challenge.as_str()))
+        .col_expr(
+            brief::Column::Status,
+            Expr::value(BriefStatus::Challenge.as_str()),
+        )
         .col_expr(brief::Column::ChallengeStartedAt, Expr::value(now))
         .col_expr(brief::Column::UpdatedAt, Expr::value(now))
         .filter(brief::Column::Id.eq(id))
@@ -545,15 +570,27 @@ pub async fn start_challenge(
         }
         .insert(&txn)
         .await?;
-        let ocid = ocids::call_off_ocid(&state.config.ocid_prefix, ocids::CallOff::Challenge, order.id);
+        let ocid = ocids::call_off_ocid(
+            &state.config.ocid_prefix,
+            ocids::CallOff::Challenge,
+            order.id,
+        );
         contract::Entity::update_many()
             .col_expr(contract::Column::Ocid, Expr::value(ocid.clone()))
             .filter(contract::Column::Id.eq(order.id))
             .exec(&txn)
             .await?;
         let order = contract::Model { ocid, ..order };
-        let body = super::ocds::challenge_order(&order, &b, &ctx, &supplier, &challenge.deliverables);
-        publish::publish(&txn, &state.publisher, &order.ocid, &["award", "contract"], body).await?;
+        let body =
+            super::ocds::challenge_order(&order, &b, &ctx, &supplier, &challenge.deliverables);
+        publish::publish(
+            &txn,
+            &state.publisher,
+            &order.ocid,
+            &["award", "contract"],
+            body,
+        )
+        .await?;
         links.push(super::ocds::challenge_link(&order, &supplier));
         super::mail_supplier(
             &txn,
@@ -566,7 +603,16 @@ pub async fn start_challenge(
         .await?;
     }
     let b = store::brief(&txn, id).await?;
-    publish_tender(&txn, state, &b, &["tenderUpdate"], TenderStatus::Active, None, links).await?;
+    publish_tender(
+        &txn,
+        state,
+        &b,
+        &["tenderUpdate"],
+        TenderStatus::Active,
+        None,
+        links,
+    )
+    .await?;
     actor
         .audit(
             &txn,

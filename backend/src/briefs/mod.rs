@@ -122,7 +122,15 @@ pub async fn mail_buyer<C: ConnectionTrait>(
     detail: String,
 ) -> Result<(), FlowError> {
     let author = crate::buying::store::user(txn, b.created_by).await?;
-    mail_people(txn, state, &author.into_iter().collect::<Vec<_>>(), b, event, detail).await
+    mail_people(
+        txn,
+        state,
+        &author.into_iter().collect::<Vec<_>>(),
+        b,
+        event,
+        detail,
+    )
+    .await
 }
 
 /// Queues a brief message to every user of a supplier organisation.

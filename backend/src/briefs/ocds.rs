@@ -136,7 +136,9 @@ fn tender(
         items: vec![Item {
             id: Id::String("outcome".into()).into(),
             description: brief.outcome.clone().into(),
-            extra: [("relatedLot".to_owned(), json!(b.lot))].into_iter().collect(),
+            extra: [("relatedLot".to_owned(), json!(b.lot))]
+                .into_iter()
+                .collect(),
             ..Default::default()
         }]
         .into(),
@@ -184,7 +186,12 @@ fn tender(
     }
 }
 
-fn planning(b: &brief::Model, brief: &Brief, ctx: &Context<'_>, reviewed: Option<DateTime<Utc>>) -> Planning {
+fn planning(
+    b: &brief::Model,
+    brief: &Brief,
+    ctx: &Context<'_>,
+    reviewed: Option<DateTime<Utc>>,
+) -> Planning {
     let case = &brief.business_case;
     let currency = brief.budget_max.code();
     let mut planning = Planning {
@@ -240,10 +247,17 @@ fn framework_link(ctx: &Context<'_>) -> RelatedProcess {
     ocids::framework_link(ctx.framework_ocid, &ctx.framework.name)
 }
 
-fn base(parties: Vec<Organization>, ctx: &Context<'_>, related: Vec<RelatedProcess>) -> serde_json::Map<String, Json> {
+fn base(
+    parties: Vec<Organization>,
+    ctx: &Context<'_>,
+    related: Vec<RelatedProcess>,
+) -> serde_json::Map<String, Json> {
     let mut body = serde_json::Map::new();
     body.insert("parties".into(), parties::to_value(&parties));
-    body.insert("buyer".into(), parties::to_value(&parties::reference(ctx.buyer)));
+    body.insert(
+        "buyer".into(),
+        parties::to_value(&parties::reference(ctx.buyer)),
+    );
     let mut links = vec![framework_link(ctx)];
     links.extend(related);
     body.insert("relatedProcesses".into(), parties::to_value(&links));
@@ -279,8 +293,16 @@ pub fn tender_release(
         .into();
     }
     let outcome = match (&b.withdrawn_reason, &b.not_awarded_reason) {
-        (Some(reason), _) => Some((DocumentType::CancellationDetails, "Why the brief was withdrawn", reason)),
-        (_, Some(reason)) => Some((DocumentType::EvaluationReports, "Why nothing was awarded", reason)),
+        (Some(reason), _) => Some((
+            DocumentType::CancellationDetails,
+            "Why the brief was withdrawn",
+            reason,
+        )),
+        (_, Some(reason)) => Some((
+            DocumentType::EvaluationReports,
+            "Why nothing was awarded",
+            reason,
+        )),
         _ => None,
     };
     if let Some((kind, title, reason)) = outcome {
@@ -298,11 +320,17 @@ pub fn tender_release(
         tender.documents = documents.into();
     }
     let mut body = base(
-        vec![parties::party(ctx.buyer, &[PartyRole::Buyer, PartyRole::ProcuringEntity])],
+        vec![parties::party(
+            ctx.buyer,
+            &[PartyRole::Buyer, PartyRole::ProcuringEntity],
+        )],
         ctx,
         related,
     );
-    body.insert("planning".into(), parties::to_value(&planning(b, brief, ctx, reviewed)));
+    body.insert(
+        "planning".into(),
+        parties::to_value(&planning(b, brief, ctx, reviewed)),
+    );
     body.insert("tender".into(), parties::to_value(&tender));
     Json::Object(body)
 }
@@ -346,23 +374,55 @@ fn statistic(id: &str, measure: StatisticMeasure, n: usize) -> Statistic {
 
 /// The `bids` of the award: counts (with the SME split) and one entry per response, with
 /// prices only for the winner unless `publish_prices`.
-pub fn bids(responders: &[Responder<'_>], winner: Option<i64>, publish_prices: bool, closed_at: Option<DateTime<Utc>>) -> Bids {
+pub fn bids(
+    responders: &[Responder<'_>],
+    winner: Option<i64>,
+    publish_prices: bool,
+    closed_at: Option<DateTime<Utc>>,
+) -> Bids {
     let valid = |r: &Responder<'_>| r.response.result.as_deref() != Some("failed_essential");
     let count = |f: &dyn Fn(&Responder<'_>) -> bool| responders.iter().filter(|r| f(r)).count();
-    let scale = |s: PartyScale| {
-        move |r: &Responder<'_>| parties::scale(r.supplier) == Some(s.clone())
-    };
+    let scale =
+        |s: PartyScale| move |r: &Responder<'_>| parties::scale(r.supplier) == Some(s.clone());
     let mut statistics = vec![
         statistic("bids", StatisticMeasure::Bids, responders.len()),
         statistic("validBids", StatisticMeasure::ValidBids, count(&valid)),
-        statistic("disqualifiedBids", StatisticMeasure::DisqualifiedBids, count(&|r| !valid(r))),
+        statistic(
+            "disqualifiedBids",
+            StatisticMeasure::DisqualifiedBids,
+            count(&|r| !valid(r)),
+        ),
         statistic("bidders", StatisticMeasure::Bidders, responders.len()),
-        statistic("qualifiedBidders", StatisticMeasure::QualifiedBidders, count(&valid)),
-        statistic("electronicBids", StatisticMeasure::ElectronicBids, responders.len()),
-        statistic("smeBids", StatisticMeasure::SmeBids, count(&|r| is_sme(r.supplier))),
-        statistic("microBids", StatisticMeasure::MicroBids, count(&scale(PartyScale::Micro))),
-        statistic("smallBids", StatisticMeasure::SmallBids, count(&scale(PartyScale::Small))),
-        statistic("mediumBids", StatisticMeasure::MediumBids, count(&scale(PartyScale::Medium))),
+        statistic(
+            "qualifiedBidders",
+            StatisticMeasure::QualifiedBidders,
+            count(&valid),
+        ),
+        statistic(
+            "electronicBids",
+            StatisticMeasure::ElectronicBids,
+            responders.len(),
+        ),
+        statistic(
+            "smeBids",
+            StatisticMeasure::SmeBids,
+            count(&|r| is_sme(r.supplier)),
+        ),
+        statistic(
+            "microBids",
+            StatisticMeasure::MicroBids,
+            count(&scale(PartyScale::Micro)),
+        ),
+        statistic(
+            "smallBids",
+            StatisticMeasure::SmallBids,
+            count(&scale(PartyScale::Small)),
+        ),
+        statistic(
+            "mediumBids",
+            StatisticMeasure::MediumBids,
+            count(&scale(PartyScale::Medium)),
+        ),
     ];
     if let Some(at) = closed_at {
         for s in &mut statistics {
@@ -379,11 +439,23 @@ pub fn bids(responders: &[Responder<'_>], winner: Option<i64>, publish_prices: b
             prices.iter().min_by_key(|p| p.0),
             prices.iter().max_by_key(|p| p.0),
         ) {
-            let mut low = statistic("lowestValidBidValue", StatisticMeasure::LowestValidBidValue, 0);
-            low.value = serde_json::Number::from_f64(lo.0.try_into().unwrap_or_default()).unwrap_or(0.into()).into();
+            let mut low = statistic(
+                "lowestValidBidValue",
+                StatisticMeasure::LowestValidBidValue,
+                0,
+            );
+            low.value = serde_json::Number::from_f64(lo.0.try_into().unwrap_or_default())
+                .unwrap_or(0.into())
+                .into();
             low.currency = lo.1.to_owned().into();
-            let mut high = statistic("highestValidBidValue", StatisticMeasure::HighestValidBidValue, 0);
-            high.value = serde_json::Number::from_f64(hi.0.try_into().unwrap_or_default()).unwrap_or(0.into()).into();
+            let mut high = statistic(
+                "highestValidBidValue",
+                StatisticMeasure::HighestValidBidValue,
+                0,
+            );
+            high.value = serde_json::Number::from_f64(hi.0.try_into().unwrap_or_default())
+                .unwrap_or(0.into())
+                .into();
             high.currency = hi.1.to_owned().into();
             statistics.push(low);
             statistics.push(high);
@@ -396,7 +468,12 @@ pub fn bids(responders: &[Responder<'_>], winner: Option<i64>, publish_prices: b
             Bid {
                 id: format!("response-{}", r.response.id).into(),
                 date: r.response.submitted_at.map(date).into(),
-                status: if valid(r) { BidStatus::Valid } else { BidStatus::Disqualified }.into(),
+                status: if valid(r) {
+                    BidStatus::Valid
+                } else {
+                    BidStatus::Disqualified
+                }
+                .into(),
                 tenderers: vec![parties::reference(r.supplier)].into(),
                 value: match (show_price, r.response.price, r.response.currency.as_deref()) {
                     (true, Some(p), Some(c)) => Some(value(p, c)),
@@ -442,8 +519,15 @@ fn award(b: &brief::Model, winner: &Responder<'_>, brief: &Brief) -> Award {
     }
 }
 
-fn all_parties(ctx: &Context<'_>, responders: &[Responder<'_>], winner: Option<i64>) -> Vec<Organization> {
-    let mut list = vec![parties::party(ctx.buyer, &[PartyRole::Buyer, PartyRole::ProcuringEntity])];
+fn all_parties(
+    ctx: &Context<'_>,
+    responders: &[Responder<'_>],
+    winner: Option<i64>,
+) -> Vec<Organization> {
+    let mut list = vec![parties::party(
+        ctx.buyer,
+        &[PartyRole::Buyer, PartyRole::ProcuringEntity],
+    )];
     for r in responders {
         let mut roles = vec![PartyRole::Tenderer];
         if Some(r.response.id) == winner {
@@ -480,7 +564,10 @@ pub fn award_release(
         "bids".into(),
         parties::to_value(&bids(responders, win, publish_prices, b.opened_at)),
     );
-    body.insert("awards".into(), parties::to_value(&vec![award(b, winner, brief)]));
+    body.insert(
+        "awards".into(),
+        parties::to_value(&vec![award(b, winner, brief)]),
+    );
     Json::Object(body)
 }
 
@@ -552,7 +639,10 @@ pub fn challenge_order(
         status: TenderStatus::Complete.into(),
         procuring_entity: parties::reference(ctx.buyer).into(),
         procurement_method: ocds_schema::model::Method::Limited.into(),
-        procurement_method_details: "A stipend paid to each supplier shortlisted in a brief for its prototype challenge".to_owned().into(),
+        procurement_method_details:
+            "A stipend paid to each supplier shortlisted in a brief for its prototype challenge"
+                .to_owned()
+                .into(),
         main_procurement_category: ProcurementCategory::Services.into(),
         ..Default::default()
     };

@@ -31,7 +31,11 @@ pub async fn ask(
     let question = question.trim();
     let n = words(question);
     if n == 0 {
-        return Err(FlowError::field("question", "question_required", "Write your question"));
+        return Err(FlowError::field(
+            "question",
+            "question_required",
+            "Write your question",
+        ));
     }
     if n > MAX_QUESTION_WORDS {
         return Err(FlowError::field(
@@ -62,7 +66,11 @@ pub async fn ask(
     .insert(&txn)
     .await?;
     actor
-        .audit(&txn, "brief_question_asked", format!("brief {id}: question {}", saved.id))
+        .audit(
+            &txn,
+            "brief_question_asked",
+            format!("brief {id}: question {}", saved.id),
+        )
         .await?;
     txn.commit().await?;
     Ok(saved.id)
@@ -82,10 +90,18 @@ pub async fn answer(
     need(roles, &[Role::CanAnswerQuestions, Role::CanPublishBriefs])?;
     let text = text.trim();
     if text.is_empty() {
-        return Err(FlowError::field("answer", "answer_required", "Write the answer"));
+        return Err(FlowError::field(
+            "answer",
+            "answer_required",
+            "Write the answer",
+        ));
     }
     if text.chars().count() > 5000 {
-        return Err(FlowError::field("answer", "too_long", "Write at most 5000 characters"));
+        return Err(FlowError::field(
+            "answer",
+            "too_long",
+            "Write at most 5000 characters",
+        ));
     }
     let txn = state.begin_write().await?;
     let q = brief_question::Entity::find_by_id(question_id)
@@ -152,15 +168,34 @@ pub async fn answer(
         .await?;
         let fw = catalogue::framework_by_id(&txn, b.framework_id).await?;
         let audience = store::audience(&txn, &fw, &b.lot).await?;
-        super::mail_people(&txn, state, &audience, &b, BriefEvent::ClosingMoved, when(moved))
-            .await?;
+        super::mail_people(
+            &txn,
+            state,
+            &audience,
+            &b,
+            BriefEvent::ClosingMoved,
+            when(moved),
+        )
+        .await?;
         actor
-            .audit(&txn, "brief_closing_moved", format!("brief {} to {}", b.id, when(moved)))
+            .audit(
+                &txn,
+                "brief_closing_moved",
+                format!("brief {} to {}", b.id, when(moved)),
+            )
             .await?;
         b
     } else {
-        publish_tender(&txn, state, &b, &["tenderUpdate"], TenderStatus::Active, None, Vec::new())
-            .await?;
+        publish_tender(
+            &txn,
+            state,
+            &b,
+            &["tenderUpdate"],
+            TenderStatus::Active,
+            None,
+            Vec::new(),
+        )
+        .await?;
         b
     };
     actor

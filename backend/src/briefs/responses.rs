@@ -306,7 +306,10 @@ pub async fn open_due(state: &AppState, now: DateTime<Utc>) -> Result<usize, Flo
 async fn open(state: &AppState, b: &brief::Model, now: DateTime<Utc>) -> Result<bool, FlowError> {
     let txn = state.begin_write().await?;
     let claimed = brief::Entity::update_many()
-        .col_expr(brief::Column::Status, Expr::value(BriefStatus::Closed.as_str()))
+        .col_expr(
+            brief::Column::Status,
+            Expr::value(BriefStatus::Closed.as_str()),
+        )
         .col_expr(brief::Column::OpenedAt, Expr::value(now))
         .col_expr(brief::Column::UpdatedAt, Expr::value(now))
         .filter(brief::Column::Id.eq(b.id))

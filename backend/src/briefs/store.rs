@@ -128,7 +128,10 @@ pub async fn opportunities<C: ConnectionTrait>(
         .into_iter()
         .filter(|b| {
             let d = draft(b);
-            let text = folded(&format!("{} {} {} {}", b.title, d.problem, d.outcome, d.users));
+            let text = folded(&format!(
+                "{} {} {} {}",
+                b.title, d.problem, d.outcome, d.users
+            ));
             words.iter().all(|w| text.contains(w.as_str()))
                 && (place.is_empty() || folded(&b.location).contains(&place))
         })
@@ -345,8 +348,8 @@ pub async fn scores_for<C: ConnectionTrait>(
     let panel = panel(db, b.id).await?;
     let me = panel.iter().find(|m| m.user_id == reader);
     let moderator = b.moderator_id == Some(reader);
-    let sees_all = me.is_some_and(|m| submitted(m, stage))
-        || (moderator && all_submitted(&panel, stage));
+    let sees_all =
+        me.is_some_and(|m| submitted(m, stage)) || (moderator && all_submitted(&panel, stage));
     let agreed_done = match stage {
         Stage::Proposal => b.proposal_agreed_at.is_some(),
         Stage::Challenge => b.challenge_agreed_at.is_some(),

@@ -42,7 +42,6 @@ pub struct Admission<'a> {
     pub lots: Vec<String>,
 }
 
-
 /// How suppliers join a framework (the first stage); its mini-competitions (briefs) publish the
 /// same `procurementMethod`, as the OCDS framework guidance asks.
 pub const FRAMEWORK_METHOD: Method = Method::Open;

@@ -81,7 +81,9 @@ pub fn signed_in(shell: &mut Shell, who: &SignedIn) {
         OrgKind::Platform => {}
     }
     if who.reviewer {
-        shell.work.push(("/reviews".to_owned(), shell.tr.t("nav-reviews")));
+        shell
+            .work
+            .push(("/reviews".to_owned(), shell.tr.t("nav-reviews")));
     }
 }
 

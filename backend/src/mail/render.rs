@@ -233,7 +233,10 @@ fn letter(kind: &MailKind, tr: Tr, lang: Lang) -> Letter {
             link,
         } => {
             let key = event.name().replacen('_', "-", 1);
-            let args = [("brief", one_line(brief)), ("detail", detail.trim().to_owned())];
+            let args = [
+                ("brief", one_line(brief)),
+                ("detail", detail.trim().to_owned()),
+            ];
             let mut paragraphs = vec![tr.ta(&format!("email-{key}-body"), &args)];
             if *event == super::BriefEvent::Digest {
                 paragraphs.extend(detail.lines().map(one_line).filter(|l| !l.is_empty()));
@@ -353,12 +356,16 @@ mod tests {
             },
         ]
         .into_iter()
-        .chain(super::super::BriefEvent::ALL.into_iter().map(|event| MailKind::Brief {
-            event,
-            brief: "Book a driving test online".into(),
-            detail: "2026-12-20 23:59 UTC".into(),
-            link: "https://marco.example/opportunities/3".into(),
-        }))
+        .chain(
+            super::super::BriefEvent::ALL
+                .into_iter()
+                .map(|event| MailKind::Brief {
+                    event,
+                    brief: "Book a driving test online".into(),
+                    detail: "2026-12-20 23:59 UTC".into(),
+                    link: "https://marco.example/opportunities/3".into(),
+                }),
+        )
         .collect()
     }
 

@@ -27,7 +27,6 @@ async fn show_start(PageContext(shell): PageContext) -> StartPage {
     StartPage { shell }
 }
 
-
 #[derive(Debug, Deserialize)]
 struct SwitchQuery {
     next: Option<String>,

@@ -486,11 +486,7 @@ impl Problem {
             "too_long" => format!("Write at most {} characters", arg("max")),
             "too_many" => format!("Give at most {} entries", arg("max")),
             "too_few" => format!("Give at least {} entries", arg("min")),
-            "jargon" => format!(
-                "Write “{}” instead of “{}”",
-                arg("instead"),
-                arg("avoid")
-            ),
+            "jargon" => format!("Write “{}” instead of “{}”", arg("instead"), arg("avoid")),
             "long_sentence" => format!(
                 "A sentence has {} words; keep sentences under {}",
                 arg("words"),
@@ -509,21 +505,28 @@ impl Problem {
             "method" => "Choose at least one assessment method".into(),
             "date" => "Enter the date as YYYY-MM-DD".into(),
             "deadline_after_today" => "The question deadline must come after today".into(),
-            "closing_after_deadline" => "The closing date must come after the question deadline".into(),
+            "closing_after_deadline" => {
+                "The closing date must come after the question deadline".into()
+            }
             "closing_window" => format!(
                 "The closing date must be 1 or 2 weeks after publishing: from {} to {}",
                 arg("from"),
                 arg("to")
             ),
-            "closing_earlier" => format!(
-                "A live brief cannot close earlier than {}",
-                arg("closing")
-            ),
+            "closing_earlier" => {
+                format!("A live brief cannot close earlier than {}", arg("closing"))
+            }
             "shortlist" => "Enter how many suppliers to shortlist, from 1 to 20".into(),
             "weeks" => "Enter the challenge's length in weeks, from 1 to 12".into(),
-            "challenge_weight" => "Enter the challenge's share of the final score, from 1 to 90".into(),
-            "stipend_budget" => "The stipends for every shortlisted supplier must fit in the highest budget".into(),
-            "challenge_without_method" => "Add the prototype challenge method, or leave the challenge empty".into(),
+            "challenge_weight" => {
+                "Enter the challenge's share of the final score, from 1 to 90".into()
+            }
+            "stipend_budget" => {
+                "The stipends for every shortlisted supplier must fit in the highest budget".into()
+            }
+            "challenge_without_method" => {
+                "Add the prototype challenge method, or leave the challenge empty".into()
+            }
             "tco_line" => format!(
                 "Line {}: write a year and an amount, such as 2027: 120000",
                 arg("line")
@@ -732,7 +735,11 @@ fn tco(gate: &mut Gate<'_>, currency: Option<&str>) -> Vec<YearCost> {
     }
     for (i, entry) in entries.iter().enumerate() {
         let parsed = entry.split_once(':').and_then(|(y, a)| {
-            let year = y.trim().parse::<i32>().ok().filter(|y| (2000..=2100).contains(y))?;
+            let year = y
+                .trim()
+                .parse::<i32>()
+                .ok()
+                .filter(|y| (2000..=2100).contains(y))?;
             let amount = parse_amount(a.trim()).ok()?;
             Some((year, amount))
         });
@@ -742,7 +749,9 @@ fn tco(gate: &mut Gate<'_>, currency: Option<&str>) -> Vec<YearCost> {
                 break;
             }
             Some((year, amount)) => {
-                if let Some(cost) = currency.and_then(|c| Money::new(amount, super::super::money::currency(c).ok()?).ok()) {
+                if let Some(cost) = currency
+                    .and_then(|c| Money::new(amount, super::super::money::currency(c).ok()?).ok())
+                {
                     years.push(YearCost { year, cost });
                 }
             }
@@ -851,7 +860,11 @@ pub fn gate(draft: &Draft, when: When) -> Result<Brief, Vec<Problem>> {
     if price_basis.is_none() {
         g.add(Problem::new("price_basis", "price_basis"));
     }
-    let methods: Vec<Method> = draft.methods.iter().filter_map(|m| Method::parse(m)).collect();
+    let methods: Vec<Method> = draft
+        .methods
+        .iter()
+        .filter_map(|m| Method::parse(m))
+        .collect();
     if methods.is_empty() {
         g.add(Problem::new("methods", "method"));
     }
@@ -898,9 +911,15 @@ pub fn gate(draft: &Draft, when: When) -> Result<Brief, Vec<Problem>> {
     let shortlist = g.number("shortlist", 1..=SHORTLIST_MAX);
 
     let wants_challenge = methods.contains(&Method::PrototypeChallenge);
-    let challenge_typed = ["challenge_stipend", "challenge_weeks", "challenge_deliverables", "challenge_rubric", "challenge_weight"]
-        .iter()
-        .any(|f| !draft.get(f).trim().is_empty());
+    let challenge_typed = [
+        "challenge_stipend",
+        "challenge_weeks",
+        "challenge_deliverables",
+        "challenge_rubric",
+        "challenge_weight",
+    ]
+    .iter()
+    .any(|f| !draft.get(f).trim().is_empty());
     let mut challenge = None;
     if wants_challenge {
         let stipend = g.money("challenge_stipend", currency);
@@ -935,8 +954,24 @@ pub fn gate(draft: &Draft, when: When) -> Result<Brief, Vec<Problem>> {
     if !g.problems.is_empty() {
         return Err(g.problems);
     }
-    match (budget_min, budget_max, weights, price_basis, deadline, closing, shortlist) {
-        (Some(budget_min), Some(budget_max), Some(weights), Some(price_basis), Some(deadline), Some(closing), Some(shortlist)) => Ok(Brief {
+    match (
+        budget_min,
+        budget_max,
+        weights,
+        price_basis,
+        deadline,
+        closing,
+        shortlist,
+    ) {
+        (
+            Some(budget_min),
+            Some(budget_max),
+            Some(weights),
+            Some(price_basis),
+            Some(deadline),
+            Some(closing),
+            Some(shortlist),
+        ) => Ok(Brief {
             title,
             problem,
             users,
@@ -1057,10 +1092,25 @@ mod tests {
     fn an_empty_draft_lists_every_mandatory_part() {
         let found = codes(&Draft::default());
         for field in [
-            "title", "problem", "users", "existing", "outcome", "currency", "budget_min",
-            "budget_max", "location", "working", "essential", "weight_technical",
-            "question_deadline", "closing", "bc_objective", "bc_options", "bc_tco",
-            "bc_benefits", "bc_risks",
+            "title",
+            "problem",
+            "users",
+            "existing",
+            "outcome",
+            "currency",
+            "budget_min",
+            "budget_max",
+            "location",
+            "working",
+            "essential",
+            "weight_technical",
+            "question_deadline",
+            "closing",
+            "bc_objective",
+            "bc_options",
+            "bc_tco",
+            "bc_benefits",
+            "bc_risks",
         ] {
             assert!(found.contains(&(field, "required")), "{field}: {found:?}");
         }

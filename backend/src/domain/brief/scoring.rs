@@ -116,16 +116,35 @@ mod tests {
         // 0.6 × 75 + 0.2 × 50 + 0.2 × 80 = 45 + 10 + 16 = 71
         let total = proposal_total(W, &[3, 3], &[2], Decimal::from(100), Decimal::from(80));
         assert_eq!(total, Decimal::from(71));
-        assert_eq!(combined(Decimal::from(71), Decimal::from(90), 50), Decimal::new(805, 1));
+        assert_eq!(
+            combined(Decimal::from(71), Decimal::from(90), 50),
+            Decimal::new(805, 1)
+        );
     }
 
     #[test]
     fn ties_go_to_the_lower_price_then_the_earlier_response() {
         let ranked = rank(vec![
-            Ranked { id: 3, total: Decimal::from(70), price: Decimal::from(5) },
-            Ranked { id: 1, total: Decimal::from(70), price: Decimal::from(9) },
-            Ranked { id: 2, total: Decimal::from(70), price: Decimal::from(5) },
-            Ranked { id: 4, total: Decimal::from(71), price: Decimal::from(99) },
+            Ranked {
+                id: 3,
+                total: Decimal::from(70),
+                price: Decimal::from(5),
+            },
+            Ranked {
+                id: 1,
+                total: Decimal::from(70),
+                price: Decimal::from(9),
+            },
+            Ranked {
+                id: 2,
+                total: Decimal::from(70),
+                price: Decimal::from(5),
+            },
+            Ranked {
+                id: 4,
+                total: Decimal::from(71),
+                price: Decimal::from(99),
+            },
         ]);
         let ids: Vec<i64> = ranked.iter().map(|r| r.id).collect();
         assert_eq!(ids, vec![4, 2, 3, 1]);

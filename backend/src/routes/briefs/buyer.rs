@@ -5,10 +5,14 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::Utc;
-use marco_frontend::briefs::{Colleague, ComplaintRow, EditBriefPage, ManagePage, MyBriefsPage, QuestionRow, ResponseRow};
+use marco_frontend::briefs::{
+    Colleague, ComplaintRow, EditBriefPage, ManagePage, MyBriefsPage, QuestionRow, ResponseRow,
+};
 use marco_frontend::forms::Form;
 
-use super::{brief_problems, draft_values, facts, history, parse_id, roles, rows, see, status_label, viewer};
+use super::{
+    brief_problems, draft_values, facts, history, parse_id, roles, rows, see, status_label, viewer,
+};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::limits::ClientIp;
@@ -30,8 +34,19 @@ pub(super) struct NoticeQuery {
 }
 
 const NOTICES: &[&str] = &[
-    "created", "saved", "review", "published", "withdrawn", "answered", "panel", "challenge",
-    "awarded", "replied", "scored", "agreed", "checked",
+    "created",
+    "saved",
+    "review",
+    "published",
+    "withdrawn",
+    "answered",
+    "panel",
+    "challenge",
+    "awarded",
+    "replied",
+    "scored",
+    "agreed",
+    "checked",
 ];
 
 async fn list_page(
@@ -85,7 +100,17 @@ pub(super) async fn create(
     let values = form_values(&body);
     check_csrf(&csrf, &values)?;
     let (fw, lot) = first(&values, "lot").split_once('/').unwrap_or_default();
-    match drafting::create(&state, &actor(&user, &ip), viewer(&user), &roles(&user), fw, lot, Utc::now()).await {
+    match drafting::create(
+        &state,
+        &actor(&user, &ip),
+        viewer(&user),
+        &roles(&user),
+        fw,
+        lot,
+        Utc::now(),
+    )
+    .await
+    {
         Ok(id) => Ok(see(format!("/briefs/{id}/edit"))),
         Err(e) => {
             let form = brief_problems(&csrf, e, &shell.tr, "lot")?;
@@ -116,7 +141,13 @@ fn edit_page(
     let basis = form.value("price_basis").to_owned();
     let price_bases = ["fixed", "day_rate"]
         .iter()
-        .map(|b| ((*b).to_owned(), tr.t(&format!("brief-basis-{b}")), basis == *b))
+        .map(|b| {
+            (
+                (*b).to_owned(),
+                tr.t(&format!("brief-basis-{b}")),
+                basis == *b,
+            )
+        })
         .collect();
     let rules: Vec<String> = state
         .config
@@ -137,7 +168,11 @@ fn edit_page(
     }
 }
 
-async fn lot_label(state: &AppState, b: &crate::briefs::BriefRow, tr: &marco_frontend::Tr) -> Result<String, AppError> {
+async fn lot_label(
+    state: &AppState,
+    b: &crate::briefs::BriefRow,
+    tr: &marco_frontend::Tr,
+) -> Result<String, AppError> {
     let fw = crate::frameworks::store::framework_by_id(&state.db, b.framework_id).await?;
     Ok(format!("{}: {}", fw.name, super::lot_name(&fw, &b.lot, tr)))
 }
@@ -192,14 +227,19 @@ pub(super) async fn edit(
     let a = actor(&user, &ip);
     let now = Utc::now();
     let result = if live {
-        drafting::edit(&state, &a, who, &roles(&user), id, d.clone(), now).await.map(|_| "saved")
+        drafting::edit(&state, &a, who, &roles(&user), id, d.clone(), now)
+            .await
+            .map(|_| "saved")
     } else {
         match drafting::save(&state, &a, who, &roles(&user), id, d.clone(), now).await {
             Ok(_) if first(&values, "action") == "check" => {
                 let today = now.date_naive();
-                crate::domain::brief::draft::gate(&d, crate::domain::brief::draft::When::Publishing { today })
-                    .map(|_| "checked")
-                    .map_err(FlowError::Gate)
+                crate::domain::brief::draft::gate(
+                    &d,
+                    crate::domain::brief::draft::When::Publishing { today },
+                )
+                .map(|_| "checked")
+                .map_err(FlowError::Gate)
             }
             Ok(_) => Ok("saved"),
             Err(e) => Err(e),
@@ -212,7 +252,9 @@ pub(super) async fn edit(
             let mut form = brief_problems(&csrf, e, &shell.tr, "title")?;
             draft_values(&mut form, &d);
             let lot = lot_label(&state, &b, &shell.tr).await?;
-            Ok(unprocessable(edit_page(shell, &state, &b, lot, form, &d.methods)))
+            Ok(unprocessable(edit_page(
+                shell, &state, &b, lot, form, &d.methods,
+            )))
         }
     }
 }
@@ -244,7 +286,10 @@ async fn manage_page(
             actions.push(a.to_owned());
         }
     };
-    add("edit", can_publish_briefs && matches!(status, BriefStatus::Draft | BriefStatus::Live));
+    add(
+        "edit",
+        can_publish_briefs && matches!(status, BriefStatus::Draft | BriefStatus::Live),
+    );
     add(
         "request_review",
         can_publish_briefs
@@ -309,7 +354,9 @@ async fn manage_page(
             opened.iter().map(|r| r.supplier_org_id),
         )
         .await?;
-        let num = |v: Option<rust_decimal::Decimal>| v.map(|x| x.normalize().to_string()).unwrap_or_default();
+        let num = |v: Option<rust_decimal::Decimal>| {
+            v.map(|x| x.normalize().to_string()).unwrap_or_default()
+        };
         for r in &opened {
             response_rows.push(ResponseRow {
                 id: r.id,
@@ -333,10 +380,7 @@ async fn manage_page(
                 rank: r.rank.map(|n| n.to_string()).unwrap_or_default(),
                 first: r.rank == Some(1),
                 shortlisted: r.shortlisted,
-                prototype: r
-                    .challenge_repository
-                    .clone()
-                    .zip(r.challenge_demo.clone()),
+                prototype: r.challenge_repository.clone().zip(r.challenge_demo.clone()),
             });
         }
         if status == BriefStatus::Challenge {
@@ -377,7 +421,11 @@ async fn manage_page(
         .collect();
     Ok(ManagePage {
         id,
-        title: if b.title.is_empty() { d.title.clone() } else { b.title.clone() },
+        title: if b.title.is_empty() {
+            d.title.clone()
+        } else {
+            b.title.clone()
+        },
         status: b.status.clone(),
         status_label: status_label(tr, &b.status),
         review: review.as_str().to_owned(),
@@ -441,7 +489,15 @@ pub(super) async fn manage(
         .notice
         .filter(|n| NOTICES.contains(&n.as_str()))
         .map(|n| shell.tr.t(&format!("manage-notice-{n}")));
-    manage_page(&state, shell, &user, parse_id(&id)?, Form::new(csrf.0), notice).await
+    manage_page(
+        &state,
+        shell,
+        &user,
+        parse_id(&id)?,
+        Form::new(csrf.0),
+        notice,
+    )
+    .await
 }
 
 /// Runs one action of the manage page: on success back to the page with a notice, on a
@@ -494,21 +550,44 @@ macro_rules! brief_action {
     };
 }
 
-brief_action!(request_review, "publish", "review", |state, a, user, id, values| {
-    drafting::request_review(&state, &a, viewer(&user), &roles(&user), id, Utc::now()).await
-});
+brief_action!(
+    request_review,
+    "publish",
+    "review",
+    |state, a, user, id, values| {
+        drafting::request_review(&state, &a, viewer(&user), &roles(&user), id, Utc::now()).await
+    }
+);
 
-brief_action!(publish, "publish", "published", |state, a, user, id, values| {
-    drafting::publish_brief(&state, &a, viewer(&user), &roles(&user), id, Utc::now())
-        .await
-        .map(|_| ())
-});
+brief_action!(
+    publish,
+    "publish",
+    "published",
+    |state, a, user, id, values| {
+        drafting::publish_brief(&state, &a, viewer(&user), &roles(&user), id, Utc::now())
+            .await
+            .map(|_| ())
+    }
+);
 
-brief_action!(withdraw, "withdraw_reason", "withdrawn", |state, a, user, id, values| {
-    drafting::withdraw(&state, &a, viewer(&user), &roles(&user), id, first(&values, "withdraw_reason"), Utc::now())
+brief_action!(
+    withdraw,
+    "withdraw_reason",
+    "withdrawn",
+    |state, a, user, id, values| {
+        drafting::withdraw(
+            &state,
+            &a,
+            viewer(&user),
+            &roles(&user),
+            id,
+            first(&values, "withdraw_reason"),
+            Utc::now(),
+        )
         .await
         .map_err(|e| rename(e, "reason", "withdraw_reason"))
-});
+    }
+);
 
 brief_action!(panel, "members", "panel", |state, a, user, id, values| {
     let members: Vec<i64> = values
@@ -516,24 +595,53 @@ brief_action!(panel, "members", "panel", |state, a, user, id, values| {
         .map(|v| v.iter().filter_map(|m| m.parse().ok()).collect())
         .unwrap_or_default();
     let moderator = first(&values, "moderator").parse().unwrap_or_default();
-    evaluation::name_panel(&state, &a, viewer(&user), &roles(&user), id, &members, moderator, Utc::now()).await
+    evaluation::name_panel(
+        &state,
+        &a,
+        viewer(&user),
+        &roles(&user),
+        id,
+        &members,
+        moderator,
+        Utc::now(),
+    )
+    .await
 });
 
-brief_action!(challenge, "stage", "challenge", |state, a, user, id, values| {
-    evaluation::start_challenge(&state, &a, viewer(&user), &roles(&user), id, Utc::now()).await
-});
+brief_action!(
+    challenge,
+    "stage",
+    "challenge",
+    |state, a, user, id, values| {
+        evaluation::start_challenge(&state, &a, viewer(&user), &roles(&user), id, Utc::now()).await
+    }
+);
 
-brief_action!(award, "response", "awarded", |state, a, user, id, values| {
-    let reason = first(&values, "reason").to_owned();
-    let decision = match first(&values, "response") {
-        "none" => award::Decision::NoAward { reason },
-        raw => award::Decision::Award {
-            response_id: raw.parse().unwrap_or_default(),
-            reason,
-        },
-    };
-    award::decide(&state, &a, viewer(&user), &roles(&user), id, decision, Utc::now()).await
-});
+brief_action!(
+    award,
+    "response",
+    "awarded",
+    |state, a, user, id, values| {
+        let reason = first(&values, "reason").to_owned();
+        let decision = match first(&values, "response") {
+            "none" => award::Decision::NoAward { reason },
+            raw => award::Decision::Award {
+                response_id: raw.parse().unwrap_or_default(),
+                reason,
+            },
+        };
+        award::decide(
+            &state,
+            &a,
+            viewer(&user),
+            &roles(&user),
+            id,
+            decision,
+            Utc::now(),
+        )
+        .await
+    }
+);
 
 fn rename(e: FlowError, from: &str, to: &str) -> FlowError {
     match e {
@@ -573,7 +681,8 @@ pub(super) async fn answer(
         Ok(b) => Ok(see(format!("/briefs/{}?notice=answered", b.id))),
         Err(FlowError::NotFound) => Err(AppError::NotFound),
         Err(e) => {
-            let brief_id = crate::briefs::store::question_brief(&state.db, question, viewer(&user)).await?;
+            let brief_id =
+                crate::briefs::store::question_brief(&state.db, question, viewer(&user)).await?;
             let form = brief_problems(&csrf, e, &shell.tr, "answer")?;
             Ok(unprocessable(
                 manage_page(&state, shell, &user, brief_id, form, None).await?,
@@ -594,7 +703,8 @@ pub(super) async fn reply(
     let complaint = parse_id(&id)?;
     let values = form_values(&body);
     check_csrf(&csrf, &values)?;
-    let brief_id = crate::briefs::store::complaint_brief(&state.db, complaint, viewer(&user)).await?;
+    let brief_id =
+        crate::briefs::store::complaint_brief(&state.db, complaint, viewer(&user)).await?;
     let result = award::reply(
         &state,
         &actor(&user, &ip),

@@ -177,15 +177,30 @@ fn sections(d: &Draft, tr: &Tr) -> (Vec<Section>, Vec<Section>) {
         section("problem", tr.t("brief-problem"), &d.problem, Vec::new()),
         section("users", tr.t("brief-users"), &d.users, Vec::new()),
         section("existing", tr.t("brief-existing"), &d.existing, Vec::new()),
-        section("outcome", tr.t("brief-outcome-wanted"), &d.outcome, Vec::new()),
+        section(
+            "outcome",
+            tr.t("brief-outcome-wanted"),
+            &d.outcome,
+            Vec::new(),
+        ),
         section("working", tr.t("brief-working"), &d.working, Vec::new()),
-        section("essential", tr.t("brief-essential"), "", lines(&d.essential)),
+        section(
+            "essential",
+            tr.t("brief-essential"),
+            "",
+            lines(&d.essential),
+        ),
     ];
     if !lines(&d.nice).is_empty() {
         brief.push(section("nice", tr.t("brief-nice"), "", lines(&d.nice)));
     }
     if !lines(&d.cultural).is_empty() {
-        brief.push(section("cultural", tr.t("brief-cultural"), "", lines(&d.cultural)));
+        brief.push(section(
+            "cultural",
+            tr.t("brief-cultural"),
+            "",
+            lines(&d.cultural),
+        ));
     }
     let methods: Vec<String> = d
         .methods
@@ -215,7 +230,10 @@ fn sections(d: &Draft, tr: &Tr) -> (Vec<Section>, Vec<Section>) {
                     "brief-challenge-terms",
                     &[
                         ("shortlist", d.shortlist.clone()),
-                        ("stipend", format!("{} {}", d.challenge_stipend.trim(), d.currency)),
+                        (
+                            "stipend",
+                            format!("{} {}", d.challenge_stipend.trim(), d.currency)
+                        ),
                         ("weeks", d.challenge_weeks.clone()),
                         ("weight", d.challenge_weight.clone()),
                     ]
@@ -226,7 +244,12 @@ fn sections(d: &Draft, tr: &Tr) -> (Vec<Section>, Vec<Section>) {
         ));
     }
     let case = vec![
-        section("objective", tr.t("brief-objective"), &d.bc_objective, Vec::new()),
+        section(
+            "objective",
+            tr.t("brief-objective"),
+            &d.bc_objective,
+            Vec::new(),
+        ),
         section("options", tr.t("brief-options"), "", lines(&d.bc_options)),
         section("tco", tr.t("brief-tco"), "", lines(&d.bc_tco)),
         section(

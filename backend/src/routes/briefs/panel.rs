@@ -166,7 +166,17 @@ async fn show(
     moderating: bool,
 ) -> Result<ScorePage, AppError> {
     let notice = notice(query, &shell.tr);
-    page(&state, shell, &user, parse_id(&id)?, stage, moderating, Form::new(csrf.0), notice).await
+    page(
+        &state,
+        shell,
+        &user,
+        parse_id(&id)?,
+        stage,
+        moderating,
+        Form::new(csrf.0),
+        notice,
+    )
+    .await
 }
 
 pub(super) async fn score_proposal(
@@ -268,7 +278,10 @@ async fn post(
                     .map_err(|e| prefixed(e, &prefix)),
                 "submit",
                 false,
-                format!("/briefs/{id}/score/{}?notice=scored#score-response-{response}", stage.as_str()),
+                format!(
+                    "/briefs/{id}/score/{}?notice=scored#score-response-{response}",
+                    stage.as_str()
+                ),
             )
         }
         "submit" => (

@@ -27,9 +27,21 @@ pub(super) async fn list(
     MaybeUser(user): MaybeUser,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<OpportunitiesPage, AppError> {
-    let get = |k: &str| query.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
+    let get = |k: &str| {
+        query
+            .get(k)
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_default()
+    };
     let mut form = Form::new(String::new());
-    for k in ["q", "lot", "location", "budget_up_to", "closing_by", "status"] {
+    for k in [
+        "q",
+        "lot",
+        "location",
+        "budget_up_to",
+        "closing_by",
+        "status",
+    ] {
         form.keep(k, &get(k));
     }
     let budget_up_to = match get("budget_up_to").as_str() {
@@ -70,7 +82,10 @@ pub(super) async fn list(
     for fw in crate::frameworks::store::frameworks(&state.db).await? {
         if let Ok(content) = crate::frameworks::lifecycle::content_of(&fw) {
             for lot in content.lots.iter().filter(|l| l.briefs) {
-                let entry = (lot.slug.clone(), lot.name.get(shell.tr.lang.code()).to_owned());
+                let entry = (
+                    lot.slug.clone(),
+                    lot.name.get(shell.tr.lang.code()).to_owned(),
+                );
                 if !lots.contains(&entry) {
                     lots.push(entry);
                 }
@@ -78,7 +93,9 @@ pub(super) async fn list(
         }
     }
     Ok(OpportunitiesPage {
-        supplier: user.as_ref().is_some_and(|u| u.org_kind == OrgKind::Supplier),
+        supplier: user
+            .as_ref()
+            .is_some_and(|u| u.org_kind == OrgKind::Supplier),
         rows,
         form,
         lots,
@@ -104,7 +121,15 @@ pub(super) async fn show(
         .notice
         .filter(|n| ["asked", "prototype", "complained"].contains(&n.as_str()))
         .map(|n| shell.tr.t(&format!("brief-notice-{n}")));
-    page(&state, shell, user.as_ref(), parse_id(&id)?, Form::new(csrf.0), notice).await
+    page(
+        &state,
+        shell,
+        user.as_ref(),
+        parse_id(&id)?,
+        Form::new(csrf.0),
+        notice,
+    )
+    .await
 }
 
 /// The brief page, with `form` (the question form) as given.
@@ -153,7 +178,8 @@ pub(super) async fn page(
                 status,
                 BriefStatus::Standstill | BriefStatus::Contracted | BriefStatus::NotAwarded
             );
-        prototype = status == BriefStatus::Challenge && mine.as_ref().is_some_and(|r| r.shortlisted);
+        prototype =
+            status == BriefStatus::Challenge && mine.as_ref().is_some_and(|r| r.shortlisted);
     }
     let mut outcome = Vec::new();
     let fact = |label: &str, value: String| Fact {
@@ -170,7 +196,8 @@ pub(super) async fn page(
         let opened = responses::opened(&state.db, &b).await?;
         outcome.push(fact("brief-responses-count", opened.len().to_string()));
         if let Some(w) = opened.iter().find(|r| Some(r.id) == b.awarded_response_id) {
-            let supplier = crate::frameworks::store::organisation(&state.db, w.supplier_org_id).await?;
+            let supplier =
+                crate::frameworks::store::organisation(&state.db, w.supplier_org_id).await?;
             outcome.push(fact("brief-awarded-to", supplier.name));
             if let (Some(p), Some(c)) = (w.price, w.currency.as_deref()) {
                 outcome.push(fact("brief-price", money_text(p, c, tr.lang.code())));
@@ -186,7 +213,11 @@ pub(super) async fn page(
     let edits = store::history(&state.db, b.id).await?;
     Ok(BriefPage {
         id: b.id,
-        title: if b.title.is_empty() { d.title.clone() } else { b.title.clone() },
+        title: if b.title.is_empty() {
+            d.title.clone()
+        } else {
+            b.title.clone()
+        },
         status: b.status.clone(),
         status_label: status_label(tr, &b.status),
         facts: facts(state, &b, tr).await?,

@@ -50,7 +50,11 @@ async fn page(
     let (brief_sections, business_case) = sections(&d, &shell.tr);
     Ok(ReviewPage {
         id,
-        title: if b.title.is_empty() { d.title.clone() } else { b.title.clone() },
+        title: if b.title.is_empty() {
+            d.title.clone()
+        } else {
+            b.title.clone()
+        },
         facts: facts(state, &b, &shell.tr).await?,
         sections: brief_sections,
         business_case,
@@ -83,7 +87,18 @@ pub(super) async fn decide(
     check_csrf(&csrf, &values)?;
     let approve = first(&values, "decision") != "refuse";
     let reason = first(&values, "reason");
-    match drafting::review(&state, &actor(&user, &ip), viewer(&user), &roles(&user), id, approve, reason, Utc::now()).await {
+    match drafting::review(
+        &state,
+        &actor(&user, &ip),
+        viewer(&user),
+        &roles(&user),
+        id,
+        approve,
+        reason,
+        Utc::now(),
+    )
+    .await
+    {
         Ok(()) => Ok(see("/reviews".into())),
         Err(FlowError::NotFound) => Err(AppError::NotFound),
         Err(e) => {

@@ -5,7 +5,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::Utc;
-use marco_frontend::briefs::{CriterionField, DebriefPage, DebriefRow, MyResponseRow, RespondPage, ResponsesPage};
+use marco_frontend::briefs::{
+    CriterionField, DebriefPage, DebriefRow, MyResponseRow, RespondPage, ResponsesPage,
+};
 use marco_frontend::forms::Form;
 use marco_frontend::frameworks::Fact;
 
@@ -19,7 +21,9 @@ use crate::domain::brief::draft::{CriterionKind, PriceBasis};
 use crate::error::AppError;
 use crate::http::context::PageContext;
 use crate::routes::frameworks::manage::actor;
-use crate::routes::frameworks::{check_csrf, first, form_values, moment, problem_form, unprocessable};
+use crate::routes::frameworks::{
+    check_csrf, first, form_values, moment, problem_form, unprocessable,
+};
 use crate::state::AppState;
 
 /// Query of pages that show a notice.
@@ -119,7 +123,16 @@ pub(super) async fn respond_form(
         .notice
         .filter(|n| ["saved", "submitted"].contains(&n.as_str()))
         .map(|n| shell.tr.t(&format!("respond-notice-{n}")));
-    respond_page(&state, shell, &user, parse_id(&id)?, Form::new(csrf.0), notice, true).await
+    respond_page(
+        &state,
+        shell,
+        &user,
+        parse_id(&id)?,
+        Form::new(csrf.0),
+        notice,
+        true,
+    )
+    .await
 }
 
 pub(super) async fn respond(
@@ -184,7 +197,16 @@ pub(super) async fn ask(
     let values = form_values(&body);
     check_csrf(&csrf, &values)?;
     let text = first(&values, "question");
-    match questions::ask(&state, &actor(&user, &ip), viewer(&user), id, text, Utc::now()).await {
+    match questions::ask(
+        &state,
+        &actor(&user, &ip),
+        viewer(&user),
+        id,
+        text,
+        Utc::now(),
+    )
+    .await
+    {
         Ok(_) => Ok(see(format!("/opportunities/{id}?notice=asked#answers"))),
         Err(FlowError::NotFound) => Err(AppError::NotFound),
         Err(e) => {
@@ -210,7 +232,17 @@ pub(super) async fn prototype(
     let values = form_values(&body);
     check_csrf(&csrf, &values)?;
     let (repo, demo) = (first(&values, "repository"), first(&values, "demo"));
-    match responses::submit_prototype(&state, &actor(&user, &ip), viewer(&user), id, repo, demo, Utc::now()).await {
+    match responses::submit_prototype(
+        &state,
+        &actor(&user, &ip),
+        viewer(&user),
+        id,
+        repo,
+        demo,
+        Utc::now(),
+    )
+    .await
+    {
         Ok(()) => Ok(see(format!("/opportunities/{id}?notice=prototype"))),
         Err(FlowError::NotFound) => Err(AppError::NotFound),
         Err(e) => {
@@ -266,7 +298,12 @@ async fn debrief_page(
             facts.push(fact("debrief-winner-price", money_text(p, c, lang)));
         }
     }
-    if let Some(reason) = d.brief.award_reason.clone().or(d.brief.not_awarded_reason.clone()) {
+    if let Some(reason) = d
+        .brief
+        .award_reason
+        .clone()
+        .or(d.brief.not_awarded_reason.clone())
+    {
         facts.push(fact("debrief-reason", reason));
     }
     if let Some(at) = d.brief.standstill_ends_at {
@@ -290,9 +327,14 @@ async fn debrief_page(
             rows.push(DebriefRow {
                 stage: label.clone(),
                 criterion: c.clone(),
-                own: own.as_ref().map(|l| l.score.to_string()).unwrap_or_else(|| "—".into()),
+                own: own
+                    .as_ref()
+                    .map(|l| l.score.to_string())
+                    .unwrap_or_else(|| "—".into()),
                 comment: own.map(|l| l.comment).unwrap_or_default(),
-                winner: winner.map(|l| l.score.to_string()).unwrap_or_else(|| "—".into()),
+                winner: winner
+                    .map(|l| l.score.to_string())
+                    .unwrap_or_else(|| "—".into()),
             });
         }
     }
@@ -330,7 +372,15 @@ pub(super) async fn debrief(
         .notice
         .filter(|n| n == "complained")
         .map(|_| shell.tr.t("brief-notice-complained"));
-    debrief_page(&state, shell, &user, parse_id(&id)?, Form::new(csrf.0), notice).await
+    debrief_page(
+        &state,
+        shell,
+        &user,
+        parse_id(&id)?,
+        Form::new(csrf.0),
+        notice,
+    )
+    .await
 }
 
 pub(super) async fn complain(
@@ -346,8 +396,19 @@ pub(super) async fn complain(
     let values = form_values(&body);
     check_csrf(&csrf, &values)?;
     let text = first(&values, "complaint");
-    match award::complain(&state, &actor(&user, &ip), viewer(&user), id, text, Utc::now()).await {
-        Ok(()) => Ok(see(format!("/opportunities/{id}/debrief?notice=complained"))),
+    match award::complain(
+        &state,
+        &actor(&user, &ip),
+        viewer(&user),
+        id,
+        text,
+        Utc::now(),
+    )
+    .await
+    {
+        Ok(()) => Ok(see(format!(
+            "/opportunities/{id}/debrief?notice=complained"
+        ))),
         Err(FlowError::NotFound) => Err(AppError::NotFound),
         Err(e) => {
             let mut form = problem_form(&csrf, e, &shell.tr, "complaint")?;
@@ -370,7 +431,10 @@ pub(super) async fn responses(
     let mut rows = Vec::new();
     for r in responses::submitted_by(&state.db, user.organisation_id).await? {
         let b = store::brief(&state.db, r.brief_id).await?;
-        let decided = matches!(b.status.as_str(), "standstill" | "contracted" | "not_awarded");
+        let decided = matches!(
+            b.status.as_str(),
+            "standstill" | "contracted" | "not_awarded"
+        );
         let state_text = match (&r.result, r.submitted_at) {
             (Some(result), _) if decided => tr.t(&format!("brief-result-{result}")),
             (_, Some(at)) => tr.t1("respond-state-submitted", "at", moment(at)),
@@ -412,6 +476,13 @@ pub(super) async fn alerts(
 ) -> Result<Response, AppError> {
     let values = form_values(&body);
     check_csrf(&csrf, &values)?;
-    clock::set_alert_mode(&state, &actor(&user, &ip), viewer(&user), first(&values, "mode"), Utc::now()).await?;
+    clock::set_alert_mode(
+        &state,
+        &actor(&user, &ip),
+        viewer(&user),
+        first(&values, "mode"),
+        Utc::now(),
+    )
+    .await?;
     Ok(see("/responses?notice=alerts#alerts".into()))
 }
