@@ -842,3 +842,499 @@ async fn a_brief_runs_from_a_refused_draft_to_a_contract_held_by_a_complaint() {
         "the framework and two challenge orders"
     );
 }
+
+struct Person {
+    who: marco::briefs::Viewer,
+    roles: Vec<marco::domain::roles::Role>,
+}
+
+impl Person {
+    fn actor(&self) -> marco::briefs::Actor {
+        marco::briefs::Actor {
+            user_id: Some(self.who.user_id),
+            ip: None,
+        }
+    }
+}
+
+async fn person(app: &TestApp, email: &str) -> Person {
+    use marco::entities::{user, user_role};
+    let u = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let roles = user_role::Entity::find()
+        .filter(user_role::Column::UserId.eq(u.id))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|r| r.role.parse().ok())
+        .collect();
+    Person {
+        who: marco::briefs::Viewer {
+            user_id: u.id,
+            organisation_id: u.organisation_id,
+        },
+        roles,
+    }
+}
+
+/// A brief below the review threshold, without a challenge, published, answered by the three
+/// suppliers on the lot (the third failing an essential criterion) and opened by the clock.
+/// Returns its id.
+async fn closed_brief(app: &TestApp, world: &BriefWorld) -> i64 {
+    use marco::briefs::{clock, drafting, responses};
+    let now = Utc::now();
+    let buyer = person(app, "buyer@compras.demo.gob.cl").await;
+    let id = drafting::create(
+        &app.state,
+        &buyer.actor(),
+        buyer.who,
+        &buyer.roles,
+        &world.framework,
+        "digital-outcomes",
+        now,
+    )
+    .await
+    .unwrap();
+    let mut draft = marco::domain::brief::draft::Draft::default();
+    for (k, v) in form(now.date_naive()) {
+        if k != "methods" {
+            draft.set(k, v);
+        }
+    }
+    draft.methods = vec!["written_proposal".into()];
+    for f in [
+        "challenge_stipend",
+        "challenge_weeks",
+        "challenge_deliverables",
+        "challenge_rubric",
+        "challenge_weight",
+    ] {
+        draft.set(f, String::new());
+    }
+    draft.set("budget_min", "20000000".into());
+    draft.set("budget_max", "60000000".into());
+    drafting::save(
+        &app.state,
+        &buyer.actor(),
+        buyer.who,
+        &buyer.roles,
+        id,
+        draft,
+        now,
+    )
+    .await
+    .unwrap();
+    let b = drafting::publish_brief(&app.state, &buyer.actor(), buyer.who, &buyer.roles, id, now)
+        .await
+        .unwrap();
+    for (i, (email, _)) in world.on_lot.iter().enumerate() {
+        let supplier = person(app, email).await;
+        let input = responses::ResponseInput {
+            evidence: (0..4)
+                .map(|c| format!("Evidence {c} of supplier {i}"))
+                .collect(),
+            meets: vec![if i == 2 { "no" } else { "yes" }.into(), "yes".into()],
+            price: format!("{}", 40_000_000 + i * 1_000_000),
+            available_from: String::new(),
+        };
+        let mut input = input;
+        input.available_from = (now.date_naive() + Duration::days(30)).to_string();
+        responses::save(&app.state, supplier.who, id, &input, true, now)
+            .await
+            .unwrap();
+    }
+    clock::tick(&app.state, b.closing_at.unwrap() + Duration::minutes(1))
+        .await
+        .unwrap();
+    id
+}
+
+fn refused(result: Result<(), marco::briefs::FlowError>, code: &str) {
+    match result {
+        Err(marco::briefs::FlowError::Refused(c)) => assert_eq!(c, code),
+        other => panic!("expected the refusal {code}, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn out_of_turn_moves_are_refused_and_scores_stay_blind_until_submitted() {
+    use marco::briefs::{award, evaluation, responses, store};
+    use marco::domain::brief::Stage;
+    let app = TestApp::new().await;
+    let world = brief_world(&app).await;
+    let id = closed_brief(&app, &world).await;
+    let now = Utc::now();
+    let buyer = person(&app, "buyer@compras.demo.gob.cl").await;
+    let colleague = person(&app, "approver@compras.demo.gob.cl").await;
+    let other_buyer = person(&app, "buyer@digital.demo.gov.uk").await;
+    let nube = person(&app, &world.on_lot[0].0).await;
+    let b = the_brief(&app, id).await;
+    let eligible: Vec<i64> = responses::opened(&app.state.db, &b)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.result.as_deref() == Some("eligible"))
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(eligible.len(), 2);
+
+    // A response after closing.
+    let late = responses::ResponseInput {
+        evidence: vec!["late".into(); 4],
+        meets: vec!["yes".into(); 2],
+        price: "1".into(),
+        available_from: "2027-01-01".into(),
+    };
+    refused(
+        responses::save(&app.state, nube.who, id, &late, true, now)
+            .await
+            .map(|_| ()),
+        "brief_closed",
+    );
+
+    // An award before scoring.
+    let award_first = award::Decision::Award {
+        response_id: eligible[0],
+        reason: String::new(),
+    };
+    refused(
+        award::decide(
+            &app.state,
+            &buyer.actor(),
+            buyer.who,
+            &buyer.roles,
+            id,
+            award_first.clone(),
+            now,
+        )
+        .await,
+        "scores_not_agreed",
+    );
+
+    // Scoring by someone not on the panel; another organisation does not even see the brief.
+    evaluation::name_panel(
+        &app.state,
+        &buyer.actor(),
+        buyer.who,
+        &buyer.roles,
+        id,
+        &[buyer.who.user_id, colleague.who.user_id],
+        buyer.who.user_id,
+        now,
+    )
+    .await
+    .unwrap();
+    let sheet: Vec<(String, String)> = (0..4)
+        .map(|i| ("3".to_owned(), format!("Blind-{i}")))
+        .collect();
+    let other_actor = other_buyer.actor();
+    match evaluation::score(
+        &app.state,
+        &other_actor,
+        other_buyer.who,
+        id,
+        Stage::Proposal,
+        eligible[0],
+        &sheet,
+    )
+    .await
+    {
+        Err(marco::briefs::FlowError::NotFound) => {}
+        other => panic!("another buyer scored: {other:?}"),
+    }
+    let outsider_in_org = marco_tests::fixtures::verified_user(
+        &app,
+        buyer.who.organisation_id,
+        "not-on-panel@compras.demo.gob.cl",
+        &["buyer_user"],
+    )
+    .await;
+    let outsider = person(&app, "not-on-panel@compras.demo.gob.cl").await;
+    assert_eq!(outsider.who.user_id, outsider_in_org);
+    refused(
+        evaluation::score(
+            &app.state,
+            &outsider.actor(),
+            outsider.who,
+            id,
+            Stage::Proposal,
+            eligible[0],
+            &sheet,
+        )
+        .await,
+        "not_on_panel",
+    );
+
+    // Blind: the colleague sees none of the buyer's scores until submitting theirs.
+    for r in &eligible {
+        evaluation::score(
+            &app.state,
+            &buyer.actor(),
+            buyer.who,
+            id,
+            Stage::Proposal,
+            *r,
+            &sheet,
+        )
+        .await
+        .unwrap();
+    }
+    evaluation::submit_scores(
+        &app.state,
+        &buyer.actor(),
+        buyer.who,
+        id,
+        Stage::Proposal,
+        now,
+    )
+    .await
+    .unwrap();
+    refused(
+        evaluation::score(
+            &app.state,
+            &buyer.actor(),
+            buyer.who,
+            id,
+            Stage::Proposal,
+            eligible[0],
+            &sheet,
+        )
+        .await,
+        "scores_submitted",
+    );
+    let b = the_brief(&app, id).await;
+    let seen = store::scores_for(&app.state.db, &b, Stage::Proposal, colleague.who.user_id)
+        .await
+        .unwrap();
+    assert!(seen.is_empty(), "the colleague saw {seen:?}");
+    let seen = store::scores_for(&app.state.db, &b, Stage::Proposal, outsider.who.user_id)
+        .await
+        .unwrap();
+    assert!(seen.is_empty(), "someone off the panel saw {seen:?}");
+    // The moderator cannot agree while a member has not submitted; nor can anyone else.
+    let agreed: std::collections::HashMap<i64, Vec<(String, String)>> =
+        eligible.iter().map(|r| (*r, sheet.clone())).collect();
+    refused(
+        evaluation::agree(
+            &app.state,
+            &buyer.actor(),
+            buyer.who,
+            id,
+            Stage::Proposal,
+            &agreed,
+            now,
+        )
+        .await,
+        "panel_not_submitted",
+    );
+    let colleague_sheet: Vec<(String, String)> = (0..4)
+        .map(|i| ("2".to_owned(), format!("Second-{i}")))
+        .collect();
+    for r in &eligible {
+        evaluation::score(
+            &app.state,
+            &colleague.actor(),
+            colleague.who,
+            id,
+            Stage::Proposal,
+            *r,
+            &colleague_sheet,
+        )
+        .await
+        .unwrap();
+    }
+    evaluation::submit_scores(
+        &app.state,
+        &colleague.actor(),
+        colleague.who,
+        id,
+        Stage::Proposal,
+        now,
+    )
+    .await
+    .unwrap();
+    let seen = store::scores_for(&app.state.db, &b, Stage::Proposal, colleague.who.user_id)
+        .await
+        .unwrap();
+    assert!(
+        seen.iter().any(|s| s.comment == "Blind-0"),
+        "once submitted, the others' scores show"
+    );
+    refused(
+        evaluation::agree(
+            &app.state,
+            &colleague.actor(),
+            colleague.who,
+            id,
+            Stage::Proposal,
+            &agreed,
+            now,
+        )
+        .await,
+        "not_moderator",
+    );
+    evaluation::agree(
+        &app.state,
+        &buyer.actor(),
+        buyer.who,
+        id,
+        Stage::Proposal,
+        &agreed,
+        now,
+    )
+    .await
+    .unwrap();
+    // The failed response cannot be awarded; awarding the second-ranked needs a reason.
+    let b = the_brief(&app, id).await;
+    let ranked = evaluation::scorable(&app.state.db, &b, Stage::Proposal)
+        .await
+        .unwrap();
+    let second = ranked.iter().find(|r| r.rank == Some(2)).unwrap().id;
+    match award::decide(
+        &app.state,
+        &buyer.actor(),
+        buyer.who,
+        &buyer.roles,
+        id,
+        award::Decision::Award {
+            response_id: second,
+            reason: String::new(),
+        },
+        now,
+    )
+    .await
+    {
+        Err(marco::briefs::FlowError::Invalid(fields)) => assert!(fields.contains_key("reason")),
+        other => panic!("an override without a reason: {other:?}"),
+    }
+    // A colleague without can_award cannot award at all.
+    refused(
+        award::decide(
+            &app.state,
+            &colleague.actor(),
+            colleague.who,
+            &colleague.roles,
+            id,
+            award_first,
+            now,
+        )
+        .await,
+        "not_permitted",
+    );
+}
+
+#[tokio::test]
+async fn a_hundred_concurrent_awards_make_one() {
+    use marco::briefs::{award, evaluation};
+    use marco::domain::brief::Stage;
+    let app = TestApp::new().await;
+    let world = brief_world(&app).await;
+    let id = closed_brief(&app, &world).await;
+    let now = Utc::now();
+    let buyer = person(&app, "buyer@compras.demo.gob.cl").await;
+    let colleague = person(&app, "approver@compras.demo.gob.cl").await;
+    evaluation::name_panel(
+        &app.state,
+        &buyer.actor(),
+        buyer.who,
+        &buyer.roles,
+        id,
+        &[buyer.who.user_id, colleague.who.user_id],
+        buyer.who.user_id,
+        now,
+    )
+    .await
+    .unwrap();
+    let b = the_brief(&app, id).await;
+    let eligible: Vec<i64> = evaluation::scorable(&app.state.db, &b, Stage::Proposal)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    let sheet: Vec<(String, String)> = (0..4)
+        .map(|i| ((i % 5).to_string(), "Evidence is clear".to_owned()))
+        .collect();
+    for p in [&buyer, &colleague] {
+        for r in &eligible {
+            evaluation::score(
+                &app.state,
+                &p.actor(),
+                p.who,
+                id,
+                Stage::Proposal,
+                *r,
+                &sheet,
+            )
+            .await
+            .unwrap();
+        }
+        evaluation::submit_scores(&app.state, &p.actor(), p.who, id, Stage::Proposal, now)
+            .await
+            .unwrap();
+    }
+    let agreed = eligible.iter().map(|r| (*r, sheet.clone())).collect();
+    evaluation::agree(
+        &app.state,
+        &buyer.actor(),
+        buyer.who,
+        id,
+        Stage::Proposal,
+        &agreed,
+        now,
+    )
+    .await
+    .unwrap();
+    let b = the_brief(&app, id).await;
+    let first = evaluation::scorable(&app.state.db, &b, Stage::Proposal)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.rank == Some(1))
+        .unwrap()
+        .id;
+
+    let mut tasks = Vec::new();
+    for _ in 0..100 {
+        let state = app.state.clone();
+        let who = buyer.who;
+        let roles = buyer.roles.clone();
+        tasks.push(tokio::spawn(async move {
+            award::decide(
+                &state,
+                &marco::briefs::Actor::default(),
+                who,
+                &roles,
+                id,
+                award::Decision::Award {
+                    response_id: first,
+                    reason: String::new(),
+                },
+                Utc::now(),
+            )
+            .await
+        }));
+    }
+    let mut won = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(()) => won += 1,
+            Err(marco::briefs::FlowError::Refused(_)) => {}
+            Err(e) => panic!("an award attempt failed badly: {e:?}"),
+        }
+    }
+    assert_eq!(won, 1);
+    let awards = release::Entity::find()
+        .filter(release::Column::Ocid.eq(b.ocid.as_str()))
+        .filter(release::Column::Tags.eq("award"))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(awards, 1);
+    assert_eq!(the_brief(&app, id).await.awarded_response_id, Some(first));
+}
