@@ -44,8 +44,14 @@ fn visible(res: &TestResponse) -> String {
     format!("{}\n{}", headers.join("\n"), res.text())
 }
 
+mod sealed;
+
+/// The tests of this binary capture logs one at a time (see the module docs).
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test]
 async fn passwords_and_reset_tokens_never_reach_logs_pages_or_the_database() {
+    let _one = ONE_AT_A_TIME.lock().await;
     let logs = Captured::default();
     let writer = logs.clone();
     let subscriber = tracing_subscriber::fmt()
