@@ -9,6 +9,7 @@ mod accounts;
 mod admin;
 mod api;
 mod authz;
+mod brief_journey;
 mod briefs;
 mod browser;
 mod bulk;
