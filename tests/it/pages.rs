@@ -70,18 +70,21 @@ async fn start_page_links_to_each_audience_and_every_link_answers() {
 }
 
 #[tokio::test]
-async fn unbuilt_sections_say_honestly_that_they_are_not_built_yet() {
+async fn opportunities_say_what_they_are_and_when_nothing_matches_in_both_languages() {
     let app = TestApp::new().await;
-    for (path, title) in [("/opportunities", "Opportunities")] {
-        let html = app.get(path).await.text();
-        assert!(html.contains("Not built yet"), "{path}");
-        assert!(html.contains(&format!("<h1>{title}</h1>")), "{path}");
-    }
+    let html = app.get("/opportunities").await.text();
+    assert!(html.contains("<h1>Opportunities</h1>"), "{html}");
+    assert!(
+        html.contains("Describe") || html.contains("problems to solve"),
+        "{html}"
+    );
+    assert!(html.contains("No brief matches these filters."), "{html}");
     let html = app
         .get_with("/opportunities", &[("accept-language", "es")])
         .await
         .text();
-    assert!(html.contains("Aún no disponible"));
+    assert!(html.contains("<h1>Oportunidades</h1>"));
+    assert!(html.contains("Ningún requerimiento coincide"));
 }
 
 #[tokio::test]

@@ -340,6 +340,7 @@ async fn reviewers<C: ConnectionTrait>(db: &C) -> Result<Vec<user::Model>, FlowE
 
 /// A category reviewer approves the business case, or refuses it with reasons. Reviewers
 /// never review their own briefs.
+#[allow(clippy::too_many_arguments)]
 pub async fn review(
     state: &AppState,
     actor: &Actor,

@@ -76,6 +76,7 @@ fn stage_open(b: &brief::Model, stage: Stage) -> Result<(), FlowError> {
 
 /// Names the panel (at least two people of the buyer's organisation) and the moderator.
 /// The panel can change until a member has submitted scores.
+#[allow(clippy::too_many_arguments)]
 pub async fn name_panel(
     state: &AppState,
     actor: &Actor,

@@ -1140,8 +1140,10 @@ mod tests {
 
     #[test]
     fn english_messages_exist_for_every_code() {
-        let mut d = Draft::default();
-        d.challenge_weeks = "99".into();
+        let d = Draft {
+            challenge_weeks: "99".into(),
+            ..Draft::default()
+        };
         let problems = gate(&d, When::Publishing { today: today() }).unwrap_err();
         for p in &problems {
             assert!(!p.english().is_empty());

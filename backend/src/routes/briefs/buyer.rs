@@ -502,6 +502,7 @@ pub(super) async fn manage(
 
 /// Runs one action of the manage page: on success back to the page with a notice, on a
 /// problem the page again with it on `field`.
+#[allow(clippy::too_many_arguments)]
 async fn act<F, Fut>(
     state: AppState,
     shell: marco_frontend::Shell,

@@ -130,9 +130,10 @@ async fn rows(state: &AppState, briefs: &[Brief], tr: &Tr) -> Result<Vec<BriefRo
     let mut frameworks = std::collections::HashMap::new();
     let mut out = Vec::new();
     for b in briefs {
-        if !frameworks.contains_key(&b.framework_id) {
-            let fw = crate::frameworks::store::framework_by_id(&state.db, b.framework_id).await?;
-            frameworks.insert(b.framework_id, fw);
+        if let std::collections::hash_map::Entry::Vacant(slot) = frameworks.entry(b.framework_id) {
+            slot.insert(
+                crate::frameworks::store::framework_by_id(&state.db, b.framework_id).await?,
+            );
         }
         let d = store::draft(b);
         out.push(BriefRow {
@@ -292,7 +293,7 @@ async fn facts(state: &AppState, b: &Brief, tr: &Tr) -> Result<Vec<Fact>, AppErr
     if let Some(at) = b.closing_at {
         facts.push(fact("brief-closing", moment(at)));
     }
-    if let Some(n) = d.shortlist.trim().parse::<u32>().ok() {
+    if let Ok(n) = d.shortlist.trim().parse::<u32>() {
         facts.push(fact("brief-shortlist", n.to_string()));
     }
     facts.push(fact("brief-ocid", b.ocid.clone()));

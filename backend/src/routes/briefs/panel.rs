@@ -30,6 +30,7 @@ pub(super) struct NoticeQuery {
     notice: Option<String>,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn page(
     state: &AppState,
     shell: marco_frontend::Shell,
@@ -155,6 +156,7 @@ fn notice(query: NoticeQuery, tr: &marco_frontend::Tr) -> Option<String> {
         .map(|n| tr.t(&format!("score-notice-{n}")))
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn show(
     state: AppState,
     shell: marco_frontend::Shell,
