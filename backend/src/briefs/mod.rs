@@ -22,9 +22,11 @@ pub mod clock;
 pub mod demo;
 pub mod drafting;
 pub mod evaluation;
+mod live;
 pub mod ocds;
 pub mod questions;
 pub mod responses;
+mod review;
 pub mod store;
 
 use sea_orm::ConnectionTrait;

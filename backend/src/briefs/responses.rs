@@ -11,50 +11,21 @@
 //! sealed for good, and a submitted response whose supplier does not meet an essential
 //! criterion, or gave it no evidence, is marked as failing it.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, Set,
 };
-use serde::{Deserialize, Serialize};
 
 use super::store::{self, status};
 use super::{Actor, FlowError, Viewer};
 use crate::domain::brief::BriefStatus;
-use crate::domain::brief::draft::{Brief, CriterionKind, end_of_day};
-use crate::domain::errors::{FieldError, FieldErrors};
-use crate::domain::money::parse_amount;
+pub use crate::domain::brief::response::{Answers, EVIDENCE_MAX, ResponseInput};
+use crate::domain::brief::response::{check, check_links, failed_essential};
 use crate::entities::{brief, brief_response};
 use crate::state::AppState;
-
-/// Longest piece of evidence.
-pub const EVIDENCE_MAX: usize = 5000;
-
-/// What a response says: evidence per criterion, in the brief's criteria order, and whether
-/// the supplier meets each essential criterion.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Answers {
-    /// Evidence, one per criterion.
-    pub evidence: Vec<String>,
-    /// `yes` or `no`, one per essential criterion.
-    pub meets: Vec<String>,
-}
-
-/// A response as typed.
-#[derive(Clone, Debug, Default)]
-pub struct ResponseInput {
-    /// Evidence, one per criterion.
-    pub evidence: Vec<String>,
-    /// `yes`/`no`, one per essential criterion.
-    pub meets: Vec<String>,
-    /// The price or day rate.
-    pub price: String,
-    /// When the supplier can start, `YYYY-MM-DD`.
-    pub available_from: String,
-}
 
 /// Read a stored response's answers.
 pub fn answers(r: &brief_response::Model) -> Answers {
@@ -96,19 +67,6 @@ pub async fn opened<C: ConnectionTrait>(
         .await?)
 }
 
-/// One opened response by id.
-pub async fn opened_one<C: ConnectionTrait>(
-    db: &C,
-    b: &brief::Model,
-    response_id: i64,
-) -> Result<brief_response::Model, FlowError> {
-    opened(db, b)
-        .await?
-        .into_iter()
-        .find(|r| r.id == response_id)
-        .ok_or(FlowError::NotFound)
-}
-
 /// The responses a supplier organisation submitted, across briefs, for its dashboard.
 pub async fn submitted_by<C: ConnectionTrait>(
     db: &C,
@@ -119,103 +77,6 @@ pub async fn submitted_by<C: ConnectionTrait>(
         .order_by_desc(brief_response::Column::Id)
         .all(db)
         .await?)
-}
-
-fn problem(errors: &mut FieldErrors, field: String, code: &str, message: String) {
-    errors.entry(field).or_insert(FieldError {
-        code: code.into(),
-        message,
-    });
-}
-
-/// Checks a response for submitting against the brief's criteria.
-fn check(
-    brief: &Brief,
-    input: &ResponseInput,
-    submitting: bool,
-) -> Result<(Option<Decimal>, Option<DateTime<Utc>>), FieldErrors> {
-    let mut errors = FieldErrors::new();
-    let criteria = brief.criteria();
-    for (i, _) in criteria.iter().enumerate() {
-        let text = input.evidence.get(i).map(|e| e.trim()).unwrap_or_default();
-        if text.chars().count() > EVIDENCE_MAX {
-            problem(
-                &mut errors,
-                format!("evidence_{i}"),
-                "too_long",
-                format!("Write at most {EVIDENCE_MAX} characters"),
-            );
-        } else if submitting && text.is_empty() && criteria[i].0 != CriterionKind::Nice {
-            problem(
-                &mut errors,
-                format!("evidence_{i}"),
-                "evidence_required",
-                "Give your evidence for this criterion".into(),
-            );
-        }
-    }
-    for i in 0..brief.essential.len() {
-        let meets = input.meets.get(i).map(String::as_str).unwrap_or_default();
-        if submitting && !["yes", "no"].contains(&meets) {
-            problem(
-                &mut errors,
-                format!("meets_{i}"),
-                "meets_required",
-                "Say whether you meet this essential criterion".into(),
-            );
-        }
-    }
-    let price = match input.price.trim() {
-        "" => None,
-        raw => match parse_amount(raw).ok().filter(|a| !a.is_zero()) {
-            Some(a) => Some(a),
-            None => {
-                problem(
-                    &mut errors,
-                    "price".into(),
-                    "amount",
-                    "Enter an amount above 0, such as 250000".into(),
-                );
-                None
-            }
-        },
-    };
-    if submitting && price.is_none() {
-        problem(
-            &mut errors,
-            "price".into(),
-            "price_required",
-            "Enter your price".into(),
-        );
-    }
-    let available = match input.available_from.trim() {
-        "" => None,
-        raw => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-            Ok(d) => Some(end_of_day(d)),
-            Err(_) => {
-                problem(
-                    &mut errors,
-                    "available_from".into(),
-                    "date",
-                    "Enter the date as YYYY-MM-DD".into(),
-                );
-                None
-            }
-        },
-    };
-    if submitting && available.is_none() {
-        problem(
-            &mut errors,
-            "available_from".into(),
-            "available_required",
-            "Say when you can start".into(),
-        );
-    }
-    if errors.is_empty() {
-        Ok((price, available))
-    } else {
-        Err(errors)
-    }
 }
 
 /// Saves a supplier's response as a draft, or submits it. Either can be done again until the
@@ -330,15 +191,11 @@ async fn open(state: &AppState, b: &brief::Model, now: DateTime<Utc>) -> Result<
     let clock = Actor::clock();
     for r in &submitted {
         let a = answers(r);
-        let failed = brief.essential.iter().enumerate().find(|(i, _)| {
-            a.meets.get(*i).map(String::as_str) != Some("yes")
-                || a.evidence.get(*i).is_none_or(|e| e.trim().is_empty())
-        });
         let mut active = r.clone().into_active_model();
-        match failed {
-            Some((_, criterion)) => {
+        match failed_essential(&brief, &a) {
+            Some(criterion) => {
                 active.result = Set(Some("failed_essential".into()));
-                active.fail_reason = Set(Some(criterion.clone()));
+                active.fail_reason = Set(Some(criterion.to_owned()));
             }
             None => active.result = Set(Some("eligible".into())),
         }
@@ -445,22 +302,7 @@ pub async fn submit_prototype(
     demo: &str,
     now: DateTime<Utc>,
 ) -> Result<(), FlowError> {
-    let mut errors = FieldErrors::new();
-    for (field, value) in [("repository", repository), ("demo", demo)] {
-        let ok = url::Url::parse(value.trim())
-            .is_ok_and(|u| matches!(u.scheme(), "https" | "http") && value.len() <= 500);
-        if !ok {
-            problem(
-                &mut errors,
-                field.into(),
-                "link",
-                "Enter a web address starting with https://".into(),
-            );
-        }
-    }
-    if !errors.is_empty() {
-        return Err(FlowError::Invalid(errors));
-    }
+    check_links(repository, demo).map_err(FlowError::Invalid)?;
     let txn = state.begin_write().await?;
     let b = store::brief(&txn, brief_id).await?;
     if status(&b)? != BriefStatus::Challenge {
@@ -484,12 +326,4 @@ pub async fn submit_prototype(
         .await?;
     txn.commit().await?;
     Ok(())
-}
-
-/// Counts for the award's bid statistics: submitted, eligible, and from SMEs.
-pub fn count_by<F: Fn(&brief_response::Model) -> bool>(
-    rows: &[brief_response::Model],
-    f: F,
-) -> usize {
-    rows.iter().filter(|r| f(r)).count()
 }

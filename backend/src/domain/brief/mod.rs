@@ -17,6 +17,7 @@
 
 pub mod draft;
 pub mod plain;
+pub mod response;
 pub mod scoring;
 
 use std::fmt;

@@ -10,7 +10,7 @@ use chrono::Utc;
 use marco_frontend::briefs::{ScorePage, ScoreResponse, ScoreRow};
 use marco_frontend::forms::Form;
 
-use super::{brief_problems, parse_id, see, viewer};
+use super::{NoticeQuery, brief_problems, parse_id, see, viewer};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::limits::ClientIp;
@@ -23,12 +23,6 @@ use crate::http::context::PageContext;
 use crate::routes::frameworks::manage::actor;
 use crate::routes::frameworks::{check_csrf, first, form_values, unprocessable};
 use crate::state::AppState;
-
-/// Query of the scoring pages.
-#[derive(Debug, serde::Deserialize)]
-pub(super) struct NoticeQuery {
-    notice: Option<String>,
-}
 
 #[allow(clippy::too_many_arguments)]
 async fn page(

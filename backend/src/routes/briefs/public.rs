@@ -9,7 +9,7 @@ use marco_frontend::briefs::{AnswerView, BriefPage, OpportunitiesPage};
 use marco_frontend::forms::Form;
 use marco_frontend::frameworks::Fact;
 
-use super::{facts, history, parse_id, rows, sections, status_label};
+use super::{NoticeQuery, facts, history, parse_id, rows, sections, status_label};
 use crate::auth::MaybeUser;
 use crate::auth::csrf::CsrfToken;
 use crate::briefs::{responses, store};
@@ -101,12 +101,6 @@ pub(super) async fn list(
         lots,
         shell,
     })
-}
-
-/// Query of the brief page.
-#[derive(Debug, serde::Deserialize)]
-pub(super) struct NoticeQuery {
-    notice: Option<String>,
 }
 
 pub(super) async fn show(
