@@ -718,6 +718,31 @@ async fn a_brief_runs_from_a_refused_draft_to_a_contract_held_by_a_complaint() {
     assert_eq!(mails_to(&app, &on_lot[1].0, "brief_awarded").await, 1);
     assert_eq!(mails_to(&app, &on_lot[0].0, "brief_debrief").await, 1);
     assert_eq!(mails_to(&app, &on_lot[2].0, "brief_debrief").await, 1);
+    // The debrief e-mail holds the scores, the winner's, the count and the failed criterion.
+    let debrief = marco_tests::client::last_mail(&app, &on_lot[0].0)
+        .await
+        .unwrap();
+    assert!(
+        debrief.text_body.contains("3 suppliers responded"),
+        "{}",
+        debrief.text_body
+    );
+    assert!(
+        debrief.text_body.contains("of 4, the winner's"),
+        "{}",
+        debrief.text_body
+    );
+    assert!(debrief.text_body.contains("You can complain until"));
+    let failed = marco_tests::client::last_mail(&app, &on_lot[2].0)
+        .await
+        .unwrap();
+    assert!(
+        failed
+            .text_body
+            .contains("did not meet the essential criterion “Built a public booking service”"),
+        "{}",
+        failed.text_body
+    );
 
     // The debrief: own scores and the winner's, the count of responses.
     let page = nube
@@ -886,52 +911,10 @@ async fn person(app: &TestApp, email: &str) -> Person {
 /// suppliers on the lot (the third failing an essential criterion) and opened by the clock.
 /// Returns its id.
 async fn closed_brief(app: &TestApp, world: &BriefWorld) -> i64 {
-    use marco::briefs::{clock, drafting, responses};
+    use marco::briefs::{clock, responses};
     let now = Utc::now();
-    let buyer = person(app, "buyer@compras.demo.gob.cl").await;
-    let id = drafting::create(
-        &app.state,
-        &buyer.actor(),
-        buyer.who,
-        &buyer.roles,
-        &world.framework,
-        "digital-outcomes",
-        now,
-    )
-    .await
-    .unwrap();
-    let mut draft = marco::domain::brief::draft::Draft::default();
-    for (k, v) in form(now.date_naive()) {
-        if k != "methods" {
-            draft.set(k, v);
-        }
-    }
-    draft.methods = vec!["written_proposal".into()];
-    for f in [
-        "challenge_stipend",
-        "challenge_weeks",
-        "challenge_deliverables",
-        "challenge_rubric",
-        "challenge_weight",
-    ] {
-        draft.set(f, String::new());
-    }
-    draft.set("budget_min", "20000000".into());
-    draft.set("budget_max", "60000000".into());
-    drafting::save(
-        &app.state,
-        &buyer.actor(),
-        buyer.who,
-        &buyer.roles,
-        id,
-        draft,
-        now,
-    )
-    .await
-    .unwrap();
-    let b = drafting::publish_brief(&app.state, &buyer.actor(), buyer.who, &buyer.roles, id, now)
-        .await
-        .unwrap();
+    let id = closed_brief_unopened(app, world).await;
+    let b = the_brief(app, id).await;
     for (i, (email, _)) in world.on_lot.iter().enumerate() {
         let supplier = person(app, email).await;
         let input = responses::ResponseInput {
@@ -1337,4 +1320,159 @@ async fn a_hundred_concurrent_awards_make_one() {
         .unwrap();
     assert_eq!(awards, 1);
     assert_eq!(the_brief(&app, id).await.awarded_response_id, Some(first));
+}
+
+#[tokio::test]
+async fn suppliers_hear_of_each_brief_a_daily_digest_or_nothing_and_find_briefs_by_filter() {
+    let app = TestApp::new().await;
+    let world = brief_world(&app).await;
+    // Nube Andina asks for a digest, Brightlane for nothing; the third keeps the default.
+    let mut nube = signed_in(&app, &world.on_lot[0].0).await;
+    let res = nube.post("/responses/alerts", &[("mode", "digest")]).await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    let mut bright = signed_in(&app, &world.on_lot[1].0).await;
+    assert_eq!(
+        bright
+            .post("/responses/alerts", &[("mode", "none")])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        bright
+            .post("/responses/alerts", &[("mode", "sometimes")])
+            .await
+            .status,
+        422
+    );
+    assert!(
+        bright
+            .get("/responses")
+            .await
+            .text()
+            .contains("id=\"mode-none\" type=\"radio\" name=\"mode\" value=\"none\" checked")
+    );
+
+    let id = closed_brief_unopened(&app, &world).await;
+    assert_eq!(
+        mails_to(&app, &world.on_lot[0].0, "brief_published").await,
+        0
+    );
+    assert_eq!(
+        mails_to(&app, &world.on_lot[1].0, "brief_published").await,
+        0
+    );
+    assert_eq!(
+        mails_to(&app, &world.on_lot[2].0, "brief_published").await,
+        1
+    );
+    // The digest goes out once a day.
+    marco::briefs::clock::send_digests(&app.state, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        mails_to(&app, &world.on_lot[0].0, "brief_digest").await,
+        0,
+        "not a day yet"
+    );
+    let tomorrow = Utc::now() + Duration::hours(25);
+    assert_eq!(
+        marco::briefs::clock::send_digests(&app.state, tomorrow)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        marco::briefs::clock::send_digests(&app.state, tomorrow)
+            .await
+            .unwrap(),
+        0
+    );
+    let digest = marco_tests::client::last_mail(&app, &world.on_lot[0].0)
+        .await
+        .unwrap();
+    assert!(
+        digest
+            .text_body
+            .contains("Renew driving licences without queues"),
+        "{}",
+        digest.text_body
+    );
+    assert!(digest.text_body.contains(&format!("/opportunities/{id}")));
+    assert_eq!(mails_to(&app, &world.on_lot[1].0, "brief_digest").await, 0);
+
+    // Filters on /opportunities, for anyone.
+    let anyone = Client::new(&app);
+    let found = |page: &str| page.contains("Renew driving licences without queues");
+    let mut anyone = anyone;
+    for (query, expected) in [
+        ("", true),
+        ("?q=licences", true),
+        ("?q=hospital", false),
+        ("?lot=digital-outcomes", true),
+        ("?lot=digital-specialists", false),
+        ("?location=santiago", true),
+        ("?location=valdivia", false),
+        ("?budget_up_to=60000000", true),
+        ("?budget_up_to=1000", false),
+        ("?status=live", true),
+        ("?status=closed", false),
+    ] {
+        let page = anyone.get(&format!("/opportunities{query}")).await.text();
+        assert_eq!(found(&page), expected, "{query}");
+    }
+    let page = anyone.get("/opportunities?budget_up_to=lots").await;
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("Enter an amount"));
+}
+
+/// A published brief below the review threshold, still open.
+async fn closed_brief_unopened(app: &TestApp, world: &BriefWorld) -> i64 {
+    use marco::briefs::drafting;
+    let now = Utc::now();
+    let buyer = person(app, "buyer@compras.demo.gob.cl").await;
+    let id = drafting::create(
+        &app.state,
+        &buyer.actor(),
+        buyer.who,
+        &buyer.roles,
+        &world.framework,
+        "digital-outcomes",
+        now,
+    )
+    .await
+    .unwrap();
+    let mut draft = marco::domain::brief::draft::Draft::default();
+    for (k, v) in form(now.date_naive()) {
+        if k != "methods" {
+            draft.set(k, v);
+        }
+    }
+    draft.methods = vec!["written_proposal".into()];
+    for f in [
+        "challenge_stipend",
+        "challenge_weeks",
+        "challenge_deliverables",
+        "challenge_rubric",
+        "challenge_weight",
+    ] {
+        draft.set(f, String::new());
+    }
+    draft.set("budget_max", "60000000".into());
+    draft.set("budget_min", "20000000".into());
+    drafting::save(
+        &app.state,
+        &buyer.actor(),
+        buyer.who,
+        &buyer.roles,
+        id,
+        draft,
+        now,
+    )
+    .await
+    .unwrap();
+    drafting::publish_brief(&app.state, &buyer.actor(), buyer.who, &buyer.roles, id, now)
+        .await
+        .unwrap();
+    id
 }

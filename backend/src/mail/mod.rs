@@ -133,6 +133,25 @@ pub enum MailKind {
         /// The page to open.
         link: String,
     },
+    /// An unsuccessful supplier's debrief: its scores, the winner's, and the reasons.
+    Debrief {
+        /// The brief's title.
+        brief: String,
+        /// How many responses were submitted.
+        responses: usize,
+        /// Its place in the ranking, if ranked.
+        rank: Option<i32>,
+        /// The essential criterion it failed, if so.
+        failed: Option<String>,
+        /// Per criterion: (stage code, criterion, own agreed score, the winner's).
+        rows: Vec<(String, String, u8, Option<u8>)>,
+        /// The buyer's reasons (for overriding the ranking, or for not awarding).
+        reason: Option<String>,
+        /// When the standstill ends (empty when nothing was awarded).
+        standstill_ends: String,
+        /// The debrief page.
+        link: String,
+    },
     /// An order moved on: sent to the other side.
     OrderChanged {
         /// The order number.
@@ -160,6 +179,7 @@ impl MailKind {
             MailKind::DirectAward { .. } => "direct_award",
             MailKind::ProjectReminder { .. } => "project_reminder",
             MailKind::Brief { event, .. } => event.name(),
+            MailKind::Debrief { .. } => "brief_debrief",
         }
     }
 }
@@ -191,8 +211,6 @@ pub enum BriefEvent {
     Challenge,
     /// The supplier's response was awarded; `detail` is when the standstill ends.
     Awarded,
-    /// The supplier's response was not successful; the debrief is on the page.
-    Debrief,
     /// A supplier complained in the standstill period.
     Complaint,
     /// The buyer replied to the supplier's complaint.
@@ -217,7 +235,6 @@ impl BriefEvent {
             BriefEvent::Panel => "brief_panel",
             BriefEvent::Challenge => "brief_challenge",
             BriefEvent::Awarded => "brief_awarded",
-            BriefEvent::Debrief => "brief_debrief",
             BriefEvent::Complaint => "brief_complaint",
             BriefEvent::ComplaintReply => "brief_complaint_reply",
             BriefEvent::Contracted => "brief_contracted",
@@ -225,7 +242,7 @@ impl BriefEvent {
     }
 
     /// Every event.
-    pub const ALL: [BriefEvent; 16] = [
+    pub const ALL: [BriefEvent; 15] = [
         BriefEvent::Published,
         BriefEvent::Digest,
         BriefEvent::Edited,
@@ -238,7 +255,6 @@ impl BriefEvent {
         BriefEvent::Panel,
         BriefEvent::Challenge,
         BriefEvent::Awarded,
-        BriefEvent::Debrief,
         BriefEvent::Complaint,
         BriefEvent::ComplaintReply,
         BriefEvent::Contracted,

@@ -249,6 +249,56 @@ fn letter(kind: &MailKind, tr: Tr, lang: Lang) -> Letter {
                 Vec::new(),
             )
         }
+        MailKind::Debrief {
+            brief,
+            responses,
+            rank,
+            failed,
+            rows,
+            reason,
+            standstill_ends,
+            link,
+        } => {
+            let args = [
+                ("brief", one_line(brief)),
+                ("responses", responses.to_string()),
+            ];
+            let mut paragraphs = vec![tr.ta("email-debrief-body", &args)];
+            if let Some(criterion) = failed {
+                paragraphs.push(tr.t1("email-debrief-failed", "criterion", one_line(criterion)));
+            }
+            if let Some(rank) = rank {
+                paragraphs.push(tr.t1("email-debrief-rank", "rank", rank));
+            }
+            for (stage, criterion, own, winner) in rows {
+                paragraphs.push(tr.ta(
+                    "email-debrief-row",
+                    &[
+                        ("stage", tr.t(&format!("brief-stage-{}", one_line(stage)))),
+                        ("criterion", one_line(criterion)),
+                        ("own", own.to_string()),
+                        (
+                            "winner",
+                            winner.map_or_else(|| "—".to_owned(), |w| w.to_string()),
+                        ),
+                    ],
+                ));
+            }
+            if let Some(reason) = reason {
+                paragraphs.push(tr.t1("email-debrief-reason", "reason", one_line(reason)));
+            }
+            let mut notes = Vec::new();
+            if !standstill_ends.is_empty() {
+                notes.push(tr.t1("email-debrief-complain", "ends", one_line(standstill_ends)));
+            }
+            (
+                tr.ta("email-debrief-subject", &args),
+                tr.t("email-invitation-greeting"),
+                paragraphs,
+                action("email-debrief-action", link),
+                notes,
+            )
+        }
         MailKind::OrderChanged {
             number,
             status,
@@ -356,6 +406,21 @@ mod tests {
             },
         ]
         .into_iter()
+        .chain(std::iter::once(MailKind::Debrief {
+            brief: "Book a driving test online".into(),
+            responses: 3,
+            rank: Some(2),
+            failed: None,
+            rows: vec![(
+                "proposal".into(),
+                "Built a public booking service".into(),
+                3,
+                Some(4),
+            )],
+            reason: Some("The winner's prototype needed no help.".into()),
+            standstill_ends: "2026-12-20 12:00 UTC".into(),
+            link: "https://marco.example/opportunities/3/debrief".into(),
+        }))
         .chain(
             super::super::BriefEvent::ALL
                 .into_iter()

@@ -41,10 +41,20 @@ pub async fn debrief<C: ConnectionTrait>(
     ) {
         return Err(FlowError::NotFound);
     }
+    debrief_of(db, b, who.organisation_id).await
+}
+
+/// The debrief of a supplier on a decided brief.
+pub(super) async fn debrief_of<C: ConnectionTrait>(
+    db: &C,
+    b: brief::Model,
+    supplier_org_id: i64,
+) -> Result<Debrief, FlowError> {
+    let id = b.id;
     let opened = responses::opened(db, &b).await?;
     let own = opened
         .iter()
-        .find(|r| r.supplier_org_id == who.organisation_id)
+        .find(|r| r.supplier_org_id == supplier_org_id)
         .cloned()
         .ok_or(FlowError::NotFound)?;
     let winner = opened
@@ -82,7 +92,7 @@ pub async fn debrief<C: ConnectionTrait>(
     let complaints = store::complaints(db, id)
         .await?
         .into_iter()
-        .filter(|c| c.supplier_org_id == who.organisation_id)
+        .filter(|c| c.supplier_org_id == supplier_org_id)
         .collect();
     Ok(Debrief {
         responses: opened.len(),
@@ -94,4 +104,63 @@ pub async fn debrief<C: ConnectionTrait>(
         winner_scores,
         complaints,
     })
+}
+
+/// E-mails a supplier its debrief: its result, its agreed scores beside the winner's, the
+/// number of responses and the buyer's reasons.
+pub(super) async fn mail_debrief<C: ConnectionTrait>(
+    txn: &C,
+    state: &crate::state::AppState,
+    d: &Debrief,
+) -> Result<(), FlowError> {
+    let mut rows = Vec::new();
+    for (stage, criteria) in &d.criteria {
+        for (i, c) in criteria.iter().enumerate() {
+            let find = |lines: &[store::ScoreLine]| {
+                lines
+                    .iter()
+                    .find(|l| l.stage == *stage && l.criterion == i)
+                    .map(|l| l.score)
+            };
+            if let Some(own) = find(&d.own_scores) {
+                rows.push((
+                    stage.as_str().to_owned(),
+                    c.clone(),
+                    own,
+                    find(&d.winner_scores),
+                ));
+            }
+        }
+    }
+    let kind = crate::mail::MailKind::Debrief {
+        brief: d.brief.title.clone(),
+        responses: d.responses,
+        rank: d.own.rank,
+        failed: d.own.fail_reason.clone(),
+        rows,
+        reason: d
+            .brief
+            .award_reason
+            .clone()
+            .or_else(|| d.brief.not_awarded_reason.clone()),
+        standstill_ends: d
+            .brief
+            .standstill_ends_at
+            .map(super::super::when)
+            .unwrap_or_default(),
+        link: format!("{}/debrief", super::super::link(state, &d.brief)),
+    };
+    for person in crate::frameworks::store::recipients(txn, d.own.supplier_org_id).await? {
+        let lang = marco_frontend::Lang::from_code(&person.locale).unwrap_or_default();
+        crate::mail::enqueue(
+            txn,
+            crate::mail::OutgoingMail {
+                to: person.email.clone(),
+                lang,
+                kind: kind.clone(),
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }

@@ -123,15 +123,8 @@ pub async fn decide(
             )
             .await?;
             for r in responses::opened(&txn, &b).await? {
-                super::mail_supplier(
-                    &txn,
-                    state,
-                    r.supplier_org_id,
-                    &b,
-                    BriefEvent::Debrief,
-                    String::new(),
-                )
-                .await?;
+                let d = debrief::debrief_of(&txn, b.clone(), r.supplier_org_id).await?;
+                debrief::mail_debrief(&txn, state, &d).await?;
             }
             actor
                 .audit(&txn, "brief_not_awarded", format!("brief {id}"))
@@ -186,12 +179,20 @@ pub async fn decide(
             let opened = responses::opened(&txn, &b).await?;
             publish_award(&txn, state, &b, &opened).await?;
             for r in &opened {
-                let (event, detail) = if r.id == response_id {
-                    (BriefEvent::Awarded, when(ends))
+                if r.id == response_id {
+                    super::mail_supplier(
+                        &txn,
+                        state,
+                        r.supplier_org_id,
+                        &b,
+                        BriefEvent::Awarded,
+                        when(ends),
+                    )
+                    .await?;
                 } else {
-                    (BriefEvent::Debrief, when(ends))
-                };
-                super::mail_supplier(&txn, state, r.supplier_org_id, &b, event, detail).await?;
+                    let d = debrief::debrief_of(&txn, b.clone(), r.supplier_org_id).await?;
+                    debrief::mail_debrief(&txn, state, &d).await?;
+                }
             }
             actor
                 .audit(
