@@ -262,6 +262,39 @@ async fn nothing_of_a_response_reaches_anyone_before_closing() {
             "{event:?}"
         );
     }
+    // The bulk files, decompressed, and the CSV tables.
+    marco::publish::bulk::refresh(&app.state).await.unwrap();
+    let mut files = 0;
+    for entry in std::fs::read_dir(app.state.config.data_dir.join("bulk")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.display().to_string();
+        let bytes = std::fs::read(&path).unwrap();
+        let mut texts = Vec::new();
+        if name.ends_with(".gz") {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text)
+                .unwrap();
+            texts.push(text);
+        } else if name.ends_with(".zip") {
+            let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+            for i in 0..archive.len() {
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut archive.by_index(i).unwrap(), &mut text)
+                    .unwrap();
+                texts.push(text);
+            }
+        } else {
+            texts.push(String::from_utf8_lossy(&bytes).into_owned());
+        }
+        for text in texts {
+            assert!(
+                !text.contains(EVIDENCE) && !text.contains(PRICE),
+                "in {name}"
+            );
+        }
+        files += 1;
+    }
+    assert!(files >= 3, "read only {files} bulk files");
     // The store refuses the buyer, whatever calls it.
     match marco::briefs::responses::opened(&app.state.db, &brief).await {
         Err(marco::briefs::FlowError::Refused("responses_sealed")) => {}

@@ -678,6 +678,7 @@ contracts-page = Page { $page } of { $pages }
 contract-route-order = Catalogue order
 contract-route-award = Direct award
 contract-route-brief = Further competition
+contract-route-challenge = Paid prototype challenge
 contract-status-active = Active
 contract-status-terminated = Completed
 milestone-delivery = Delivery

@@ -678,6 +678,7 @@ contracts-page = Página { $page } de { $pages }
 contract-route-order = Compra por catálogo
 contract-route-award = Trato directo
 contract-route-brief = Gran compra (nueva competencia)
+contract-route-challenge = Desafío de prototipo pagado
 contract-status-active = Vigente
 contract-status-terminated = Terminado
 milestone-delivery = Entrega

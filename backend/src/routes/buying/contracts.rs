@@ -22,7 +22,7 @@ use crate::routes::frameworks::day;
 use crate::state::AppState;
 
 const PER_PAGE: u64 = 25;
-const ROUTES: [&str; 3] = ["order", "award", "brief"];
+const ROUTES: [&str; 4] = ["order", "award", "brief", "challenge"];
 const STATUSES: [&str; 2] = ["active", "terminated"];
 
 /// The register's filters, as typed in the address.
