@@ -96,6 +96,8 @@ pub struct BriefPage {
     pub id: i64,
     /// Title.
     pub title: String,
+    /// Its ocid, for the link to its OCDS record.
+    pub ocid: String,
     /// Status code.
     pub status: String,
     /// Status label.

@@ -879,6 +879,7 @@ brief-ask-hint = At most 100 words. The answer is published for every supplier, 
 brief-ask-button = Send the question
 brief-respond = Write your response
 brief-not-on-lot = Only suppliers with an available service on this lot can respond.
+brief-record = Read this brief as open data (its OCDS record)
 brief-manage = Run this brief
 brief-debrief = Read your debrief
 brief-outcome = Outcome

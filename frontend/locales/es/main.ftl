@@ -879,6 +879,7 @@ brief-ask-hint = Hasta 100 palabras. La respuesta se publica para todos los prov
 brief-ask-button = Enviar la pregunta
 brief-respond = Escribir su respuesta
 brief-not-on-lot = Solo pueden responder los proveedores con un servicio disponible en este lote.
+brief-record = Ver este requerimiento como datos abiertos (su registro OCDS)
 brief-manage = Gestionar este requerimiento
 brief-debrief = Leer su retroalimentación
 brief-outcome = Resultado

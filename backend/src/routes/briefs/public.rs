@@ -212,6 +212,7 @@ pub(super) async fn page(
         } else {
             b.title.clone()
         },
+        ocid: b.ocid.clone(),
         status: b.status.clone(),
         status_label: status_label(tr, &b.status),
         facts: facts(state, &b, tr).await?,
