@@ -7,6 +7,7 @@ pub mod briefs;
 pub mod buying;
 pub mod cli;
 pub mod config;
+pub mod dashboard;
 pub mod db;
 pub mod domain;
 pub mod entities;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::catalogue::router())
         .merge(routes::buying::router())
         .merge(routes::briefs::router())
+        .merge(routes::dashboard::router())
         .merge(routes::open_data::router())
         .merge(routes::ops::router())
         .merge(routes::api::router())

@@ -109,3 +109,32 @@ pub struct AccountPage {
     /// Where this person's work is: (address, label).
     pub links: Vec<(String, String)>,
 }
+
+/// Something waiting for the person, in words, with where to do it.
+#[derive(Clone, Debug)]
+pub struct TaskView {
+    /// What to do, in the person's language.
+    pub text: String,
+    /// Where.
+    pub link: String,
+}
+
+/// The dashboard a person lands on after signing in: what waits for them, and their sections.
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts/dashboard.html")]
+pub struct DashboardPage {
+    /// The layout.
+    pub shell: Shell,
+    /// The person's name.
+    pub name: String,
+    /// Their organisation.
+    pub organisation: String,
+    /// Their roles, by name.
+    pub roles: Vec<String>,
+    /// Whether the e-mail is verified.
+    pub verified: bool,
+    /// What needs their action.
+    pub tasks: Vec<TaskView>,
+    /// Their sections: (address, label).
+    pub links: Vec<(String, String)>,
+}

@@ -23,7 +23,7 @@ async fn sign_in(browser: &Browser, server: &TestServer, email: &str) {
     browser.fill("email", email).await;
     browser.fill("password", PASSWORD).await;
     browser.submit("/sign-in").await;
-    assert_eq!(browser.wait_for_path("/account").await, "/account");
+    assert_eq!(browser.wait_for_path("/dashboard").await, "/dashboard");
 }
 
 /// Sets a date field the way the browser's date picker would, as `YYYY-MM-DD`.

@@ -73,7 +73,7 @@ async fn signing_in_never_redirects_to_another_site() {
         assert_eq!(res.status, 303, "{next}: {}", res.text());
         assert_eq!(
             res.header("location").as_deref(),
-            Some("/account"),
+            Some("/dashboard"),
             "{next}"
         );
         let page = Client::new(&app)
@@ -81,7 +81,7 @@ async fn signing_in_never_redirects_to_another_site() {
             .await;
         assert!(
             page.text()
-                .contains(r#"<input type="hidden" name="next" value="/account">"#),
+                .contains(r#"<input type="hidden" name="next" value="/dashboard">"#),
             "{next} was put into the sign-in form"
         );
     }

@@ -65,13 +65,8 @@ async fn journey_1_a_supplier_registers_verifies_signs_in_and_a_colleague_accept
     browser.assert_accessible("the account page").await;
     browser.submit("/sign-out").await;
     sign_in(&browser, &server, "valentina@datosdelsur.example", PASSWORD).await;
-    assert_eq!(browser.wait_for_path("/account").await, "/account");
-    assert!(
-        browser
-            .text("#account-roles")
-            .await
-            .contains("Supplier admin")
-    );
+    assert_eq!(browser.wait_for_path("/dashboard").await, "/dashboard");
+    assert!(browser.text("#dash-who").await.contains("Supplier admin"));
 
     browser
         .client
@@ -113,19 +108,9 @@ async fn journey_1_a_supplier_registers_verifies_signs_in_and_a_colleague_accept
         .await
         .unwrap();
     colleague.wait_for_new_document().await;
-    assert_eq!(colleague.wait_for_path("/account").await, "/account");
-    assert!(
-        colleague
-            .text("#account-organisation")
-            .await
-            .contains("Datos del Sur")
-    );
-    assert!(
-        colleague
-            .text("#account-roles")
-            .await
-            .contains("Supplier user")
-    );
+    assert_eq!(colleague.wait_for_path("/dashboard").await, "/dashboard");
+    assert!(colleague.text("#dash-who").await.contains("Datos del Sur"));
+    assert!(colleague.text("#dash-who").await.contains("Supplier user"));
     colleague.close().await;
 }
 
@@ -179,10 +164,10 @@ async fn journey_2_a_buyer_with_an_allow_listed_domain_registers_and_a_gmail_add
         PASSWORD,
     )
     .await;
-    assert_eq!(browser.wait_for_path("/account").await, "/account");
+    assert_eq!(browser.wait_for_path("/dashboard").await, "/dashboard");
     assert!(
         browser
-            .text("#account-organisation")
+            .text("#dash-who")
             .await
             .contains("Department for Digital Demo")
     );
@@ -245,7 +230,7 @@ async fn journey_3_a_forgotten_password_is_reset() {
         "brightlane reset passphrase",
     )
     .await;
-    assert_eq!(browser.wait_for_path("/account").await, "/account");
+    assert_eq!(browser.wait_for_path("/dashboard").await, "/dashboard");
     browser.close().await;
 }
 

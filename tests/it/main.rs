@@ -17,6 +17,7 @@ mod buying_api;
 mod buying_journeys;
 mod cli;
 mod concurrency;
+mod dashboards;
 mod direct_awards;
 mod errors;
 mod feed_cache;

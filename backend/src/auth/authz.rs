@@ -227,6 +227,7 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("POST", "/password-reset/new", Rule::Public),
     ("GET", "/password-reset/{token}", Rule::Public),
     ("GET", "/account", Rule::SignedIn),
+    ("GET", "/dashboard", Rule::SignedIn),
     ("GET", "/account/data", Rule::SignedIn),
     ("POST", "/account/close", Rule::SignedIn),
     ("GET", "/organisation/users", Rule::AnyOf(ORG_ADMINS)),

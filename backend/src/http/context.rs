@@ -48,6 +48,8 @@ pub struct SignedIn {
     pub org_kind: crate::domain::roles::OrgKind,
     /// Whether they review business cases.
     pub reviewer: bool,
+    /// Whether they run frameworks or the platform (the admin pages).
+    pub admin: bool,
 }
 
 impl SignedIn {
@@ -57,6 +59,8 @@ impl SignedIn {
             name: user.name.clone(),
             org_kind: user.org_kind,
             reviewer: user.has(crate::domain::roles::Role::CategoryReviewer),
+            admin: user.has(crate::domain::roles::Role::FrameworkManager)
+                || user.has(crate::domain::roles::Role::PlatformAdmin),
         }
     }
 }
@@ -65,26 +69,28 @@ impl SignedIn {
 pub fn signed_in(shell: &mut Shell, who: &SignedIn) {
     use crate::domain::roles::OrgKind;
     shell.signed_in = Some(who.name.clone());
+    let mut work = vec![("/dashboard", "nav-dashboard")];
     match who.org_kind {
-        OrgKind::Buyer => {
-            shell.work = vec![
-                ("/orders".to_owned(), shell.tr.t("nav-orders")),
-                ("/briefs".to_owned(), shell.tr.t("nav-briefs")),
-            ];
-        }
+        OrgKind::Buyer => work.extend([
+            ("/orders", "nav-orders"),
+            ("/direct-awards/projects", "nav-direct-awards"),
+            ("/briefs", "nav-briefs"),
+        ]),
         OrgKind::Supplier => {
-            shell.work = vec![
-                ("/orders".to_owned(), shell.tr.t("nav-orders")),
-                ("/responses".to_owned(), shell.tr.t("nav-responses")),
-            ];
+            work.extend([("/orders", "nav-orders"), ("/responses", "nav-responses")])
         }
         OrgKind::Platform => {}
     }
     if who.reviewer {
-        shell
-            .work
-            .push(("/reviews".to_owned(), shell.tr.t("nav-reviews")));
+        work.push(("/reviews", "nav-reviews"));
     }
+    if who.admin {
+        work.push(("/admin/publication", "nav-admin"));
+    }
+    shell.work = work
+        .into_iter()
+        .map(|(href, key)| (href.to_owned(), shell.tr.t(key)))
+        .collect();
 }
 
 /// The layout shell for a page at `path_and_query`. Pages reached through e-mailed links carry

@@ -7,6 +7,7 @@ pub mod assets;
 pub mod briefs;
 pub mod buying;
 pub mod catalogue;
+pub mod dashboard;
 pub mod frameworks;
 pub mod ocds;
 pub mod open_data;

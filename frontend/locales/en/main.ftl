@@ -1263,3 +1263,56 @@ email-debrief-row = { $stage }, { $criterion }: yours { $own } of 4, the winner'
 email-debrief-reason = The buyer's reasons: { $reason }
 email-debrief-complain = You can complain until { $ends }; the contract waits until the buyer replies.
 email-debrief-action = Read your debrief
+nav-dashboard = Dashboard
+nav-admin = Admin
+dash-title = Dashboard
+dash-hello = Hello, { $name }
+dash-tasks = Waiting for you
+dash-no-tasks = Nothing is waiting for you right now.
+dash-sections = Your sections
+dash-task-approve-orders = { $count ->
+    [one] 1 order waits for your approval
+   *[other] { $count } orders wait for your approval
+}
+dash-task-orders-to-receive-or-pay = { $count ->
+    [one] 1 order to confirm as received or to pay
+   *[other] { $count } orders to confirm as received or to pay
+}
+dash-task-projects-to-decide = { $count ->
+    [one] 1 direct-award short list waits for its outcome
+   *[other] { $count } direct-award short lists wait for their outcome
+}
+dash-task-brief-draft = Finish and publish your draft brief: { $title }
+dash-task-questions-to-answer = { $count ->
+    [one] Answer 1 question on { $title }
+   *[other] Answer { $count } questions on { $title }
+}
+dash-task-name-panel = Name the evaluation panel of { $title }
+dash-task-score = Score the responses to { $title }
+dash-task-moderate = Agree the panel's scores on { $title }
+dash-task-start-challenge = Start the prototype challenge of { $title }
+dash-task-award = Decide the award of { $title }
+dash-task-complaints-to-answer = { $count ->
+    [one] Reply to 1 complaint on { $title }
+   *[other] Reply to { $count } complaints on { $title }
+}
+dash-task-orders-to-accept = { $count ->
+    [one] 1 order waits for you to accept it
+   *[other] { $count } orders wait for you to accept them
+}
+dash-task-open-briefs = { $count ->
+    [one] 1 open brief on your lots
+   *[other] { $count } open briefs on your lots
+}
+dash-task-response-draft = Submit your response to { $title }
+dash-task-prototype-due = Submit your prototype for { $title }
+dash-task-debrief = Read your debrief on { $title }
+dash-task-framework-open = Apply to join { $title }
+dash-task-business-cases = { $count ->
+    [one] 1 business case waits for your review
+   *[other] { $count } business cases wait for your review
+}
+dash-task-applications-to-evaluate = { $count ->
+    [one] Evaluate 1 application to { $title }
+   *[other] Evaluate { $count } applications to { $title }
+}

@@ -1263,3 +1263,56 @@ email-debrief-row = { $stage }, { $criterion }: la suya { $own } de 4, la del ga
 email-debrief-reason = Las razones del comprador: { $reason }
 email-debrief-complain = Puede reclamar hasta el { $ends }; el contrato espera hasta que el comprador responda.
 email-debrief-action = Leer su retroalimentación
+nav-dashboard = Panel
+nav-admin = Administración
+dash-title = Panel
+dash-hello = Hola, { $name }
+dash-tasks = Lo que espera por usted
+dash-no-tasks = Nada espera por usted en este momento.
+dash-sections = Sus secciones
+dash-task-approve-orders = { $count ->
+    [one] 1 orden de compra espera su aprobación
+   *[other] { $count } órdenes de compra esperan su aprobación
+}
+dash-task-orders-to-receive-or-pay = { $count ->
+    [one] 1 orden por recibir conforme o pagar
+   *[other] { $count } órdenes por recibir conforme o pagar
+}
+dash-task-projects-to-decide = { $count ->
+    [one] 1 lista corta de trato directo espera su resultado
+   *[other] { $count } listas cortas de trato directo esperan su resultado
+}
+dash-task-brief-draft = Termine y publique su borrador: { $title }
+dash-task-questions-to-answer = { $count ->
+    [one] Responda 1 pregunta sobre { $title }
+   *[other] Responda { $count } preguntas sobre { $title }
+}
+dash-task-name-panel = Nombre la comisión evaluadora de { $title }
+dash-task-score = Califique las respuestas a { $title }
+dash-task-moderate = Acuerde los puntajes de la comisión en { $title }
+dash-task-start-challenge = Inicie el desafío de prototipo de { $title }
+dash-task-award = Decida la adjudicación de { $title }
+dash-task-complaints-to-answer = { $count ->
+    [one] Responda 1 reclamo sobre { $title }
+   *[other] Responda { $count } reclamos sobre { $title }
+}
+dash-task-orders-to-accept = { $count ->
+    [one] 1 orden de compra espera que la acepte
+   *[other] { $count } órdenes de compra esperan que las acepte
+}
+dash-task-open-briefs = { $count ->
+    [one] 1 requerimiento abierto en sus lotes
+   *[other] { $count } requerimientos abiertos en sus lotes
+}
+dash-task-response-draft = Envíe su respuesta a { $title }
+dash-task-prototype-due = Envíe su prototipo para { $title }
+dash-task-debrief = Lea su retroalimentación sobre { $title }
+dash-task-framework-open = Postule a { $title }
+dash-task-business-cases = { $count ->
+    [one] 1 caso de negocio espera su revisión
+   *[other] { $count } casos de negocio esperan su revisión
+}
+dash-task-applications-to-evaluate = { $count ->
+    [one] Evalúe 1 postulación a { $title }
+   *[other] Evalúe { $count } postulaciones a { $title }
+}

@@ -19,32 +19,8 @@ pub async fn show_account(
 ) -> Result<AccountPage, AppError> {
     let organisation =
         crate::accounts::store::organisation_name(&state.db, user.organisation_id).await?;
-    use crate::domain::roles::{OrgKind, Role};
     let tr = &shell.tr;
-    let mut links = Vec::new();
-    let mut link = |href: &str, label: &str| links.push((href.to_owned(), tr.t(label)));
-    match user.org_kind {
-        OrgKind::Buyer => {
-            link("/orders", "orders-title");
-            link("/cart", "cart-title");
-            link("/direct-awards/projects", "da-projects-title");
-        }
-        OrgKind::Supplier => link("/orders", "orders-title"),
-        OrgKind::Platform => {}
-    }
-    if user.has(Role::SupplierAdmin) || user.has(Role::BuyerAdmin) {
-        link("/organisation/users", "account-link-users");
-    }
-    if user.has(Role::FrameworkManager) || user.has(Role::PlatformAdmin) {
-        link("/frameworks", "nav-frameworks");
-        link("/admin/publication", "account-link-publication");
-        link("/admin/buyer-domains", "account-link-domains");
-    }
-    if user.has(Role::PlatformAdmin) {
-        link("/admin/audit", "account-link-audit");
-        link("/admin/mail", "account-link-mail");
-    }
-    link("/contracts", "contracts-title");
+    let links = work_links(&user, tr);
     let roles = user
         .roles
         .iter()
@@ -60,6 +36,48 @@ pub async fn show_account(
         verified: user.verified,
         csrf: csrf.0,
     })
+}
+
+/// The sections of Marco a person's roles open, for their dashboard and account page.
+pub(crate) fn work_links(user: &CurrentUser, tr: &marco_frontend::Tr) -> Vec<(String, String)> {
+    use crate::domain::roles::{OrgKind, Role};
+    let mut links = Vec::new();
+    let mut link = |href: &str, label: &str| links.push((href.to_owned(), tr.t(label)));
+    match user.org_kind {
+        OrgKind::Buyer => {
+            link("/catalogue", "nav-catalogue");
+            link("/cart", "cart-title");
+            link("/orders", "orders-title");
+            link("/direct-awards/projects", "da-projects-title");
+            link("/briefs", "mine-title");
+        }
+        OrgKind::Supplier => {
+            link("/opportunities", "opp-title");
+            link("/responses", "responses-title");
+            link("/orders", "orders-title");
+            link("/frameworks", "nav-frameworks");
+        }
+        OrgKind::Platform => {}
+    }
+    if user.has(Role::SupplierAdmin) || user.has(Role::BuyerAdmin) {
+        link("/organisation/users", "account-link-users");
+    }
+    if user.has(Role::CategoryReviewer) {
+        link("/reviews", "reviews-title");
+    }
+    if user.has(Role::FrameworkManager) || user.has(Role::PlatformAdmin) {
+        link("/frameworks", "nav-frameworks");
+        link("/admin/publication", "account-link-publication");
+        link("/admin/buyer-domains", "account-link-domains");
+    }
+    if user.has(Role::PlatformAdmin) {
+        link("/admin/audit", "account-link-audit");
+        link("/admin/mail", "account-link-mail");
+    }
+    link("/contracts", "contracts-title");
+    link("/account", "account-title");
+    links.dedup();
+    links
 }
 
 /// Who the API token belongs to.

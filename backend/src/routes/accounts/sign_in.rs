@@ -28,7 +28,7 @@ pub struct NextQuery {
 fn safe_next(next: Option<&str>) -> String {
     next.and_then(|n| LocalPath::parse(n).ok())
         .filter(|p| !p.as_str().starts_with("/sign-in"))
-        .map_or_else(|| "/account".to_owned(), |p| p.to_string())
+        .map_or_else(|| "/dashboard".to_owned(), |p| p.to_string())
 }
 
 pub async fn show_sign_in(

@@ -230,7 +230,7 @@ async fn accept_invitation(
     let (session_token, ttl) = session::start(&state.db, &state, person, "browser", "").await?;
     Ok((
         jar.add(session::cookie(&state, session_token, ttl)),
-        Redirect::to("/account"),
+        Redirect::to("/dashboard"),
     )
         .into_response())
 }
