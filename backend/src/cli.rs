@@ -115,8 +115,7 @@ async fn run(command: Command) -> Result<(), StartupError> {
             server::ensure_jwt_secret(&mut config)?;
             server::ensure_log_key(&mut config)?;
             let listener = server::bind(&config).await?;
-            announce(&config, &[]);
-            serve_with_mail(listener, db, config, false).await
+            serve_with_mail(listener, db, config, None).await
         }
         Command::Run => {
             server::ensure_jwt_secret(&mut config)?;
@@ -124,8 +123,7 @@ async fn run(command: Command) -> Result<(), StartupError> {
             let listener = server::bind(&config).await?;
             server::migrate(&db).await?;
             let accounts = seed(&db).await?;
-            announce(&config, &accounts);
-            serve_with_mail(listener, db, config, true).await
+            serve_with_mail(listener, db, config, Some(accounts)).await
         }
     }
 }
@@ -179,14 +177,16 @@ async fn serve_with_mail(
     listener: tokio::net::TcpListener,
     db: sea_orm::DatabaseConnection,
     config: Config,
-    demo: bool,
+    demo: Option<Vec<crate::seed::DemoAccount>>,
 ) -> Result<(), StartupError> {
     let mail = crate::mail::worker::MailJob::new(db.clone(), &config.mail, &config.data_dir)
         .map_err(|e| StartupError(format!("cannot start the mail worker: {e}")))?;
     let state = server::state(db, config)?;
-    if demo {
+    if demo.is_some() {
         seed_frameworks(&state).await?;
     }
+    // Said last, once the demo data is in, so that the address is what a newcomer sees.
+    announce(&state.config, demo.as_deref().unwrap_or_default());
     let mut jobs = crate::jobs::JobSet::default();
     let board = state.jobs.clone();
     jobs.start(std::sync::Arc::new(mail), board.clone());

@@ -136,7 +136,8 @@ async fn pass(
             Ok(()) => match store::mark_sent(db, message.id).await {
                 Ok(()) => {
                     sent += 1;
-                    tracing::info!(
+                    // One line per message is for debugging; the job's pass reports the count.
+                    tracing::debug!(
                         outbox.id = message.id,
                         mail.attempt = message.attempts,
                         "mail sent"

@@ -32,13 +32,15 @@ start-managers-title = Framework managers
 start-managers-body = Set up framework agreements and their lots, evaluate supplier applications, admit suppliers, refresh the framework every six months and close it at expiry.
 start-managers-link = Sign in to manage frameworks
 start-watchdogs-title = Watchdogs, journalists and researchers
-start-watchdogs-body = Download every release and record as Open Contracting Data Standard data, with no key and no account, and read supplier-performance analytics computed from the same open data.
+start-watchdogs-body = Download every release and record as Open Contracting Data Standard data, with no key and no account: feeds, compiled records, bulk files and CSV tables, with a tamper-evident log.
 start-watchdogs-link = Get the open data
 start-how-title = How Marco works
 start-how-1 = A framework manager opens a framework agreement with lots, such as cloud hosting or software.
 start-how-2 = Suppliers apply, are evaluated and admitted, and list their services in the catalogue.
-start-how-3 = Buyers order from the catalogue or run a challenge, and award contracts delivered in small modules.
+start-how-3 = Buyers order from the catalogue, award directly after a recorded search, or publish a brief that suppliers answer, with an optional paid prototype challenge.
 start-how-4 = Each step is published at once as open data that anyone can check.
+start-not-yet = Managing a contract’s delivery in modules (milestones, payments, changes, ratings and benefit reports) and the supplier-performance analytics computed from the open data are the next parts to be built.
+start-not-yet-title = Not built yet
 
 ## Coming soon
 
@@ -250,7 +252,7 @@ od-feeds = Feeds
 od-feeds-lead = Each feed answers with an OCDS package at the top level, in publication order.
 od-releases = Release packages, 100 at a time (up to 1000 with limit), filtered by since, until, ocid, buyer, supplier and tag.
 od-jsonl = The same releases as JSON Lines, streamed: one release per line.
-od-release = One release, exactly as it was hashed into the log.
+od-release = One release by its id, in a release package; the release inside is exactly the one hashed into the log.
 od-records = Record packages with compiled releases; add versioned=true for versioned releases.
 od-record = The record of one contracting process: its releases, compiled and versioned.
 od-log = The tamper-evident log: every release's SHA-256 and the hash chain, with a signed head at /ocds/log/head and its key at /ocds/log/key.

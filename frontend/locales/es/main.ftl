@@ -32,13 +32,15 @@ start-managers-title = Administradores de convenios marco
 start-managers-body = Cree convenios marco y sus lotes, evalúe las postulaciones de proveedores, admita proveedores, renueve el convenio cada seis meses y ciérrelo a su vencimiento.
 start-managers-link = Iniciar sesión para administrar convenios
 start-watchdogs-title = Observatorios, periodistas e investigadores
-start-watchdogs-body = Descargue cada entrega y registro como datos del Estándar de Datos de Contrataciones Abiertas, sin clave ni cuenta, y consulte analíticas de desempeño de proveedores calculadas con esos mismos datos abiertos.
+start-watchdogs-body = Descargue cada entrega y registro en el Estándar de Datos de Contrataciones Abiertas, sin clave ni cuenta: fuentes, registros compilados, archivos masivos y tablas CSV, con un log a prueba de alteraciones.
 start-watchdogs-link = Obtener los datos abiertos
 start-how-title = Cómo funciona Marco
 start-how-1 = Un administrador abre un convenio marco con lotes, como alojamiento en la nube o software.
 start-how-2 = Los proveedores postulan, son evaluados y admitidos, y publican sus servicios en el catálogo.
-start-how-3 = Los compradores compran desde el catálogo o realizan un desafío, y adjudican contratos que se entregan en módulos pequeños.
+start-how-3 = Los compradores compran por catálogo, adjudican por trato directo tras una búsqueda registrada, o publican un requerimiento que los proveedores responden, con un desafío de prototipo pagado opcional.
 start-how-4 = Cada paso se publica de inmediato como datos abiertos que cualquiera puede revisar.
+start-not-yet = La gestión de la ejecución de un contrato por módulos (hitos, pagos, modificaciones, evaluaciones e informes de beneficios) y los análisis de desempeño de proveedores calculados desde los datos abiertos son lo próximo que se construirá.
+start-not-yet-title = Aún no disponible
 
 ## Coming soon
 
@@ -250,7 +252,7 @@ od-feeds = Fuentes
 od-feeds-lead = Cada fuente responde con un paquete OCDS en el nivel superior, en orden de publicación.
 od-releases = Paquetes de entregas, de a 100 (hasta 1000 con limit), filtrados por since, until, ocid, buyer, supplier y tag.
 od-jsonl = Las mismas entregas como JSON Lines, en flujo: una entrega por línea.
-od-release = Una entrega, exactamente como se registró con su hash.
+od-release = Una entrega por su id, dentro de un paquete de entregas; la entrega es exactamente la que se registró con su hash en el log.
 od-records = Paquetes de registros con entregas compiladas; agregue versioned=true para las versionadas.
 od-record = El registro de un proceso de contratación: sus entregas, compilada y versionada.
 od-log = El registro a prueba de manipulación: el SHA-256 de cada entrega y la cadena de hashes, con una cabeza firmada en /ocds/log/head y su clave en /ocds/log/key.
