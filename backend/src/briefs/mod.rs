@@ -20,6 +20,8 @@
 pub mod award;
 pub mod clock;
 pub mod demo;
+mod demo_awards;
+mod demo_texts;
 pub mod drafting;
 pub mod evaluation;
 mod live;

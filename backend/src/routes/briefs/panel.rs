@@ -175,49 +175,25 @@ async fn show(
     .await
 }
 
-pub(super) async fn score_proposal(
-    State(state): State<AppState>,
-    PageContext(shell): PageContext,
-    csrf: CsrfToken,
-    user: CurrentUser,
-    Path(id): Path<String>,
-    Query(query): Query<NoticeQuery>,
-) -> Result<ScorePage, AppError> {
-    show(state, shell, csrf, user, id, query, Stage::Proposal, false).await
+macro_rules! panel_page {
+    ($name:ident, $stage:expr, $moderating:expr) => {
+        pub(super) async fn $name(
+            State(state): State<AppState>,
+            PageContext(shell): PageContext,
+            csrf: CsrfToken,
+            user: CurrentUser,
+            Path(id): Path<String>,
+            Query(query): Query<NoticeQuery>,
+        ) -> Result<ScorePage, AppError> {
+            show(state, shell, csrf, user, id, query, $stage, $moderating).await
+        }
+    };
 }
 
-pub(super) async fn score_challenge(
-    State(state): State<AppState>,
-    PageContext(shell): PageContext,
-    csrf: CsrfToken,
-    user: CurrentUser,
-    Path(id): Path<String>,
-    Query(query): Query<NoticeQuery>,
-) -> Result<ScorePage, AppError> {
-    show(state, shell, csrf, user, id, query, Stage::Challenge, false).await
-}
-
-pub(super) async fn moderate_proposal(
-    State(state): State<AppState>,
-    PageContext(shell): PageContext,
-    csrf: CsrfToken,
-    user: CurrentUser,
-    Path(id): Path<String>,
-    Query(query): Query<NoticeQuery>,
-) -> Result<ScorePage, AppError> {
-    show(state, shell, csrf, user, id, query, Stage::Proposal, true).await
-}
-
-pub(super) async fn moderate_challenge(
-    State(state): State<AppState>,
-    PageContext(shell): PageContext,
-    csrf: CsrfToken,
-    user: CurrentUser,
-    Path(id): Path<String>,
-    Query(query): Query<NoticeQuery>,
-) -> Result<ScorePage, AppError> {
-    show(state, shell, csrf, user, id, query, Stage::Challenge, true).await
-}
+panel_page!(score_proposal, Stage::Proposal, false);
+panel_page!(score_challenge, Stage::Challenge, false);
+panel_page!(moderate_proposal, Stage::Proposal, true);
+panel_page!(moderate_challenge, Stage::Challenge, true);
 
 fn sheet(values: &crate::domain::content::FormValues, prefix: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
