@@ -868,43 +868,13 @@ async fn a_brief_runs_from_a_refused_draft_to_a_contract_held_by_a_complaint() {
     );
 }
 
-struct Person {
-    who: marco::briefs::Viewer,
-    roles: Vec<marco::domain::roles::Role>,
-}
-
-impl Person {
-    fn actor(&self) -> marco::briefs::Actor {
-        marco::briefs::Actor {
-            user_id: Some(self.who.user_id),
-            ip: None,
-        }
-    }
-}
+use marco::buying::demo::Person;
 
 async fn person(app: &TestApp, email: &str) -> Person {
-    use marco::entities::{user, user_role};
-    let u = user::Entity::find()
-        .filter(user::Column::Email.eq(email))
-        .one(&app.state.db)
+    marco::buying::demo::person(&app.state, email)
         .await
         .unwrap()
-        .unwrap();
-    let roles = user_role::Entity::find()
-        .filter(user_role::Column::UserId.eq(u.id))
-        .all(&app.state.db)
-        .await
-        .unwrap()
-        .iter()
-        .filter_map(|r| r.role.parse().ok())
-        .collect();
-    Person {
-        who: marco::briefs::Viewer {
-            user_id: u.id,
-            organisation_id: u.organisation_id,
-        },
-        roles,
-    }
+        .expect("a demo person")
 }
 
 /// A brief below the review threshold, without a challenge, published, answered by the three

@@ -7,51 +7,14 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
+use super::FlowError;
 use super::demo_awards::input;
 use super::demo_texts::{licencias, research};
-use super::{Actor, FlowError, Viewer};
+pub(super) use crate::buying::demo::Person;
+use crate::buying::demo::person;
 use crate::domain::brief::draft::Draft;
-use crate::domain::roles::Role;
-use crate::entities::{brief, framework, user, user_role};
+use crate::entities::{brief, framework};
 use crate::state::AppState;
-
-pub(super) struct Person {
-    pub(super) who: Viewer,
-    pub(super) roles: Vec<Role>,
-}
-
-impl Person {
-    pub(super) fn actor(&self) -> Actor {
-        Actor {
-            user_id: Some(self.who.user_id),
-            ip: None,
-        }
-    }
-}
-
-async fn person(state: &AppState, email: &str) -> Result<Option<Person>, FlowError> {
-    let Some(found) = user::Entity::find()
-        .filter(user::Column::Email.eq(email))
-        .one(&state.db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let roles = user_role::Entity::find()
-        .filter(user_role::Column::UserId.eq(found.id))
-        .all(&state.db)
-        .await?
-        .iter()
-        .filter_map(|r| r.role.parse().ok())
-        .collect();
-    Ok(Some(Person {
-        who: Viewer {
-            user_id: found.id,
-            organisation_id: found.organisation_id,
-        },
-        roles,
-    }))
-}
 
 pub(super) async fn create(
     state: &AppState,

@@ -19,7 +19,8 @@ use crate::frameworks::store as catalogue;
 use crate::mail::BriefEvent;
 use crate::state::AppState;
 
-async fn record_edit<C: ConnectionTrait>(
+/// Keeps the brief as it now is in its history, with what happened and the fields changed.
+pub(super) async fn record_edit<C: ConnectionTrait>(
     txn: &C,
     b: &brief::Model,
     kind: &str,
@@ -248,21 +249,14 @@ pub async fn withdraw(
     now: DateTime<Utc>,
 ) -> Result<(), FlowError> {
     need(roles, &[Role::CanPublishBriefs])?;
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(FlowError::field(
-            "reason",
+    let reason = super::checked_text(
+        "reason",
+        reason,
+        Some((
             "withdraw_reason",
             "Give the reason for withdrawing the brief",
-        ));
-    }
-    if reason.chars().count() > 5000 {
-        return Err(FlowError::field(
-            "reason",
-            "too_long",
-            "Write at most 5000 characters",
-        ));
-    }
+        )),
+    )?;
     let txn = state.begin_write().await?;
     let b = store::own(&txn, id, who).await?;
     let from = status(&b)?;

@@ -70,6 +70,32 @@ pub fn published(b: &brief::Model) -> Result<Brief, FlowError> {
     })
 }
 
+/// The longest free text a brief's flows take (a reason, an answer, a complaint, a reply).
+pub const TEXT_MAX: usize = 5000;
+
+/// `text` trimmed, refused on `field` when longer than [`TEXT_MAX`], or when empty and
+/// `required` names its code and message.
+pub fn checked_text<'a>(
+    field: &str,
+    text: &'a str,
+    required: Option<(&str, &str)>,
+) -> Result<&'a str, FlowError> {
+    let text = text.trim();
+    if let Some((code, message)) = required
+        && text.is_empty()
+    {
+        return Err(FlowError::field(field, code, message));
+    }
+    if text.chars().count() > TEXT_MAX {
+        return Err(FlowError::field(
+            field,
+            "too_long",
+            format!("Write at most {TEXT_MAX} characters"),
+        ));
+    }
+    Ok(text)
+}
+
 /// Refused unless `roles` holds one of `wanted`.
 pub fn need(roles: &[Role], wanted: &[Role]) -> Result<(), FlowError> {
     if wanted.iter().any(|w| roles.contains(w)) {

@@ -14,7 +14,7 @@ use super::{Actor, FlowError, Viewer, need, when};
 use crate::domain::brief::draft::end_of_day;
 use crate::domain::brief::{ANSWER_MARGIN_DAYS, BriefStatus, MAX_QUESTION_WORDS, words};
 use crate::domain::roles::Role;
-use crate::entities::{brief, brief_edit, brief_question};
+use crate::entities::{brief, brief_question};
 use crate::frameworks::store as catalogue;
 use crate::mail::BriefEvent;
 use crate::state::AppState;
@@ -88,21 +88,11 @@ pub async fn answer(
     now: DateTime<Utc>,
 ) -> Result<brief::Model, FlowError> {
     need(roles, &[Role::CanAnswerQuestions, Role::CanPublishBriefs])?;
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(FlowError::field(
-            "answer",
-            "answer_required",
-            "Write the answer",
-        ));
-    }
-    if text.chars().count() > 5000 {
-        return Err(FlowError::field(
-            "answer",
-            "too_long",
-            "Write at most 5000 characters",
-        ));
-    }
+    let text = super::checked_text(
+        "answer",
+        text,
+        Some(("answer_required", "Write the answer")),
+    )?;
     let txn = state.begin_write().await?;
     let q = brief_question::Entity::find_by_id(question_id)
         .one(&txn)
@@ -139,18 +129,7 @@ pub async fn answer(
             .exec(&txn)
             .await?;
         let b = store::brief(&txn, b.id).await?;
-        brief_edit::ActiveModel {
-            brief_id: Set(b.id),
-            version: Set(version),
-            kind: Set("closing_moved".into()),
-            draft: Set(b.draft.clone()),
-            fields: Set("closing".into()),
-            edited_by: Set(None),
-            edited_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        super::live::record_edit(&txn, &b, "closing_moved", &["closing"], None, now).await?;
         publish_tender(
             &txn,
             state,

@@ -111,21 +111,14 @@ pub async fn review(
     now: DateTime<Utc>,
 ) -> Result<(), FlowError> {
     need(roles, &[Role::CategoryReviewer])?;
-    let reason = reason.trim();
-    if !approve && reason.is_empty() {
-        return Err(FlowError::field(
-            "reason",
+    let reason = super::checked_text(
+        "reason",
+        reason,
+        (!approve).then_some((
             "review_reason",
             "Give the reasons for refusing, so the buyer can fix the business case",
-        ));
-    }
-    if reason.chars().count() > 5000 {
-        return Err(FlowError::field(
-            "reason",
-            "too_long",
-            "Write at most 5000 characters",
-        ));
-    }
+        )),
+    )?;
     let txn = state.begin_write().await?;
     let b = store::brief(&txn, id).await?;
     if b.created_by == who.user_id {

@@ -16,13 +16,16 @@ use crate::entities::{order, organisation, service, user};
 use crate::state::AppState;
 
 /// A demo person: who they are to the flows, and their roles.
-struct Person {
-    who: Viewer,
-    roles: Vec<Role>,
+pub struct Person {
+    /// Who they are to the flows.
+    pub who: Viewer,
+    /// Their roles.
+    pub roles: Vec<Role>,
 }
 
 impl Person {
-    fn actor(&self) -> Actor {
+    /// They, acting without an address (the demo and tests).
+    pub fn actor(&self) -> Actor {
         Actor {
             user_id: Some(self.who.user_id),
             ip: None,
@@ -30,7 +33,8 @@ impl Person {
     }
 }
 
-async fn person(state: &AppState, email: &str) -> Result<Option<Person>, FlowError> {
+/// The demo person signing in as `email`, if there is one.
+pub async fn person(state: &AppState, email: &str) -> Result<Option<Person>, FlowError> {
     let Some(found) = user::Entity::find()
         .filter(user::Column::Email.eq(email))
         .one(&state.db)

@@ -69,15 +69,10 @@ pub async fn decide(
 ) -> Result<(), FlowError> {
     need(roles, &[Role::CanAward])?;
     let reason = match &decision {
-        Decision::Award { reason, .. } | Decision::NoAward { reason } => reason.trim().to_owned(),
+        Decision::Award { reason, .. } | Decision::NoAward { reason } => {
+            super::checked_text("reason", reason, None)?.to_owned()
+        }
     };
-    if reason.chars().count() > 5000 {
-        return Err(FlowError::field(
-            "reason",
-            "too_long",
-            "Write at most 5000 characters",
-        ));
-    }
     let txn = state.begin_write().await?;
     let b = store::own(&txn, id, who).await?;
     let brief = published(&b)?;

@@ -24,21 +24,11 @@ pub async fn complain(
     text: &str,
     now: DateTime<Utc>,
 ) -> Result<(), FlowError> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(FlowError::field(
-            "complaint",
-            "complaint_required",
-            "Write your complaint",
-        ));
-    }
-    if text.chars().count() > 5000 {
-        return Err(FlowError::field(
-            "complaint",
-            "too_long",
-            "Write at most 5000 characters",
-        ));
-    }
+    let text = super::super::checked_text(
+        "complaint",
+        text,
+        Some(("complaint_required", "Write your complaint")),
+    )?;
     let txn = state.begin_write().await?;
     let b = store::brief(&txn, id).await?;
     if status(&b)? != BriefStatus::Standstill || b.standstill_ends_at.is_none_or(|e| e <= now) {
@@ -86,21 +76,8 @@ pub async fn reply(
     now: DateTime<Utc>,
 ) -> Result<(), FlowError> {
     need(roles, &[Role::CanAward, Role::CanPublishBriefs])?;
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(FlowError::field(
-            "reply",
-            "reply_required",
-            "Write your reply",
-        ));
-    }
-    if text.chars().count() > 5000 {
-        return Err(FlowError::field(
-            "reply",
-            "too_long",
-            "Write at most 5000 characters",
-        ));
-    }
+    let text =
+        super::super::checked_text("reply", text, Some(("reply_required", "Write your reply")))?;
     let txn = state.begin_write().await?;
     let c = brief_complaint::Entity::find_by_id(complaint_id)
         .one(&txn)

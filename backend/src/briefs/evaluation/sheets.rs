@@ -184,6 +184,27 @@ pub(super) async fn write_scores<C: ConnectionTrait>(
     Ok(())
 }
 
+/// The brief and `who`'s place on its panel, when `who` may still score `stage`: on the panel,
+/// the stage open, and their scores for it not yet submitted.
+async fn scoring_member<C: ConnectionTrait>(
+    txn: &C,
+    id: i64,
+    who: Viewer,
+    stage: Stage,
+) -> Result<(brief::Model, brief_panel_member::Model), FlowError> {
+    let b = store::own(txn, id, who).await?;
+    let me = store::panel(txn, id)
+        .await?
+        .into_iter()
+        .find(|m| m.user_id == who.user_id)
+        .ok_or(FlowError::Refused("not_on_panel"))?;
+    stage_open(&b, stage)?;
+    if store::submitted(&me, stage) {
+        return Err(FlowError::Refused("scores_submitted"));
+    }
+    Ok((b, me))
+}
+
 /// A panel member scores one response in `stage`. Refused to anyone not on the panel, and
 /// to a member who already submitted their scores for the stage.
 pub async fn score(
@@ -196,16 +217,7 @@ pub async fn score(
     entries: &[(String, String)],
 ) -> Result<(), FlowError> {
     let txn = state.begin_write().await?;
-    let b = store::own(&txn, id, who).await?;
-    let panel = store::panel(&txn, id).await?;
-    let me = panel
-        .iter()
-        .find(|m| m.user_id == who.user_id)
-        .ok_or(FlowError::Refused("not_on_panel"))?;
-    stage_open(&b, stage)?;
-    if store::submitted(me, stage) {
-        return Err(FlowError::Refused("scores_submitted"));
-    }
+    let (b, _me) = scoring_member(&txn, id, who, stage).await?;
     let brief = published(&b)?;
     let r = scorable(&txn, &b, stage)
         .await?
@@ -236,16 +248,7 @@ pub async fn submit_scores(
     now: DateTime<Utc>,
 ) -> Result<(), FlowError> {
     let txn = state.begin_write().await?;
-    let b = store::own(&txn, id, who).await?;
-    let panel = store::panel(&txn, id).await?;
-    let me = panel
-        .iter()
-        .find(|m| m.user_id == who.user_id)
-        .ok_or(FlowError::Refused("not_on_panel"))?;
-    stage_open(&b, stage)?;
-    if store::submitted(me, stage) {
-        return Err(FlowError::Refused("scores_submitted"));
-    }
+    let (b, me) = scoring_member(&txn, id, who, stage).await?;
     let brief = published(&b)?;
     let needed = criteria(&brief, stage).len();
     let mine: Vec<brief_score::Model> = store::scores_for(&txn, &b, stage, who.user_id)
