@@ -160,6 +160,16 @@ async fn seed_frameworks(state: &AppState) -> Result<u64, StartupError> {
             started.elapsed().as_secs_f64()
         );
     }
+    let started = std::time::Instant::now();
+    let contracts = crate::contracts::demo::load(state)
+        .await
+        .map_err(|e| StartupError(format!("loading demo contract delivery failed: {e:#}")))?;
+    if contracts > 0 {
+        println!(
+            "marco: demo contract delivery played: {contracts} contracts in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
     Ok(services)
 }
 
@@ -212,6 +222,12 @@ async fn serve_with_mail(
     );
     jobs.start(
         std::sync::Arc::new(crate::briefs::clock::BriefClockJob::new(state.clone())),
+        board.clone(),
+    );
+    jobs.start(
+        std::sync::Arc::new(crate::contracts::clock::ContractClockJob::new(
+            state.clone(),
+        )),
         board.clone(),
     );
     jobs.start(

@@ -3,6 +3,7 @@
 //! each brief's next step (questions, scoring, moderation, award, complaints); suppliers see
 //! orders to accept, open briefs on their lots, unfinished responses, prototypes due and
 //! debriefs; framework managers see applications to evaluate; reviewers, business cases.
+//! Both sides of a contract see what its delivery needs from them (`contracts::tasks`).
 
 use chrono::Utc;
 use sea_orm::ConnectionTrait;
@@ -10,6 +11,7 @@ use sea_orm::ConnectionTrait;
 use crate::briefs::{responses, store as briefs};
 use crate::buying::Viewer;
 use crate::domain::brief::{BriefStatus, ReviewStatus, Stage};
+use crate::domain::contract::Side;
 use crate::domain::framework::FrameworkStatus;
 use crate::domain::order::OrderStatus;
 use crate::domain::project::ProjectStatus;
@@ -57,11 +59,32 @@ pub async fn tasks<C: ConnectionTrait>(
 ) -> Result<Vec<Task>, FlowError> {
     let mut out = Vec::new();
     match kind {
-        OrgKind::Buyer => buyer(db, who, roles, &mut out).await?,
-        OrgKind::Supplier => supplier(db, who, &mut out).await?,
+        OrgKind::Buyer => {
+            buyer(db, who, roles, &mut out).await?;
+            contracts(db, who, Side::Buyer, roles, &mut out).await?;
+        }
+        OrgKind::Supplier => {
+            supplier(db, who, &mut out).await?;
+            contracts(db, who, Side::Supplier, roles, &mut out).await?;
+        }
         OrgKind::Platform => platform(db, who, roles, &mut out).await?,
     }
     Ok(out)
+}
+
+/// What the organisation's contracts need from this side.
+async fn contracts<C: ConnectionTrait>(
+    db: &C,
+    who: Viewer,
+    side: Side,
+    roles: &[Role],
+    out: &mut Vec<Task>,
+) -> Result<(), FlowError> {
+    let found =
+        crate::contracts::tasks::tasks(db, who, side, roles.contains(&Role::CanAward), Utc::now())
+            .await?;
+    out.extend(found.into_iter().map(|t| one(t.key, &t.title, t.link)));
+    Ok(())
 }
 
 async fn buyer<C: ConnectionTrait>(

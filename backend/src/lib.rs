@@ -7,6 +7,7 @@ pub mod briefs;
 pub mod buying;
 pub mod cli;
 pub mod config;
+pub mod contracts;
 pub mod dashboard;
 pub mod db;
 pub mod domain;
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::catalogue::router())
         .merge(routes::buying::router())
         .merge(routes::briefs::router())
+        .merge(routes::delivery::router())
         .merge(routes::dashboard::router())
         .merge(routes::open_data::router())
         .merge(routes::ops::router())

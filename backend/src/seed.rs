@@ -148,9 +148,9 @@ fn demo_users() -> Vec<DemoUser> {
             org: 1,
             email: "approver@compras.demo.gob.cl",
             name: "Demo Aprobadora",
-            roles: &["buyer_user", "can_approve_orders"],
+            roles: &["buyer_user", "can_approve_orders", "can_award"],
             limit: Some((50_000_000, "CLP")),
-            what: "buyer who approves orders up to CLP 50,000,000 (Dirección de Compras Demo)",
+            what: "buyer who approves orders up to CLP 50,000,000 and contract changes above the threshold (Dirección de Compras Demo)",
         },
         DemoUser {
             org: 2,

@@ -237,20 +237,6 @@ pub struct ContractsPage {
     pub csv: String,
 }
 
-/// One contract, public.
-#[derive(Template, WebTemplate)]
-#[template(path = "buying/contract.html")]
-pub struct ContractPage {
-    /// The layout.
-    pub shell: Shell,
-    /// The row.
-    pub contract: ContractRow,
-    /// Lines.
-    pub items: Vec<OrderItemView>,
-    /// Delivery milestones: (label, due, met).
-    pub milestones: Vec<(String, String, String)>,
-}
-
 /// A direct-award project in a list.
 #[derive(Clone, Debug)]
 pub struct ProjectRow {

@@ -151,4 +151,8 @@ pub struct SupplierPage {
     pub is_manager: bool,
     /// Form state.
     pub form: Form,
+    /// How many published ratings buyers gave it.
+    pub rating_count: usize,
+    /// Its average per dimension: (dimension, average out of 5).
+    pub ratings: Vec<(String, String)>,
 }

@@ -42,6 +42,10 @@ pub fn max_chars(name: &str) -> usize {
         "legal_name" | "trading_name" | "organisation_name" | "street_address" | "locality" => 300,
         "next" => 2048,
         "description" | "reason" => 5000,
+        "due" | "invoice_date" | "due_date" | "paid_on" | "new_end" | "module_start" => 40,
+        "amount" | "new_value" | "module_value" => 32,
+        "evidence_url" => 2000,
+        "comment" | "reply" => 2000,
         n if n.starts_with("reason_") => 5000,
         _ => FIELD_MAX,
     }

@@ -7,6 +7,7 @@ pub mod assets;
 pub mod briefs;
 pub mod buying;
 pub mod catalogue;
+pub mod delivery;
 pub mod forms;
 pub mod frameworks;
 pub mod i18n;

@@ -14,6 +14,7 @@ mod m20261205_000008_service_versions_immutable;
 mod m20261205_000009_currencies_beside_amounts;
 mod m20261205_000010_create_buying;
 mod m20261205_000011_create_briefs;
+mod m20261205_000012_create_delivery;
 
 /// The ordered list of every migration Marco has.
 #[derive(Debug)]
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000009_currencies_beside_amounts::Migration),
             Box::new(m20261205_000010_create_buying::Migration),
             Box::new(m20261205_000011_create_briefs::Migration),
+            Box::new(m20261205_000012_create_delivery::Migration),
         ]
     }
 }

@@ -61,6 +61,66 @@ pub const BUSINESS_CASE_EXTENSION_JSON: &str =
 pub const BUSINESS_CASE_RELEASE_SCHEMA: &str =
     include_str!("../schema/extensions/businessCase/release-schema.json");
 
+/// The path under which a Marco deployment serves its milestone-delivery extension.
+pub const MILESTONE_DELIVERY_EXTENSION_PATH: &str =
+    "/ocds/extensions/ocds_marco_milestoneDelivery_extension/extension.json";
+/// The milestone-delivery extension's `extension.json`, as served.
+pub const MILESTONE_DELIVERY_EXTENSION_JSON: &str =
+    include_str!("../schema/extensions/milestoneDelivery/extension.json");
+/// The milestone-delivery extension's release schema patch, as served.
+pub const MILESTONE_DELIVERY_RELEASE_SCHEMA: &str =
+    include_str!("../schema/extensions/milestoneDelivery/release-schema.json");
+
+/// The path under which a Marco deployment serves its supplier-ratings extension.
+pub const SUPPLIER_RATINGS_EXTENSION_PATH: &str =
+    "/ocds/extensions/ocds_marco_supplierRatings_extension/extension.json";
+/// The supplier-ratings extension's `extension.json`, as served.
+pub const SUPPLIER_RATINGS_EXTENSION_JSON: &str =
+    include_str!("../schema/extensions/supplierRatings/extension.json");
+/// The supplier-ratings extension's release schema patch, as served.
+pub const SUPPLIER_RATINGS_RELEASE_SCHEMA: &str =
+    include_str!("../schema/extensions/supplierRatings/release-schema.json");
+
+/// The path under which a Marco deployment serves its benefit-reports extension.
+pub const BENEFIT_REPORTS_EXTENSION_PATH: &str =
+    "/ocds/extensions/ocds_marco_benefitReports_extension/extension.json";
+/// The benefit-reports extension's `extension.json`, as served.
+pub const BENEFIT_REPORTS_EXTENSION_JSON: &str =
+    include_str!("../schema/extensions/benefitReports/extension.json");
+/// The benefit-reports extension's release schema patch, as served.
+pub const BENEFIT_REPORTS_RELEASE_SCHEMA: &str =
+    include_str!("../schema/extensions/benefitReports/release-schema.json");
+
+/// Marco's own extensions, served by every deployment under `/ocds/extensions/{repo}/`:
+/// (repository name, `extension.json`, release schema patch).
+pub const MARCO_OWN_EXTENSIONS: &[(&str, &str, &str)] = &[
+    (
+        "ocds_marco_shortlist_extension",
+        SHORTLIST_EXTENSION_JSON,
+        SHORTLIST_RELEASE_SCHEMA,
+    ),
+    (
+        "ocds_marco_businessCase_extension",
+        BUSINESS_CASE_EXTENSION_JSON,
+        BUSINESS_CASE_RELEASE_SCHEMA,
+    ),
+    (
+        "ocds_marco_milestoneDelivery_extension",
+        MILESTONE_DELIVERY_EXTENSION_JSON,
+        MILESTONE_DELIVERY_RELEASE_SCHEMA,
+    ),
+    (
+        "ocds_marco_supplierRatings_extension",
+        SUPPLIER_RATINGS_EXTENSION_JSON,
+        SUPPLIER_RATINGS_RELEASE_SCHEMA,
+    ),
+    (
+        "ocds_marco_benefitReports_extension",
+        BENEFIT_REPORTS_EXTENSION_JSON,
+        BENEFIT_REPORTS_RELEASE_SCHEMA,
+    ),
+];
+
 /// One extension whose patches are stored in this crate.
 #[derive(Debug, Clone, Copy)]
 pub struct Extension {
@@ -91,6 +151,24 @@ pub const EXTENSIONS: &[Extension] = &[
         "ocds_marco_businessCase_extension",
         BUSINESS_CASE_EXTENSION_PATH,
         BUSINESS_CASE_RELEASE_SCHEMA,
+    ),
+    ext(
+        "milestoneDelivery",
+        "ocds_marco_milestoneDelivery_extension",
+        MILESTONE_DELIVERY_EXTENSION_PATH,
+        MILESTONE_DELIVERY_RELEASE_SCHEMA,
+    ),
+    ext(
+        "supplierRatings",
+        "ocds_marco_supplierRatings_extension",
+        SUPPLIER_RATINGS_EXTENSION_PATH,
+        SUPPLIER_RATINGS_RELEASE_SCHEMA,
+    ),
+    ext(
+        "benefitReports",
+        "ocds_marco_benefitReports_extension",
+        BENEFIT_REPORTS_EXTENSION_PATH,
+        BENEFIT_REPORTS_RELEASE_SCHEMA,
     ),
     ext(
         "submissionTerms",
@@ -158,6 +236,9 @@ pub const EXTENSIONS: &[Extension] = &[
 pub const MARCO_EXTENSIONS: &[&str] = &[
     "shortlist",
     "businessCase",
+    "milestoneDelivery",
+    "supplierRatings",
+    "benefitReports",
     "submissionTerms",
     "lots",
     "techniques",

@@ -364,6 +364,7 @@ async fn the_csv_zip_holds_every_table_joined_by_ocid_and_release_id() {
     assert_eq!(
         names,
         [
+            "amendments.csv",
             "award_suppliers.csv",
             "awards.csv",
             "contracts.csv",

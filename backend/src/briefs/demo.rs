@@ -139,10 +139,27 @@ pub async fn load(state: &AppState) -> Result<u64, FlowError> {
         .await?;
     made += 1;
 
-    // 6. Awarded without a challenge; the standstill is over and the contract is made.
-    super::demo_awards::contracted(state, &buyer, &colleague, &nube, &bright, &fw, lot, now)
+    // 6. Awarded without a challenge; the standstill is over and the contract is made. Two
+    // such, one started about seven months ago and one that has run its year (their delivery
+    // is played by `contracts::demo`).
+    for (title, days) in [
+        ("Discovery for the school meals service", 250),
+        ("Alpha for the library card renewal", 520),
+    ] {
+        super::demo_awards::contracted(
+            state,
+            &buyer,
+            &colleague,
+            &nube,
+            &bright,
+            &fw,
+            lot,
+            title,
+            now - Duration::days(days),
+        )
         .await?;
-    made += 1;
+        made += 1;
+    }
 
     Ok(made)
 }

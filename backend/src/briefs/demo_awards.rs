@@ -1,5 +1,5 @@
-//! The demo's two awarded briefs: one after a prototype challenge, in its standstill with a
-//! complaint answered, and one whose contract is made; played at the times they would have
+//! The demo's awarded briefs: one after a prototype challenge, in its standstill with a
+//! complaint answered, and two whose contract is made; played at the times they would have
 //! happened, through the flows.
 
 use std::collections::HashMap;
@@ -249,11 +249,11 @@ pub(super) async fn contracted(
     bright: &Person,
     fw: &framework::Model,
     lot: &str,
-    now: DateTime<Utc>,
+    title: &str,
+    at: DateTime<Utc>,
 ) -> Result<(), FlowError> {
-    let at = now - Duration::days(40);
     let mut d = research(at);
-    d.title = "Discovery for the school meals service".into();
+    d.title = title.into();
     let id = create(state, buyer, fw, lot, d, at).await?;
     super::drafting::publish_brief(state, &buyer.actor(), buyer.who, &buyer.roles, id, at).await?;
     respond(state, nube, id, "21000000", true, at + Duration::days(3)).await?;
@@ -302,6 +302,6 @@ pub(super) async fn contracted(
         at + Duration::days(14),
     )
     .await?;
-    super::award::contract_due(state, now).await?;
+    super::award::contract_due(state, at + Duration::days(25)).await?;
     Ok(())
 }

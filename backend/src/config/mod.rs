@@ -73,6 +73,8 @@ pub struct Config {
     /// The brief rules (`MARCO_BRIEF_REVIEW_THRESHOLDS`, `MARCO_STANDSTILL_DAYS`,
     /// `MARCO_PUBLISH_BID_PRICES`).
     pub briefs: BriefsConfig,
+    /// The delivery rules (`MARCO_ACCEPTANCE_DAYS`, `MARCO_AMENDMENT_APPROVAL_SHARE`).
+    pub contracts: ContractsConfig,
 }
 
 /// A setting that cannot be used, with a message naming the variable and what is wrong.
@@ -203,7 +205,9 @@ impl Config {
 
         let buying = BuyingConfig::from_lookup(&get)?;
         let briefs = BriefsConfig::from_lookup(&get)?;
+        let contracts = ContractsConfig::from_lookup(&get)?;
         Ok(Config {
+            contracts,
             mail,
             search,
             buying,
@@ -308,9 +312,11 @@ pub fn is_ocid_prefix(prefix: &str) -> bool {
 
 mod briefs;
 mod buying;
+mod contracts;
 mod mail;
 pub use briefs::BriefsConfig;
 pub use buying::{BuyingConfig, LargePurchaseRule};
+pub use contracts::ContractsConfig;
 pub use mail::{DEMO_MAIL_FROM, MIN_PRODUCTION_LEASE_SECS, MailConfig, SmtpConfig, SmtpTls};
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 pub mod brief;
 pub mod content;
+pub mod contract;
 pub mod email;
 pub mod errors;
 pub mod framework;

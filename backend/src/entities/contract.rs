@@ -45,6 +45,12 @@ pub struct Model {
     pub signed_at: DateTimeUtc,
     /// Last changed.
     pub updated_at: DateTimeUtc,
+    /// The value when signed (before any change).
+    pub original_value: Option<Decimal>,
+    /// When it ended (completed or terminated).
+    pub ended_at: Option<DateTimeUtc>,
+    /// `completed` or `terminated` once ended.
+    pub end_kind: Option<String>,
 }
 
 /// Relations.

@@ -2,6 +2,8 @@
 
 pub mod audit_event;
 pub mod auth_token;
+pub mod benefit_reminder;
+pub mod benefit_report;
 pub mod brief;
 pub mod brief_alert;
 pub mod brief_complaint;
@@ -14,6 +16,11 @@ pub mod brief_score;
 pub mod buyer_domain;
 pub mod cart_item;
 pub mod contract;
+pub mod contract_change;
+pub mod contract_delivery;
+pub mod contract_milestone;
+pub mod contract_module;
+pub mod contract_rating;
 pub mod da_download;
 pub mod da_project;
 pub mod da_search;

@@ -152,6 +152,17 @@ pub enum MailKind {
         /// The debrief page.
         link: String,
     },
+    /// Something happened on a contract's delivery that the recipient needs to know.
+    Contract {
+        /// What happened.
+        event: ContractEvent,
+        /// The contract's title.
+        contract: String,
+        /// What the message names besides (a milestone, a date, a reason), already formatted.
+        detail: String,
+        /// The page to open.
+        link: String,
+    },
     /// An order moved on: sent to the other side.
     OrderChanged {
         /// The order number.
@@ -180,6 +191,7 @@ impl MailKind {
             MailKind::ProjectReminder { .. } => "project_reminder",
             MailKind::Brief { event, .. } => event.name(),
             MailKind::Debrief { .. } => "brief_debrief",
+            MailKind::Contract { event, .. } => event.name(),
         }
     }
 }
@@ -258,6 +270,75 @@ impl BriefEvent {
         BriefEvent::Complaint,
         BriefEvent::ComplaintReply,
         BriefEvent::Contracted,
+    ];
+}
+
+/// What happened on a contract, for [`MailKind::Contract`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContractEvent {
+    /// The buyer planned a milestone; `detail` names it and its due date.
+    MilestonePlanned,
+    /// The supplier delivered a milestone; `detail` names it and the date to decide by.
+    Delivered,
+    /// The buyer accepted a delivery; `detail` names the milestone.
+    Accepted,
+    /// The buyer rejected a delivery; `detail` names the milestone and the reason.
+    Rejected,
+    /// The buyer recorded a payment; `detail` names the milestone and the amount.
+    Paid,
+    /// A change was asked for and waits for the recipient's decision; `detail` describes it.
+    ChangeRequested,
+    /// A change was made; `detail` describes it.
+    ChangeApproved,
+    /// A change was refused; `detail` gives the reason.
+    ChangeRefused,
+    /// The contract ended early; `detail` gives the reason.
+    Terminated,
+    /// The contract reached its end date.
+    Completed,
+    /// The buyer rated the supplier.
+    Rated,
+    /// The supplier replied to a rating.
+    Replied,
+    /// A benefit report falls due; `detail` is the due date.
+    ReportDue,
+}
+
+impl ContractEvent {
+    /// The stable name, stored with the message.
+    pub fn name(self) -> &'static str {
+        match self {
+            ContractEvent::MilestonePlanned => "contract_milestone_planned",
+            ContractEvent::Delivered => "contract_delivered",
+            ContractEvent::Accepted => "contract_accepted",
+            ContractEvent::Rejected => "contract_rejected",
+            ContractEvent::Paid => "contract_paid",
+            ContractEvent::ChangeRequested => "contract_change_requested",
+            ContractEvent::ChangeApproved => "contract_change_approved",
+            ContractEvent::ChangeRefused => "contract_change_refused",
+            ContractEvent::Terminated => "contract_terminated",
+            ContractEvent::Completed => "contract_completed",
+            ContractEvent::Rated => "contract_rated",
+            ContractEvent::Replied => "contract_replied",
+            ContractEvent::ReportDue => "contract_report_due",
+        }
+    }
+
+    /// Every event.
+    pub const ALL: [ContractEvent; 13] = [
+        ContractEvent::MilestonePlanned,
+        ContractEvent::Delivered,
+        ContractEvent::Accepted,
+        ContractEvent::Rejected,
+        ContractEvent::Paid,
+        ContractEvent::ChangeRequested,
+        ContractEvent::ChangeApproved,
+        ContractEvent::ChangeRefused,
+        ContractEvent::Terminated,
+        ContractEvent::Completed,
+        ContractEvent::Rated,
+        ContractEvent::Replied,
+        ContractEvent::ReportDue,
     ];
 }
 

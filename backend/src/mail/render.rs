@@ -249,6 +249,25 @@ fn letter(kind: &MailKind, tr: Tr, lang: Lang) -> Letter {
                 Vec::new(),
             )
         }
+        MailKind::Contract {
+            event,
+            contract,
+            detail,
+            link,
+        } => {
+            let key = event.name().replace('_', "-");
+            let args = [
+                ("contract", one_line(contract)),
+                ("detail", one_line(detail)),
+            ];
+            (
+                tr.ta(&format!("email-{key}-subject"), &args),
+                tr.t("email-invitation-greeting"),
+                vec![tr.ta(&format!("email-{key}-body"), &args)],
+                action("email-contract-action", link),
+                Vec::new(),
+            )
+        }
         MailKind::Debrief {
             brief,
             responses,
@@ -421,6 +440,16 @@ mod tests {
             standstill_ends: "2026-12-20 12:00 UTC".into(),
             link: "https://marco.example/opportunities/3/debrief".into(),
         }))
+        .chain(
+            super::super::ContractEvent::ALL
+                .into_iter()
+                .map(|event| MailKind::Contract {
+                    event,
+                    contract: "Discovery for the school meals service".into(),
+                    detail: "Milestone 2: user research report".into(),
+                    link: "https://marco.example/contracts/4/manage".into(),
+                }),
+        )
         .chain(
             super::super::BriefEvent::ALL
                 .into_iter()

@@ -8,6 +8,7 @@ pub mod briefs;
 pub mod buying;
 pub mod catalogue;
 pub mod dashboard;
+pub mod delivery;
 pub mod frameworks;
 pub mod ocds;
 pub mod open_data;

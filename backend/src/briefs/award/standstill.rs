@@ -187,6 +187,7 @@ async fn make_contract(
     }
     .insert(&txn)
     .await?;
+    crate::contracts::delivery::first_module(&txn, &made, &brief.outcome).await?;
     let n = named(&txn, b).await?;
     let ctx = super::super::ocds::Context {
         buyer: &n.buyer,

@@ -212,7 +212,7 @@ pub async fn decide(
     let public_url = state.config.public_url.clone();
     match chosen {
         Some(row) => {
-            contract::ActiveModel {
+            let made = contract::ActiveModel {
                 ocid: Set(p.ocid.clone()),
                 route: Set("award".into()),
                 project_id: Set(Some(p.id)),
@@ -235,6 +235,7 @@ pub async fn decide(
             }
             .insert(&txn)
             .await?;
+            crate::contracts::delivery::first_module(&txn, &made, &row.name).await?;
             let chosen_listed = Listed {
                 id: &row.service.public_id,
                 version: row.version.version,

@@ -100,6 +100,10 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "dueDate",
             "dateMet",
             "dateModified",
+            "value/amount",
+            "value/currency",
+            "invoiceDate",
+            "paymentDueDate",
         ],
     ),
     (
@@ -117,6 +121,10 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "payee/name",
             "uri",
         ],
+    ),
+    (
+        "amendments",
+        &["contract_id", "id", "date", "rationale", "description"],
     ),
 ];
 
@@ -147,7 +155,7 @@ fn items<'a>(object: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
         .flatten()
 }
 
-/// The seven CSV writers over files in a work folder.
+/// The CSV writers, one per table, over files in a work folder.
 struct Tables {
     writers: Vec<csv::Writer<BufWriter<File>>>,
     paths: Vec<PathBuf>,
@@ -232,6 +240,9 @@ impl Tables {
                 for transaction in items(implementation, "transactions") {
                     self.object(6, &keys, std::slice::from_ref(&contract_id), transaction)?;
                 }
+            }
+            for amendment in items(contract, "amendments") {
+                self.object(7, &keys, std::slice::from_ref(&contract_id), amendment)?;
             }
         }
         Ok(())

@@ -7,12 +7,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use marco_frontend::Tr;
-use marco_frontend::buying::{Choice, ContractPage, ContractRow, ContractsPage};
+use marco_frontend::buying::{Choice, ContractRow, ContractsPage};
+use marco_frontend::delivery::ContractPage;
 use serde::Deserialize;
 
 use super::item_views;
+use crate::auth::MaybeUser;
 use crate::buying::store::{self, RegisterQuery};
 use crate::buying::{Contract, money_text, ocds};
+use crate::contracts as delivery_flows;
 use crate::domain::errors::{FieldError, FieldErrors};
 use crate::error::AppError;
 use crate::frameworks::{Framework, Organisation, store as catalogue};
@@ -122,6 +125,16 @@ pub(super) async fn rows_of(
     let contracts = store::contracts_of(&state.db, organisation_id).await?;
     let names = Names::load(state, &contracts, &[]).await?;
     Ok(contracts.iter().map(|c| names.row(c, tr)).collect())
+}
+
+/// One contract's register row, display-ready.
+pub(crate) async fn row_of(
+    state: &AppState,
+    c: &Contract,
+    tr: &Tr,
+) -> Result<ContractRow, AppError> {
+    let names = Names::load(state, std::slice::from_ref(c), &[]).await?;
+    Ok(names.row(c, tr))
 }
 
 /// Names the register needs: organisations and frameworks by id.
@@ -374,12 +387,13 @@ pub(super) async fn export(
 pub(super) async fn show(
     State(state): State<AppState>,
     PageContext(shell): PageContext,
+    MaybeUser(user): MaybeUser,
     Path(id): Path<i64>,
 ) -> Result<ContractPage, AppError> {
     let c = store::contract(&state.db, id).await?;
     let names = Names::load(&state, std::slice::from_ref(&c), &[]).await?;
     let tr = &shell.tr;
-    let (items, milestones) = match c.order_id {
+    let (items, order_milestones) = match c.order_id {
         Some(order_id) => {
             let o = store::order_by_id(&state.db, order_id).await?;
             let lines = store::items(&state.db, order_id).await?;
@@ -407,10 +421,27 @@ pub(super) async fn show(
         }
         None => (Vec::new(), Vec::new()),
     };
+    let indicators = delivery_flows::benefits::indicators_of(&state.db, &c)
+        .await?
+        .is_some();
+    let manage_link = crate::routes::delivery::side_of(&state, c.id, user.as_ref())
+        .await
+        .map(|_| format!("/contracts/{}/manage", c.id));
+    let contract = names.row(&c, tr);
+    let t = delivery_flows::store::timeline(&state.db, c).await?;
+    let timeline = crate::routes::delivery::views::timeline_view(
+        &t,
+        indicators,
+        tr,
+        false,
+        chrono::Utc::now(),
+    );
     Ok(ContractPage {
-        contract: names.row(&c, tr),
+        contract,
         items,
-        milestones,
+        order_milestones,
+        timeline,
+        manage_link,
         shell,
     })
 }

@@ -3,7 +3,7 @@
 
 pub(crate) mod api;
 mod cart;
-mod contracts;
+pub(crate) mod contracts;
 mod orders;
 mod projects;
 

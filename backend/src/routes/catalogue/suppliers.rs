@@ -88,7 +88,35 @@ async fn supplier_page(
             value: tr.t(&format!("scale-{scale}")),
         });
     }
+    let published = crate::contracts::store::published_ratings_of(&state.db, org.id).await?;
+    let averages = crate::domain::contract::Averages::of(published.iter().map(|r| {
+        (
+            u8::try_from(r.quality).unwrap_or(0),
+            u8::try_from(r.timeliness).unwrap_or(0),
+            u8::try_from(r.communication).unwrap_or(0),
+        )
+    }));
+    let tr = &shell.tr;
+    let mean = |v: f64| {
+        let text = format!("{v:.2}");
+        if tr.lang.code() == "es" {
+            text.replace('.', ",")
+        } else {
+            text
+        }
+    };
+    let ratings = if averages.count == 0 {
+        Vec::new()
+    } else {
+        vec![
+            (tr.t("delivery-quality"), mean(averages.quality)),
+            (tr.t("delivery-timeliness"), mean(averages.timeliness)),
+            (tr.t("delivery-communication"), mean(averages.communication)),
+        ]
+    };
     Ok(SupplierPage {
+        rating_count: averages.count,
+        ratings,
         id: org.id,
         name: org.name.clone(),
         facts,
