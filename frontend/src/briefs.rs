@@ -173,6 +173,8 @@ pub struct EditBriefPage {
     pub price_bases: Vec<Choice>,
     /// The budget above which a business case needs review, in words.
     pub review_rule: String,
+    /// The organisation's contracts this brief may follow: (id, title, chosen).
+    pub contracts: Vec<Choice>,
     /// Form state: the values as typed, and the problems by field.
     pub form: Form,
 }

@@ -1166,12 +1166,18 @@ async fn out_of_turn_moves_are_refused_and_scores_stay_blind_until_submitted() {
         other => panic!("an override without a reason: {other:?}"),
     }
     // A colleague without can_award cannot award at all.
+    let without_award: Vec<marco::domain::roles::Role> = colleague
+        .roles
+        .iter()
+        .copied()
+        .filter(|r| *r != marco::domain::roles::Role::CanAward)
+        .collect();
     refused(
         award::decide(
             &app.state,
             &colleague.actor(),
             colleague.who,
-            &colleague.roles,
+            &without_award,
             id,
             award_first,
             now,

@@ -18,6 +18,8 @@ mod buying_journeys;
 mod cli;
 mod concurrency;
 mod dashboards;
+mod delivery;
+mod delivery_journey;
 mod direct_awards;
 mod errors;
 mod feed_cache;

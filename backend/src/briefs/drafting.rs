@@ -71,6 +71,10 @@ pub async fn publish_tender<C: ConnectionTrait>(
         lot_name: &n.lot_name,
         public_url: &state.config.public_url,
     };
+    let mut related = related;
+    if let Some(prior) = follows(txn, b.buyer_org_id, &store::draft(b)).await? {
+        related.push(super::ocds::prior_contract(&prior));
+    }
     let body = super::ocds::tender_release(
         b,
         &brief,
@@ -83,6 +87,32 @@ pub async fn publish_tender<C: ConnectionTrait>(
     );
     publish::publish(txn, &state.publisher, &b.ocid, tags, body).await?;
     Ok(())
+}
+
+/// The earlier contract a draft says it follows: one of the buyer's own contracts, or a
+/// field error; none when the field is empty.
+pub(super) async fn follows<C: ConnectionTrait>(
+    db: &C,
+    buyer_org_id: i64,
+    d: &Draft,
+) -> Result<Option<crate::contracts::Contract>, FlowError> {
+    let raw = d.follows.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let unknown = || {
+        FlowError::field(
+            "follows",
+            "contract_unknown",
+            "Choose one of your organisation's contracts, or none",
+        )
+    };
+    let id = raw.parse::<i64>().map_err(|_| unknown())?;
+    match crate::contracts::store::contract(db, id).await {
+        Ok(c) if c.buyer_org_id == buyer_org_id => Ok(Some(c)),
+        Ok(_) | Err(FlowError::NotFound) => Err(unknown()),
+        Err(e) => Err(e),
+    }
 }
 
 pub(super) fn too_long(d: &Draft) -> FieldErrors {
@@ -230,6 +260,7 @@ pub async fn save(
     if status(&b)? != BriefStatus::Draft {
         return Err(FlowError::Refused("brief_not_draft"));
     }
+    follows(&txn, b.buyer_org_id, &d).await?;
     let old = store::draft(&b);
     let mut active = b.clone().into_active_model();
     let review = store::review(&b);

@@ -161,6 +161,7 @@ pub async fn edit(
     if status(&b)? != BriefStatus::Live || b.closing_at.is_none_or(|c| c <= now) {
         return Err(FlowError::Refused("brief_not_live"));
     }
+    super::drafting::follows(&txn, b.buyer_org_id, &d).await?;
     let old = store::draft(&b);
     let closing = b
         .closing_at

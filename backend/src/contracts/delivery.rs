@@ -237,14 +237,14 @@ fn check_pdf(file: &Option<(String, Vec<u8>)>) -> Result<Option<(String, &[u8])>
     if bytes.len() > EVIDENCE_MAX_BYTES {
         return Err(FlowError::field(
             "evidence_file",
-            "file_too_large",
+            "evidence_too_large",
             "The file must be 10 MB or smaller",
         ));
     }
     if !bytes.starts_with(b"%PDF-") {
         return Err(FlowError::field(
             "evidence_file",
-            "file_not_pdf",
+            "evidence_not_pdf",
             "The file must be a PDF",
         ));
     }

@@ -23,6 +23,8 @@ pub mod clock;
 pub mod delivery;
 pub mod demo;
 pub mod ocds;
+#[cfg(test)]
+mod ocds_tests;
 pub mod ratings;
 pub mod store;
 pub mod tasks;

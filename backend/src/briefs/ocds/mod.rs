@@ -92,3 +92,16 @@ pub(super) fn base(
     body.insert("relatedProcesses".into(), parties::to_value(&links));
     body
 }
+
+/// The `relatedProcesses` entry of a brief that buys the next module of an earlier contract:
+/// the contract's own contracting process, as the `prior` process.
+pub fn prior_contract(c: &crate::entities::contract::Model) -> RelatedProcess {
+    RelatedProcess {
+        id: "prior-contract".to_owned().into(),
+        relationship: vec![ocds_schema::model::RelatedProcessKind::Prior].into(),
+        title: c.title.clone().into(),
+        scheme: ocds_schema::model::RelatedProcessScheme::Ocid.into(),
+        identifier: c.ocid.clone().into(),
+        ..Default::default()
+    }
+}

@@ -65,6 +65,7 @@ fn draft() -> Draft {
         users: "Learners and their instructors.".into(),
         existing: "A phone line.".into(),
         outcome: "Most tests are booked online in minutes.".into(),
+        follows: String::new(),
         budget_min: "20000000".into(),
         budget_max: "60000000".into(),
         currency: "CLP".into(),

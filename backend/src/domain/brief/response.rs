@@ -183,6 +183,7 @@ mod tests {
             users: "Learners.".into(),
             existing: "A phone line.".into(),
             outcome: "Online booking.".into(),
+            follows: String::new(),
             budget_min: "1".into(),
             budget_max: "2".into(),
             currency: "CLP".into(),

@@ -92,15 +92,30 @@ pub(super) async fn create(
     }
 }
 
-fn edit_page(
+async fn edit_page(
     shell: marco_frontend::Shell,
     state: &AppState,
     b: &crate::briefs::BriefRow,
     lot: String,
     form: Form,
     methods_chosen: &[String],
-) -> EditBriefPage {
+) -> Result<EditBriefPage, AppError> {
     let tr = &shell.tr;
+    let chosen = form.value("follows").to_owned();
+    let contracts = crate::contracts::store::contracts_on(
+        &state.db,
+        b.buyer_org_id,
+        crate::domain::contract::Side::Buyer,
+    )
+    .await?
+    .into_iter()
+    .filter(|c| c.route != "challenge")
+    .map(|c| {
+        let id = c.id.to_string();
+        let on = id == chosen;
+        (id, c.title, on)
+    })
+    .collect();
     let methods = Method::ALL
         .iter()
         .map(|m| {
@@ -129,16 +144,17 @@ fn edit_page(
         .iter()
         .map(|(c, a)| money_text(*a, c, tr.lang.code()))
         .collect();
-    EditBriefPage {
+    Ok(EditBriefPage {
         id: b.id,
         live: b.status == "live",
         lot,
         methods,
         price_bases,
+        contracts,
         review_rule: tr.t1("edit-review-rule", "amounts", rules.join(", ")),
         form,
         shell,
-    }
+    })
 }
 
 async fn lot_label(
@@ -165,7 +181,7 @@ pub(super) async fn edit_form(
     let mut form = Form::new(csrf.0);
     draft_values(&mut form, &d);
     let lot = lot_label(&state, &b, &shell.tr).await?;
-    Ok(edit_page(shell, &state, &b, lot, form, &d.methods))
+    edit_page(shell, &state, &b, lot, form, &d.methods).await
 }
 
 fn draft_from(values: &crate::domain::content::FormValues) -> Draft {
@@ -225,9 +241,9 @@ pub(super) async fn edit(
             let mut form = brief_problems(&csrf, e, &shell.tr, "title")?;
             draft_values(&mut form, &d);
             let lot = lot_label(&state, &b, &shell.tr).await?;
-            Ok(unprocessable(edit_page(
-                shell, &state, &b, lot, form, &d.methods,
-            )))
+            Ok(unprocessable(
+                edit_page(shell, &state, &b, lot, form, &d.methods).await?,
+            ))
         }
     }
 }

@@ -32,6 +32,9 @@ pub struct Draft {
     pub existing: String,
     /// The outcome wanted.
     pub outcome: String,
+    /// The earlier contract this brief buys the next module of (its id), or empty: published
+    /// as a `relatedProcesses` entry (`prior`).
+    pub follows: String,
     /// The lowest budget.
     pub budget_min: String,
     /// The highest budget.
@@ -93,6 +96,7 @@ pub const TEXT_FIELDS: &[&str] = &[
     "users",
     "existing",
     "outcome",
+    "follows",
     "budget_min",
     "budget_max",
     "currency",
@@ -129,6 +133,7 @@ impl Draft {
             "users" => &self.users,
             "existing" => &self.existing,
             "outcome" => &self.outcome,
+            "follows" => &self.follows,
             "budget_min" => &self.budget_min,
             "budget_max" => &self.budget_max,
             "currency" => &self.currency,
@@ -166,6 +171,7 @@ impl Draft {
             "users" => &mut self.users,
             "existing" => &mut self.existing,
             "outcome" => &mut self.outcome,
+            "follows" => &mut self.follows,
             "budget_min" => &mut self.budget_min,
             "budget_max" => &mut self.budget_max,
             "currency" => &mut self.currency,

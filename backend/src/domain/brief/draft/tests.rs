@@ -18,6 +18,7 @@ pub fn good() -> Draft {
         users: "Learners and their instructors book tests.".into(),
         existing: "A phone line open on weekdays.".into(),
         outcome: "Most tests are booked online in minutes.".into(),
+        follows: String::new(),
         budget_min: "20000000".into(),
         budget_max: "60000000".into(),
         currency: "CLP".into(),
