@@ -346,6 +346,34 @@ async fn a_milestone_goes_from_planned_to_paid_and_rated_with_a_rejection_on_the
                 .unwrap()
     );
 
+    // The bulk CSV has the milestone and its payment.
+    marco::publish::bulk::refresh(&app.state).await.unwrap();
+    let bytes = Client::new(&app)
+        .get(&format!("/ocds/bulk/{}", marco::publish::bulk::CSV_ZIP))
+        .await
+        .body;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut table = |name: &str| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut text).unwrap();
+        text
+    };
+    let milestones = table("milestones.csv");
+    assert!(
+        milestones.lines().any(|l| l.contains(&c.ocid)
+            && l.contains("implementation")
+            && l.contains("milestone-1")
+            && l.contains("met")),
+        "{milestones}"
+    );
+    let transactions = table("transactions.csv");
+    assert!(
+        transactions
+            .lines()
+            .any(|l| l.contains(&c.ocid) && l.contains("payment-milestone-1")),
+        "{transactions}"
+    );
+
     // Ninety-one days on, the clock publishes the rating with its reply, and the supplier's
     // public averages equal a recomputation from the published OCDS.
     marco::contracts::clock::tick(&app.state, Utc::now() + Duration::days(91))
@@ -723,5 +751,210 @@ async fn the_dashboards_flag_a_delivery_waiting_past_its_acceptance_period_on_bo
             .await
             .text()
             .contains("Decision overdue")
+    );
+}
+
+#[tokio::test]
+async fn a_brief_for_the_next_module_points_to_the_earlier_contract() {
+    let app = TestApp::new().await;
+    let c = world(&app).await;
+    let mut buyer = signed_in(&app, "buyer@compras.demo.gob.cl").await;
+    let res = buyer
+        .post(
+            "/briefs",
+            &[("lot", "digital-outcomes-and-specialists-1/digital-outcomes")],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    let id: i64 = res
+        .header("location")
+        .unwrap()
+        .trim_start_matches("/briefs/")
+        .trim_end_matches("/edit")
+        .parse()
+        .unwrap();
+    // Below the review threshold, so it can be published at once.
+    let mut fields: Vec<(&str, String)> = super::briefs::form(Utc::now().date_naive())
+        .into_iter()
+        .map(|(k, v)| match k {
+            "budget_min" => (k, "50000000".to_owned()),
+            "budget_max" => (k, "90000000".to_owned()),
+            _ => (k, v),
+        })
+        .collect();
+    fields.push(("follows", "999999".into()));
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = buyer.post(&format!("/briefs/{id}/edit"), &pairs).await;
+    refused(&res, "Choose one of your organisation");
+    let edit = buyer.get(&format!("/briefs/{id}/edit")).await.text();
+    assert!(
+        edit.contains(&format!("<option value=\"{}\"", c.id)),
+        "the contract is offered"
+    );
+    fields.pop();
+    let follows = c.id.to_string();
+    fields.push(("follows", follows));
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = buyer.post(&format!("/briefs/{id}/edit"), &pairs).await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    let res = buyer.post(&format!("/briefs/{id}/publish"), &[]).await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    let b = marco::entities::brief::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let published = releases_of(&app, &b.ocid).await.pop().unwrap();
+    let related = published["relatedProcesses"].as_array().unwrap();
+    let prior = related
+        .iter()
+        .find(|r| r["relationship"][0] == "prior")
+        .expect("a prior process");
+    assert_eq!(prior["identifier"], c.ocid.as_str());
+    assert_eq!(prior["scheme"], "ocid");
+    assert!(
+        app.state
+            .publisher
+            .validator()
+            .validate_release(&published)
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn the_clock_reminds_of_a_benefit_report_once_and_ends_contracts_at_their_end_date() {
+    let app = TestApp::new().await;
+    let c = world(&app).await;
+    let reminders = || async {
+        mail_outbox::Entity::find()
+            .filter(mail_outbox::Column::Kind.eq("contract_report_due"))
+            .count(&app.state.db)
+            .await
+            .unwrap()
+    };
+    // The first report fell due about a month ago: one reminder per buyer user, once.
+    marco::contracts::clock::tick(&app.state, Utc::now())
+        .await
+        .unwrap();
+    let sent = reminders().await;
+    assert!(sent >= 1, "a reminder was sent");
+    marco::contracts::clock::tick(&app.state, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(reminders().await, sent, "and only once");
+    let mut buyer = signed_in(&app, "buyer@compras.demo.gob.cl").await;
+    assert!(
+        buyer
+            .get("/dashboard")
+            .await
+            .text()
+            .contains("The benefit report of Discovery for the school meals service is late")
+    );
+
+    // A day after its end date the contract ends; milestones never met become not met.
+    let buyer_person = marco::buying::demo::person(&app.state, "buyer@compras.demo.gob.cl")
+        .await
+        .unwrap()
+        .unwrap();
+    marco::contracts::delivery::plan(
+        &app.state,
+        &buyer_person.actor(),
+        buyer_person.who,
+        c.id,
+        &marco::contracts::delivery::MilestoneInput {
+            module: "1".into(),
+            title: "Final report".into(),
+            due: day(30),
+            amount: "1000".into(),
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    marco::contracts::clock::tick(&app.state, c.end_at + Duration::days(1))
+        .await
+        .unwrap();
+    let ended = contract::Entity::find_by_id(c.id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(ended.status, "terminated");
+    assert_eq!(ended.end_kind.as_deref(), Some("completed"));
+    let last = releases_of(&app, &c.ocid).await.pop().unwrap();
+    assert_eq!(last["tag"][0], "contractUpdate");
+    assert_eq!(
+        last["contracts"][0]["implementation"]["milestones"][0]["status"],
+        "notMet"
+    );
+}
+
+#[tokio::test]
+async fn a_paid_catalogue_order_is_rated_on_its_own_process() {
+    let app = TestApp::new().await;
+    world(&app).await;
+    marco::buying::demo::load(&app.state)
+        .await
+        .expect("demo orders");
+    let paid = contract::Entity::find()
+        .filter(contract::Column::Route.eq("order"))
+        .filter(contract::Column::Status.eq("terminated"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("a paid order's contract");
+    let mut buyer = signed_in(&app, "buyer@compras.demo.gob.cl").await;
+    let page = buyer
+        .get(&format!("/contracts/{}/manage", paid.id))
+        .await
+        .text();
+    assert!(
+        !page.contains("id=\"plan-form\""),
+        "an order is not planned in modules"
+    );
+    let res = buyer
+        .post(
+            &format!("/contracts/{}/ratings", paid.id),
+            &[
+                ("rate_stage", "final"),
+                ("quality", "4"),
+                ("timeliness", "5"),
+                ("communication", "4"),
+                ("comment", "Delivered as ordered."),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    let record = Client::new(&app)
+        .get(&format!("/ocds/records/{}", paid.ocid))
+        .await
+        .json();
+    assert!(
+        app.state
+            .publisher
+            .validator()
+            .validate_record_package(&record)
+            .is_empty()
+    );
+    let contracts = record["records"][0]["compiledRelease"]["contracts"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        contracts.len(),
+        1,
+        "the rating joins the order's own contract"
+    );
+    assert_eq!(
+        contracts[0]["implementation"]["ratings"][0]["comment"],
+        "Delivered as ordered."
+    );
+    assert_eq!(
+        contracts[0]["implementation"]["milestones"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3,
+        "the order's milestones stay"
     );
 }

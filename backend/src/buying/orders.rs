@@ -455,6 +455,8 @@ pub async fn act(
             let tags: &[&str] = if to == OrderStatus::Paid {
                 contract::Entity::update_many()
                     .col_expr(contract::Column::Status, Expr::value("terminated"))
+                    .col_expr(contract::Column::EndedAt, Expr::value(Some(now)))
+                    .col_expr(contract::Column::EndKind, Expr::value(Some("completed")))
                     .col_expr(contract::Column::UpdatedAt, Expr::value(now))
                     .filter(contract::Column::OrderId.eq(o.id))
                     .exec(&txn)

@@ -79,7 +79,12 @@ pub async fn rate(
     if t.ratings.iter().any(|r| r.stage == stage) {
         return Err(FlowError::Refused("already_rated"));
     }
-    let public = public_at(now, c.ended_at);
+    // A catalogue order's contract ends with its payment, which the order flow records as
+    // the contract's last change.
+    let ended_at = c
+        .ended_at
+        .or_else(|| super::ended(&c).then_some(c.updated_at));
+    let public = public_at(now, ended_at);
     let row = contract_rating::ActiveModel {
         contract_id: Set(c.id),
         milestone_id: Set(milestone_id),

@@ -1572,3 +1572,5 @@ edit-follows = Next module of an earlier contract
 edit-follows-hint = If this brief buys the next module of work that one of your contracts started, choose it: the brief's open data will point to it.
 edit-follows-none = None: a new piece of work
 err-contract-unknown = Choose one of your organisation's contracts, or none
+brief-follows = Next module of
+brief-field-follows = earlier contract

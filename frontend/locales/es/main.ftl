@@ -1572,3 +1572,5 @@ edit-follows = Siguiente módulo de un contrato anterior
 edit-follows-hint = Si este requerimiento compra el siguiente módulo de un trabajo que empezó uno de sus contratos, elíjalo: los datos abiertos del requerimiento lo enlazarán.
 edit-follows-none = Ninguno: un trabajo nuevo
 err-contract-unknown = Elija uno de los contratos de su organización, o ninguno
+brief-follows = Siguiente módulo de
+brief-field-follows = contrato anterior

@@ -220,6 +220,12 @@ pub(super) async fn facts(state: &AppState, b: &Brief, tr: &Tr) -> Result<Vec<Fa
     if let Ok(n) = d.shortlist.trim().parse::<u32>() {
         facts.push(fact("brief-shortlist", n.to_string()));
     }
+    if let Ok(id) = d.follows.trim().parse::<i64>()
+        && let Ok(prior) = crate::contracts::store::contract(&state.db, id).await
+        && prior.buyer_org_id == b.buyer_org_id
+    {
+        facts.push(fact("brief-follows", prior.title));
+    }
     facts.push(fact("brief-ocid", b.ocid.clone()));
     Ok(facts)
 }
