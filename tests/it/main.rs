@@ -20,6 +20,7 @@ mod concurrency;
 mod dashboards;
 mod delivery;
 mod delivery_journey;
+mod delivery_rules;
 mod direct_awards;
 mod errors;
 mod feed_cache;

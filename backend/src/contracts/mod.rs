@@ -22,6 +22,7 @@ pub mod changes;
 pub mod clock;
 pub mod delivery;
 pub mod demo;
+mod demo_steps;
 pub mod ocds;
 #[cfg(test)]
 mod ocds_tests;
