@@ -158,8 +158,16 @@ pub fn timeline_view(
         })
         .collect();
     let reports = if indicators {
-        benefits::schedule(c, &t.reports, now)
+        let schedule = benefits::schedule(c, &t.reports, now);
+        // The periods started or reported, and the next one: not years of empty ones.
+        let shown = schedule
+            .iter()
+            .filter(|d| d.open || d.filed.is_some())
+            .count()
+            + 1;
+        schedule
             .into_iter()
+            .take(shown)
             .map(|d| {
                 let report = t.reports.iter().find(|r| r.period == d.period);
                 let rows: Vec<IndicatorResult> = report
