@@ -41,6 +41,10 @@ pub struct FacetView {
     pub options: Vec<(String, String, u64, bool)>,
 }
 
+/// Help when a search found nothing: a spelling suggestion (the words and their link), and
+/// the link to the same words without the filters.
+pub type NoResults = (Option<(String, String)>, Option<String>);
+
 /// The catalogue search page.
 #[derive(Template, WebTemplate)]
 #[template(path = "catalogue/search.html")]
@@ -73,6 +77,9 @@ pub struct CataloguePage {
     pub problem: Option<String>,
     /// Saving the search into a direct-award project, for buyers who award.
     pub save: Option<crate::buying::SaveSearchPanel>,
+    /// Help when nothing matched: a spelling suggestion (the words and the link) and the
+    /// same words without the filters.
+    pub no_results: Option<NoResults>,
 }
 
 /// A version in a service's history.

@@ -37,6 +37,7 @@ mod orders;
 mod pages;
 mod publish;
 mod search;
+mod search_quality;
 mod seed;
 mod service_versions;
 mod verify_log;

@@ -64,16 +64,20 @@ async fn ids(index: &dyn SearchIndex, query: &SearchQuery) -> Vec<String> {
     results.hits.into_iter().map(|h| h.id).collect()
 }
 
-/// Keywords find services by name, description and features, every word required.
+/// Keywords find services by name, description and features; the first word is required
+/// and the others rank (Meilisearch's `last` matching strategy).
 pub async fn keywords_find_matching_services(index: &dyn SearchIndex) {
     let mut email = doc("email", "Secure Email Service");
     email.description = "Mailboxes with spam filtering.".into();
     email.features = vec!["Calendar sharing".into()];
     load(index, &[doc("k8s", "Managed Kubernetes Platform"), email]).await;
     assert_eq!(ids(index, &text("kubernetes")).await, ["k8s"]);
-    assert_eq!(ids(index, &text("spam filtering")).await, ["email"]);
+    // "spam" is one typo from the suppliers' "SpA": the service with both words comes first.
+    let spam = ids(index, &text("spam filtering")).await;
+    assert_eq!(spam.first().map(String::as_str), Some("email"), "{spam:?}");
     assert_eq!(ids(index, &text("calendar")).await, ["email"]);
-    assert!(ids(index, &text("kubernetes spam")).await.is_empty());
+    assert_eq!(ids(index, &text("kubernetes spam")).await, ["k8s"]);
+    assert!(ids(index, &text("spreadsheets")).await.is_empty());
     assert_eq!(index.search(&text("")).await.unwrap().total, 2);
 }
 
@@ -89,6 +93,41 @@ pub async fn typos_are_tolerated(index: &dyn SearchIndex) {
     .await;
     assert_eq!(ids(index, &text("kubernetis")).await, ["k8s"]);
     assert_eq!(ids(index, &text("manged kubernetes")).await, ["k8s"]);
+}
+
+/// Every word of a query counts: services with all of them come first, then those with
+/// some; a short word tolerates one typo from four letters.
+pub async fn every_word_ranks_and_all_words_come_first(index: &dyn SearchIndex) {
+    load(
+        index,
+        &[
+            doc("vm", "Cloud virtual machines"),
+            doc("both", "Cloud hosting for websites"),
+            doc("web", "Website hosting"),
+        ],
+    )
+    .await;
+    let found = ids(index, &text("cloud hosting")).await;
+    assert_eq!(found.first().map(String::as_str), Some("both"), "{found:?}");
+    assert!(found.contains(&"vm".to_owned()), "{found:?}");
+    let typo = ids(index, &text("clod")).await;
+    assert_eq!(typo.len(), 2, "{typo:?}");
+}
+
+/// A word finds services named with its synonyms from the content file, in either language.
+pub async fn synonyms_find_services(index: &dyn SearchIndex) {
+    load(
+        index,
+        &[
+            doc("store", "Object storage"),
+            doc("db", "Managed PostgreSQL"),
+            doc("mail", "Email and collaboration"),
+        ],
+    )
+    .await;
+    assert_eq!(ids(index, &text("almacenamiento")).await, ["store"]);
+    assert_eq!(ids(index, &text("database")).await, ["db"]);
+    assert_eq!(ids(index, &text("correo")).await, ["mail"]);
 }
 
 /// The supplier's name is searched too.
@@ -320,6 +359,8 @@ pub async fn highlights_escape_html(index: &dyn SearchIndex) {
 pub async fn all(index: &dyn SearchIndex) {
     keywords_find_matching_services(index).await;
     typos_are_tolerated(index).await;
+    every_word_ranks_and_all_words_come_first(index).await;
+    synonyms_find_services(index).await;
     supplier_names_are_searched(index).await;
     facet_filters_or_within_and_across(index).await;
     facet_counts_follow_the_other_filters(index).await;
@@ -342,6 +383,28 @@ mod tantivy_keeps_the_contract {
     #[tokio::test]
     async fn keywords() {
         keywords_find_matching_services(&index()).await;
+    }
+
+    #[tokio::test]
+    async fn every_word_ranks() {
+        every_word_ranks_and_all_words_come_first(&index()).await;
+    }
+
+    #[tokio::test]
+    async fn synonyms() {
+        synonyms_find_services(&index()).await;
+    }
+
+    /// Stemming is tantivy's alone (Meilisearch does not stem): other forms of a word, in
+    /// English and Spanish, find the service.
+    #[tokio::test]
+    async fn word_forms_in_english_and_spanish() {
+        let index = index();
+        let mut es = doc("es", "Servicio de respaldos");
+        es.description = "Copias diarias de los sistemas municipales.".into();
+        load(&index, &[doc("en", "Managed databases"), es]).await;
+        assert_eq!(ids(&index, &text("database")).await, ["en"]);
+        assert_eq!(ids(&index, &text("sistema municipal")).await, ["es"]);
     }
     #[tokio::test]
     async fn typos() {

@@ -168,7 +168,7 @@ impl MeiliIndex {
         search
             .with_query(q)
             .with_filter(&filter)
-            .with_matching_strategy(MatchingStrategies::ALL)
+            .with_matching_strategy(MatchingStrategies::LAST)
             .with_page(if hits { query.page as usize } else { 1 })
             .with_hits_per_page(if hits { query.per_page as usize } else { 0 })
             .with_facets(meilisearch_sdk::search::Selectors::Some(&facet_attrs))
@@ -212,11 +212,17 @@ fn settings() -> Settings {
             disable_on_attributes: None,
             disable_on_words: None,
             min_word_size_for_typos: Some(MinWordSizeForTypos {
-                one_typo: Some(5),
-                two_typos: Some(9),
+                one_typo: Some(4),
+                two_typos: Some(8),
             }),
             disable_on_numbers: None,
         })
+        .with_synonyms(
+            super::synonyms::synonyms()
+                .iter()
+                .map(|(word, others)| (word.clone(), others.clone()))
+                .collect::<std::collections::HashMap<_, _>>(),
+        )
         .with_pagination(PaginationSetting {
             max_total_hits: MAX_DEPTH as usize * 100,
         })

@@ -12,6 +12,7 @@ pub mod meili;
 pub mod outbox;
 mod query;
 mod reindex;
+pub mod synonyms;
 pub mod synthetic;
 pub mod text;
 
@@ -87,6 +88,12 @@ pub trait SearchIndex: Send + Sync + 'static {
     async fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError>;
     /// How many documents the index holds, unavailable ones included.
     async fn count(&self) -> Result<u64, SearchError>;
+    /// A spelling suggestion for a query that found nothing: each word the index does not
+    /// hold replaced by the most common indexed word within two edits, or `None`. Engines
+    /// that cannot list their words suggest nothing.
+    async fn suggest(&self, _text: &str) -> Result<Option<String>, SearchError> {
+        Ok(None)
+    }
 }
 
 /// Where the index lives: Meilisearch settings when `MARCO_MEILI_URL` is set.
@@ -142,6 +149,7 @@ pub fn open(
 ) -> Result<Arc<dyn SearchIndex>, SearchError> {
     Ok(match &config.meili {
         Some(meili) => Arc::new(MeiliIndex::new(meili)?),
-        None => Arc::new(TantivyIndex::lazy(data_dir.join("search"))),
+        // `v2`: the schema with stems (an older index in `search/` is left for `marco reindex`).
+        None => Arc::new(TantivyIndex::lazy(data_dir.join("search").join("v2"))),
     })
 }

@@ -3,7 +3,8 @@
 //! and the highlighter that escapes HTML and marks matched words.
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer,
 };
 
 use super::query::MarkedHtml;
@@ -32,6 +33,33 @@ pub fn analyzer() -> TextAnalyzer {
         .filter(AsciiFoldingFilter)
         .filter(LowerCaser)
         .build()
+}
+
+/// The name of the stemming analyzer: the analyzer above, then the English and the Spanish
+/// Snowball stemmers, so that "databases" finds "database" and "servicios" finds "servicio".
+/// Index and query go through the same chain, so a word stemmed twice still meets itself.
+pub const STEM_ANALYZER: &str = "marco_stem";
+
+/// The stemming analyzer (see [`STEM_ANALYZER`]).
+pub fn stem_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
+        .filter(AsciiFoldingFilter)
+        .filter(LowerCaser)
+        .filter(Stemmer::new(Language::English))
+        .filter(Stemmer::new(Language::Spanish))
+        .build()
+}
+
+/// The stem of a normalised word.
+pub fn stem(word: &str) -> String {
+    let mut analyzer = stem_analyzer();
+    let mut stream = analyzer.token_stream(word);
+    let mut out = String::new();
+    while stream.advance() {
+        out.push_str(&stream.token().text);
+    }
+    out
 }
 
 /// One word of a text: its byte range in the original and its normalised form.
@@ -141,12 +169,12 @@ pub fn query_terms(text: &str) -> QueryTerms {
     }
 }
 
-/// Typos allowed in a query word, as Meilisearch's defaults: none below 5 characters, one
-/// below 9, two from 9.
+/// Typos allowed in a query word, scaled by its length (Meilisearch is set the same way):
+/// none below 4 characters, one below 8 ("clod" finds "cloud"), two from 8.
 pub fn typo_budget(term: &str) -> u8 {
     match term.chars().count() {
-        0..=4 => 0,
-        5..=8 => 1,
+        0..=3 => 0,
+        4..=7 => 1,
         _ => 2,
     }
 }

@@ -240,7 +240,34 @@ pub(super) async fn search_catalogue(
         None => tr.t1("cat-summary", "count", results.total),
     };
     let sort_value = first(&values, "sort").to_owned();
+    let no_results = if results.total == 0 {
+        let words = first(&values, "q").to_owned();
+        let encode = |q: &str| {
+            url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("q", q)
+                .finish()
+        };
+        let suggestion = if words.is_empty() {
+            None
+        } else {
+            state
+                .search
+                .suggest(&words)
+                .await
+                .ok()
+                .flatten()
+                .map(|s| (s.clone(), format!("/catalogue?{}", encode(&s))))
+        };
+        let filtered = values.iter().any(|(k, v)| {
+            k != "q" && k != "page" && k != "sort" && v.iter().any(|x| !x.trim().is_empty())
+        });
+        let without = filtered.then(|| format!("/catalogue?{}", encode(&words)));
+        Some((suggestion, without))
+    } else {
+        None
+    };
     Ok(CataloguePage {
+        no_results,
         q: first(&values, "q").to_owned(),
         sorts: ["relevance", "price_asc", "price_desc", "name"]
             .iter()

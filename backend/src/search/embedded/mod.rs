@@ -146,6 +146,9 @@ impl Shared {
         index
             .tokenizers()
             .register(text::ANALYZER, text::analyzer());
+        index
+            .tokenizers()
+            .register(text::STEM_ANALYZER, text::stem_analyzer());
         // Reloads when any process commits; our own commits also reload at once.
         let reader = index
             .reader_builder()
@@ -246,6 +249,12 @@ impl SearchIndex for TantivyIndex {
 
     async fn count(&self) -> Result<u64, SearchError> {
         self.blocking(|inner| Ok(inner.reader.searcher().num_docs()))
+            .await
+    }
+
+    async fn suggest(&self, text: &str) -> Result<Option<String>, SearchError> {
+        let terms = text::query_terms(text);
+        self.blocking(move |inner| search::suggest(&inner.reader.searcher(), &inner.fields, &terms))
             .await
     }
 }

@@ -8,7 +8,7 @@ use tantivy::schema::{
 };
 
 use crate::search::document::{ServiceDocument, tie_break};
-use crate::search::text::ANALYZER;
+use crate::search::text::{ANALYZER, STEM_ANALYZER};
 
 /// The tie-break fast field.
 pub(crate) const TIE: &str = "tie";
@@ -29,6 +29,8 @@ pub(crate) struct Fields {
     pub supplier_name: Field,
     /// Every searchable text again, indexed without frequencies, for typo and prefix matches.
     pub all: Field,
+    /// Every searchable text again, stemmed (English, then Spanish), for other word forms.
+    pub stems: Field,
     pub facet: Field,
     pub price: Field,
     pub available: Field,
@@ -54,6 +56,14 @@ pub(crate) fn schema() -> (Schema, Fields) {
         features: builder.add_text_field("features", scored.clone()),
         supplier_name: builder.add_text_field("supplier_name", scored),
         all: builder.add_text_field("all", words(IndexRecordOption::Basic)),
+        stems: builder.add_text_field(
+            "stems",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(STEM_ANALYZER)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        ),
         facet: builder.add_facet_field(FACET, FacetOptions::default()),
         price: builder.add_f64_field(PRICE, FAST),
         available: builder.add_bool_field("available", INDEXED),
@@ -78,6 +88,7 @@ pub(crate) fn to_document(f: &Fields, doc: &ServiceDocument) -> TantivyDocument 
         .chain(&doc.features)
     {
         out.add_text(f.all, text);
+        out.add_text(f.stems, text);
     }
     for (key, values) in doc.all_facets() {
         for value in values {

@@ -1,6 +1,9 @@
-//! Running a [`SearchQuery`] on tantivy: every query word must match one of the text fields
-//! (exactly, with a typo, or as a prefix of the last word); exact matches score by BM25 with
-//! the name weighted most; filters narrow without scoring.
+//! Running a [`SearchQuery`] on tantivy, as Meilisearch's `last` matching strategy does:
+//! the first query word must match, every other word adds to the score, and services with
+//! every word come first (a large bonus). A word matches one of the text fields exactly, in
+//! another form (stemmed English and Spanish), through a synonym of the content file, with a
+//! typo scaled by its length, or as a prefix when it is the last word. Exact matches score
+//! by BM25 with the name weighted most; filters narrow without scoring.
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -29,6 +32,11 @@ const FEATURES_BOOST: f32 = 1.5;
 const SUPPLIER_BOOST: f32 = 1.5;
 const DESCRIPTION_BOOST: f32 = 1.0;
 const FUZZY_BOOST: f32 = 0.5;
+/// Another form of the word (stemmed), or a synonym.
+const STEM_BOOST: f32 = 0.8;
+const SYNONYM_BOOST: f32 = 0.7;
+/// The bonus of a service with every word of the query: more than any partial match scores.
+const ALL_WORDS_BOOST: f32 = 100.0;
 
 /// Runs `query` (already checked) on `searcher`.
 pub(crate) fn run(
@@ -113,7 +121,23 @@ fn collect_counts(
 fn build(fields: &Fields, query: &SearchQuery, terms: &QueryTerms) -> Box<dyn Query> {
     let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (i, term) in terms.terms.iter().enumerate() {
-        must.push((Occur::Must, word_query(fields, term, terms.is_prefix(i))));
+        let occur = if i == 0 { Occur::Must } else { Occur::Should };
+        must.push((occur, word_query(fields, term, terms.is_prefix(i))));
+    }
+    if terms.terms.len() > 1 {
+        let every: Vec<(Occur, Box<dyn Query>)> = terms
+            .terms
+            .iter()
+            .enumerate()
+            .map(|(i, term)| (Occur::Must, word_query(fields, term, terms.is_prefix(i))))
+            .collect();
+        must.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(BooleanQuery::new(every)),
+                ALL_WORDS_BOOST,
+            )),
+        ));
     }
     let mut filters: Vec<Box<dyn Query>> = Vec::new();
     for (key, values) in &query.filters {
@@ -161,31 +185,112 @@ fn build(fields: &Fields, query: &SearchQuery, terms: &QueryTerms) -> Box<dyn Qu
 
 /// One query word: exact in any text field (weighted), or close enough in any of them.
 fn word_query(fields: &Fields, word: &str, prefix: bool) -> Box<dyn Query> {
-    let exact = |field, boost: f32| -> (Occur, Box<dyn Query>) {
+    let term_query = |field, text: &str, boost: f32| -> (Occur, Box<dyn Query>) {
         let q = TermQuery::new(
-            Term::from_field_text(field, word),
+            Term::from_field_text(field, text),
             IndexRecordOption::WithFreqs,
         );
         (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
     };
-    let mut any = vec![
-        exact(fields.name, NAME_BOOST),
-        exact(fields.features, FEATURES_BOOST),
-        exact(fields.supplier_name, SUPPLIER_BOOST),
-        exact(fields.description, DESCRIPTION_BOOST),
-    ];
+    let mut any = Vec::new();
+    // The word itself, then its synonyms: exactly in each field (the name weighing most),
+    // and in another form (stemmed).
+    let synonyms = crate::search::synonyms::of(word);
+    for (text, weight) in
+        std::iter::once((word, 1.0)).chain(synonyms.iter().map(|s| (s.as_str(), SYNONYM_BOOST)))
+    {
+        any.push(term_query(fields.name, text, NAME_BOOST * weight));
+        any.push(term_query(fields.features, text, FEATURES_BOOST * weight));
+        any.push(term_query(
+            fields.supplier_name,
+            text,
+            SUPPLIER_BOOST * weight,
+        ));
+        any.push(term_query(
+            fields.description,
+            text,
+            DESCRIPTION_BOOST * weight,
+        ));
+        let stem = text::stem(text);
+        if !stem.is_empty() {
+            any.push(term_query(fields.stems, &stem, STEM_BOOST * weight));
+        }
+    }
     let budget = text::typo_budget(word);
     if budget > 0 || prefix {
-        let term = Term::from_field_text(fields.all, word);
-        let near = if prefix {
-            FuzzyTermQuery::new_prefix(term, budget, true)
-        } else {
-            FuzzyTermQuery::new(term, budget, true)
+        let near = |field| -> Box<dyn Query> {
+            let term = Term::from_field_text(field, word);
+            if prefix {
+                Box::new(FuzzyTermQuery::new_prefix(term, budget, true))
+            } else {
+                Box::new(FuzzyTermQuery::new(term, budget, true))
+            }
         };
+        // Close to a word of the name counts more than close to any other word.
         any.push((
             Occur::Should,
-            Box::new(BoostQuery::new(Box::new(near), FUZZY_BOOST)),
+            Box::new(BoostQuery::new(near(fields.name), FUZZY_BOOST * 2.0)),
+        ));
+        any.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(near(fields.all), FUZZY_BOOST)),
         ));
     }
     Box::new(BooleanQuery::new(any))
+}
+
+/// The query with each word the index does not hold replaced by the most common indexed word
+/// within two edits (see `SearchIndex::suggest`); `None` when nothing would change.
+pub(crate) fn suggest(
+    searcher: &Searcher,
+    fields: &Fields,
+    terms: &QueryTerms,
+) -> Result<Option<String>, SearchError> {
+    let mut out = Vec::new();
+    let mut changed = false;
+    for term in &terms.terms {
+        let mut best: Option<(u32, u8, String)> = None;
+        let mut known = false;
+        for segment in searcher.segment_readers() {
+            let index = segment.inverted_index(fields.all)?;
+            let mut stream = index
+                .terms()
+                .stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while stream.advance() {
+                let Ok(word) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                if word == term {
+                    known = true;
+                    break;
+                }
+                if word.len().abs_diff(term.len()) > 2 || term.chars().count() < 3 {
+                    continue;
+                }
+                let distance = text::osa_distance(word, term);
+                if distance > 2 {
+                    continue;
+                }
+                let freq = stream.value().doc_freq;
+                let better = best.as_ref().is_none_or(|(f, d, _)| {
+                    (distance, std::cmp::Reverse(freq)) < (*d, std::cmp::Reverse(*f))
+                });
+                if better {
+                    best = Some((freq, distance, word.to_owned()));
+                }
+            }
+            if known {
+                break;
+            }
+        }
+        match best.filter(|_| !known) {
+            Some((_, _, word)) => {
+                out.push(word);
+                changed = true;
+            }
+            None => out.push(term.clone()),
+        }
+    }
+    Ok(changed.then(|| out.join(" ")))
 }
