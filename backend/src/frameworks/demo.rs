@@ -56,41 +56,6 @@ const SECOND: &[&str] = &[
     "Servicios",
     "Consultores",
 ];
-const PRODUCTS: &[&str] = &[
-    "Kubernetes hosting",
-    "Managed PostgreSQL",
-    "Object storage",
-    "Case management",
-    "Document signing",
-    "Citizen contact centre",
-    "Payroll",
-    "Data warehouse",
-    "Identity and access management",
-    "Backup and recovery",
-    "Web content management",
-    "Geospatial analysis",
-    "Accessibility testing",
-    "Cloud migration support",
-    "Security monitoring",
-    "Email and collaboration",
-    "Open data portal",
-    "Appointment booking",
-    "Service design",
-    "User research",
-];
-const FEATURES: &[&str] = &[
-    "Hosted in Chilean data centres",
-    "24/7 support in Spanish and English",
-    "Single sign-on",
-    "Open API",
-    "Daily backups",
-    "Accessible to WCAG 2.2 AA",
-    "Audit log export",
-    "Role-based access",
-    "Autoscaling",
-    "Encryption at rest",
-];
-
 fn pick<'a>(list: &'a [&'a str], n: usize) -> &'a str {
     list[n % list.len()]
 }
@@ -117,19 +82,20 @@ fn answer(
     n: usize,
 ) -> Option<Vec<(String, Vec<String>)>> {
     let one = |v: String| Some(vec![(q.id.clone(), vec![v])]);
-    let product = pick(PRODUCTS, seed);
+    let (name, summary) = super::demo_products::name_and_summary(&lot.slug, supplier, seed);
     match &q.kind {
         QuestionKind::Text { max_length } => {
             let text = if q.role == Some(crate::domain::content::Role::Name) {
-                format!("{product} by {supplier}")
+                name
             } else {
                 format!("{} {}", lot.name.en, seed % 97)
             };
             one(text.chars().take(*max_length).collect())
         }
-        QuestionKind::Textarea { .. } => one(format!(
-            "{product} for public bodies, run by {supplier}. Set up in days, priced per use."
-        )),
+        QuestionKind::Textarea { max_length, .. } => one(summary
+            .chars()
+            .take(max_length.unwrap_or(usize::MAX))
+            .collect()),
         QuestionKind::Number { min, max, .. } => {
             let low = min
                 .map(|d| d.trunc().to_string().parse::<i64>().unwrap_or(1))
@@ -175,7 +141,7 @@ fn answer(
             Some(vec![(
                 q.id.clone(),
                 (0..count)
-                    .map(|k| pick(FEATURES, n + k).to_owned())
+                    .map(|k| super::demo_products::feature(supplier, seed, n + k).to_owned())
                     .collect(),
             )])
         }

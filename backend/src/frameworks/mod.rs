@@ -6,6 +6,7 @@ pub mod application;
 pub mod bench;
 pub mod catalogue;
 pub mod demo;
+mod demo_products;
 pub mod evaluation;
 pub mod lifecycle;
 pub mod ocds;

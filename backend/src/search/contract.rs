@@ -395,6 +395,17 @@ mod tantivy_keeps_the_contract {
         synonyms_find_services(&index()).await;
     }
 
+    #[tokio::test]
+    async fn a_misspelt_word_gets_a_suggestion() {
+        let index = index();
+        load(&index, &[doc("pay", "Payroll for councils")]).await;
+        assert_eq!(
+            index.suggest("pyrol").await.unwrap().as_deref(),
+            Some("payroll")
+        );
+        assert_eq!(index.suggest("payroll").await.unwrap(), None);
+    }
+
     /// Stemming is tantivy's alone (Meilisearch does not stem): other forms of a word, in
     /// English and Spanish, find the service.
     #[tokio::test]

@@ -254,6 +254,7 @@ pub(super) async fn search_catalogue(
                 .search
                 .suggest(&words)
                 .await
+                .inspect_err(|e| tracing::warn!(error = %e, "search suggestion failed"))
                 .ok()
                 .flatten()
                 .map(|s| (s.clone(), format!("/catalogue?{}", encode(&s))))
