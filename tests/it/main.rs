@@ -34,6 +34,7 @@ mod mail;
 mod openapi;
 mod ops;
 mod orders;
+mod page_words;
 mod pages;
 mod publish;
 mod search;

@@ -81,12 +81,15 @@ impl super::Question {
         match answer {
             AnswerValue::Text(text) => vec![text.clone()],
             AnswerValue::Number(number) => vec![number.to_string()],
-            AnswerValue::Price(price) => vec![format!(
-                "{} {} {}",
-                price.currency,
-                price.amount,
-                label(&price.unit)
-            )],
+            AnswerValue::Price(price) => {
+                // Grouped the reader's way, with the currency: "CLP 1,946,995" or
+                // "CLP 1.946.995".
+                let amount =
+                    crate::domain::money::Money::from_stored(price.amount, &price.currency)
+                        .map(|m| m.localized(lang))
+                        .unwrap_or_else(|_| format!("{} {}", price.currency, price.amount));
+                vec![format!("{amount} {}", label(&price.unit))]
+            }
             AnswerValue::Choice(value) => vec![label(value)],
             AnswerValue::Multi(values) => values.iter().map(|v| label(v)).collect(),
             AnswerValue::Bool(yes) => {

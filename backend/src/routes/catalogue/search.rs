@@ -131,15 +131,23 @@ pub(super) async fn search_catalogue(
         for lot in &content.lots {
             lot_names.insert(lot.slug.clone(), lot.name.get(lang).to_owned());
             for facet in lot.facets() {
-                if facet.id == "price" || facet_defs.iter().any(|(id, _, _)| *id == facet.id) {
+                if facet.id == "price" {
                     continue;
                 }
                 let labels = facet
                     .options
                     .iter()
-                    .map(|o| (o.value.clone(), o.label.get(lang).to_owned()))
-                    .collect();
-                facet_defs.push((facet.id.clone(), facet.label.get(lang).to_owned(), labels));
+                    .map(|o| (o.value.clone(), o.label.get(lang).to_owned()));
+                // A facet several lots share (their categories) gets the labels of each lot's
+                // options, so no value is shown by its slug.
+                match facet_defs.iter_mut().find(|(id, _, _)| *id == facet.id) {
+                    Some((_, _, known)) => known.extend(labels),
+                    None => facet_defs.push((
+                        facet.id.clone(),
+                        facet.label.get(lang).to_owned(),
+                        labels.collect(),
+                    )),
+                }
             }
         }
     }

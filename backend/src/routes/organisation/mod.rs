@@ -77,7 +77,11 @@ async fn users_page(
             is_me: person.id == user.id,
             name: person.name,
             email: person.email,
-            roles: roles.join(", "),
+            roles: roles
+                .iter()
+                .map(|r| shell.tr.t(&format!("role-{r}")))
+                .collect::<Vec<_>>()
+                .join(", "),
             active: person.active,
         })
         .collect();
