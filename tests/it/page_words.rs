@@ -209,3 +209,34 @@ fn the_checks_catch_what_they_look_for() {
         .is_ok()
     );
 }
+
+#[tokio::test]
+async fn small_frictions_are_gone() {
+    let app = TestApp::new().await;
+    // /ocds in a browser leads to the page that explains the feeds; a program gets a map.
+    let browser = app
+        .send(
+            http::Request::get("/ocds")
+                .header("accept", "text/html,application/xhtml+xml")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(browser.status, 303);
+    assert_eq!(browser.header("location").as_deref(), Some("/open-data"));
+    let program = app.get("/ocds").await;
+    assert_eq!(program.status, 200);
+    assert!(
+        program.json()["releases"]
+            .as_str()
+            .unwrap()
+            .ends_with("/ocds/releases")
+    );
+    // Buyer sign-up offers the registers as a list, like supplier sign-up.
+    let form = app.get("/register/buyer").await.text();
+    assert!(
+        form.contains("<select class=\"usa-select\" id=\"scheme\" name=\"scheme\">"),
+        "{form}"
+    );
+    assert!(form.contains("value=\"GB-GOR\""));
+}

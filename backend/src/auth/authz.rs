@@ -189,6 +189,7 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/orders", Rule::AnyOf(BUYERS)),
     ("GET", "/api/v1/orders/{id}", Rule::AnyOf(TRADERS)),
     ("POST", "/api/v1/orders/{id}/{action}", Rule::AnyOf(TRADERS)),
+    ("GET", "/ocds", Rule::Public),
     ("GET", "/ocds/releases", Rule::Public),
     ("GET", "/ocds/releases.jsonl", Rule::Public),
     ("GET", "/ocds/releases/{id}", Rule::Public),

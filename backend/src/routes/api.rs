@@ -29,6 +29,7 @@ use crate::state::AppState;
         crate::routes::accounts::register_api::api_register_buyer,
         crate::routes::accounts::account::show_me,
         ops::healthz, ops::readyz, ops::metrics,
+        ocds::show_index,
         ocds::list_releases, ocds::stream_releases, ocds::show_release,
         ocds::list_records, ocds::stream_records, ocds::show_record,
         ocds::log::list_log, ocds::log::show_head, ocds::log::show_key,

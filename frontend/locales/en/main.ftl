@@ -1580,3 +1580,4 @@ cat-none-without-filters = Search the same words without the filters
 cat-none-fewer-words = Use fewer or more general words, such as "hosting" or "backup".
 cat-none-other-language = Words work in English or Spanish: "storage" and "almacenamiento" find the same services.
 cat-none-browse = Browse every service
+scheme-gb-gor = UK government organisation register

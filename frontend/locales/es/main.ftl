@@ -1580,3 +1580,4 @@ cat-none-without-filters = Buscar las mismas palabras sin los filtros
 cat-none-fewer-words = Use menos palabras o palabras más generales, como «alojamiento» o «respaldo».
 cat-none-other-language = Las palabras sirven en español o en inglés: «almacenamiento» y «storage» encuentran los mismos servicios.
 cat-none-browse = Ver todos los servicios
+scheme-gb-gor = Registro de organismos públicos del Reino Unido

@@ -234,7 +234,8 @@ pub async fn submit_buyer(
 ) -> Result<Response, AppError> {
     let tr = shell.tr;
     state.limits.check("sign_up", &ip, None)?;
-    let form = refill(&csrf, &fields, BUYER_FIELDS, "name", &tr);
+    let mut form = refill(&csrf, &fields, BUYER_FIELDS, "name", &tr);
+    form.keep("scheme_other", field(&fields, "scheme_other"));
     match register_buyer(&state, &tr, &ip, &fields, form).await? {
         Registered::Created(user_id) => welcome(&state, jar, user_id).await,
         Registered::Refused(form) => Ok(RegisterBuyerPage { shell, form }.into_response()),
@@ -271,16 +272,24 @@ pub async fn register_buyer(
             max_chars("organisation_name"),
             &tr,
         );
-        match OrgIdentifier::parse(field(fields, "scheme"), field(fields, "identifier")) {
+        // The form offers the usual registers and "another" with a box to type it in; the
+        // API sends the scheme itself.
+        let other = field(fields, "scheme") == "other";
+        let scheme = if other {
+            field(fields, "scheme_other")
+        } else {
+            field(fields, "scheme")
+        };
+        match OrgIdentifier::parse(scheme, field(fields, "identifier")) {
             Ok(id) if identifier_taken(&state.db, &id).await? => {
                 form.add_error("identifier", tr.t("err-identifier-taken"))
             }
             Ok(id) => new_identifier = Some(id),
             Err(err) => form.add_error(
-                if err.is_scheme() {
-                    "scheme"
-                } else {
-                    "identifier"
+                match (err.is_scheme(), other) {
+                    (true, true) => "scheme_other",
+                    (true, false) => "scheme",
+                    _ => "identifier",
                 },
                 err.to_string(),
             ),
@@ -294,7 +303,10 @@ pub async fn register_buyer(
         (None, Some(identifier)) => PublicBody::New {
             name: field(fields, "organisation_name").to_owned(),
             identifier,
-            country: identifier_country(field(fields, "scheme")),
+            country: identifier_country(match field(fields, "scheme") {
+                "other" => field(fields, "scheme_other"),
+                scheme => scheme,
+            }),
         },
         (None, None) => {
             return Err(AppError::Internal(anyhow::anyhow!(

@@ -35,6 +35,7 @@ const JSON_LINES: &str = "application/x-ndjson";
 /// The `/ocds/` routes, rate-limited per client address.
 pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
+        .route("/ocds", get(show_index))
         .route("/ocds/releases", get(list_releases))
         .route("/ocds/releases.jsonl", get(stream_releases))
         .route("/ocds/releases/{id}", get(show_release))
@@ -45,6 +46,39 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(bulk::router())
         .merge(extensions::router())
         .route_layer(middleware::from_fn_with_state(state.clone(), limit_feeds))
+}
+
+/// The open data's front door: a browser is sent to the open-data page that explains the
+/// feeds; a program gets the feeds' addresses as JSON.
+#[utoipa::path(get, path = "/ocds", tag = "ocds",
+    responses(
+        (status = 200, description = "The addresses of the feeds, the log, the bulk files and the extensions", content_type = "application/json", body = serde_json::Value),
+        (status = 303, description = "A browser (Accept: text/html) is sent to /open-data"),
+        (status = 429, description = "Over the feed rate for this address; see Retry-After", body = crate::routes::api::ApiError),
+    ))]
+pub(crate) async fn show_index(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let wants_html = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if wants_html {
+        return axum::response::Redirect::to("/open-data").into_response();
+    }
+    let base = state.config.public_url.trim_end_matches('/');
+    axum::Json(serde_json::json!({
+        "documentation": format!("{base}/open-data"),
+        "releases": format!("{base}/ocds/releases"),
+        "releasesJsonLines": format!("{base}/ocds/releases.jsonl"),
+        "records": format!("{base}/ocds/records"),
+        "recordsJsonLines": format!("{base}/ocds/records.jsonl"),
+        "bulk": format!("{base}/ocds/bulk/"),
+        "log": format!("{base}/ocds/log"),
+        "openapi": format!("{base}/api/v1/openapi.json"),
+    }))
+    .into_response()
 }
 
 /// Middleware: HTTP 429 with `Retry-After` for a client address over its feed rate.
