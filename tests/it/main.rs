@@ -37,6 +37,7 @@ mod orders;
 mod page_words;
 mod pages;
 mod publish;
+mod role_journeys;
 mod search;
 mod search_quality;
 mod seed;
