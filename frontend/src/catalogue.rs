@@ -119,8 +119,18 @@ pub struct ServicePage {
     pub price: String,
     /// Answers of the current version.
     pub answers: Vec<Fact>,
-    /// Documents (name, url).
-    pub documents: Vec<(String, String)>,
+    /// Documents (name, url, size in words such as "PDF, 12 KB").
+    pub documents: Vec<(String, String, String)>,
+    /// The service's summary, shown under its name.
+    pub summary: String,
+    /// The lot's slug, for the link to the lot's other services.
+    pub lot_slug: String,
+    /// The supplier's size, in words (empty when not given).
+    pub supplier_scale: String,
+    /// Where the supplier is.
+    pub supplier_place: String,
+    /// The supplier's other live services: (public id, name), a few.
+    pub other_services: Vec<(String, String)>,
     /// Versions, newest first.
     pub versions: Vec<VersionRow>,
     /// Whether the viewer is its supplier.

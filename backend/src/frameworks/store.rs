@@ -378,7 +378,7 @@ pub async fn current_currencies<C: ConnectionTrait>(
 pub async fn documents_of_service<C: ConnectionTrait>(
     db: &C,
     service_id: i64,
-) -> Result<Vec<(String, String)>, DbErr> {
+) -> Result<Vec<(String, String, i64)>, DbErr> {
     use crate::entities::service_document;
     Ok(service_document::Entity::find()
         .filter(service_document::Column::ServiceId.eq(service_id))
@@ -386,7 +386,7 @@ pub async fn documents_of_service<C: ConnectionTrait>(
         .all(db)
         .await?
         .into_iter()
-        .map(|d| (d.file_name, d.public_id))
+        .map(|d| (d.file_name, d.public_id, d.bytes))
         .collect())
 }
 

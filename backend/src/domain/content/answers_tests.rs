@@ -225,7 +225,11 @@ fn the_summary_facets_and_search_text_come_from_the_roles_and_flags() {
     assert!(lot.search_text(&answers).contains(&"Faster answers"));
     let shown = lot.display(&answers, "es");
     let price = shown.iter().find(|d| d.id == "price").unwrap();
-    assert_eq!(price.values, ["CLP 25000 por usuario"]);
+    assert_eq!(
+        price.values,
+        ["CLP 25.000 por usuario"],
+        "grouped the reader's way"
+    );
     let trial = shown.iter().find(|d| d.id == "free-trial").unwrap();
     assert_eq!(trial.values, ["No"]);
     let categories = shown.iter().find(|d| d.id == "categories").unwrap();

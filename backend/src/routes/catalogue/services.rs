@@ -66,8 +66,31 @@ async fn service_page(
     let documents = store::documents_of_service(&state.db, svc.id)
         .await?
         .into_iter()
-        .map(|(name, id)| (name, format!("/documents/{id}")))
+        .map(|(name, id, bytes)| (name, format!("/documents/{id}"), document_size(bytes, tr)))
         .collect();
+    let other_services = store::services_of(&state.db, supplier.id)
+        .await?
+        .into_iter()
+        .filter(|s| s.id != svc.id && s.status == "live" && s.framework_id == fw.id)
+        .take(5)
+        .map(|s| (s.public_id, s.name))
+        .collect();
+    let summary = lot
+        .and_then(|l| l.summary(&answers).description)
+        .unwrap_or_default()
+        .to_owned();
+    let header_roles = [
+        crate::domain::content::Role::Name,
+        crate::domain::content::Role::Description,
+    ];
+    let shown_in_header: Vec<String> = lot
+        .map(|l| {
+            header_roles
+                .iter()
+                .filter_map(|r| l.role(*r).map(|q| q.id.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
     Ok(ServicePage {
         id: svc.public_id.clone(),
         name: svc.name.clone(),
@@ -82,6 +105,7 @@ async fn service_page(
             .map(|l| {
                 l.display(&answers, lang)
                     .into_iter()
+                    .filter(|a| !shown_in_header.iter().any(|id| id == a.id))
                     .map(|a| Fact {
                         label: a.label.to_owned(),
                         value: a.values.join("; "),
@@ -90,6 +114,22 @@ async fn service_page(
             })
             .unwrap_or_default(),
         documents,
+        summary,
+        lot_slug: svc.lot.clone(),
+        supplier_scale: supplier
+            .scale
+            .as_deref()
+            .map(|scale| tr.t(&format!("scale-{scale}")))
+            .unwrap_or_default(),
+        supplier_place: [
+            supplier.locality.clone().unwrap_or_default(),
+            supplier.country_code.clone(),
+        ]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", "),
+        other_services,
         versions: versions
             .iter()
             .rev()
@@ -120,6 +160,17 @@ async fn service_page(
         notice,
         shell,
     })
+}
+
+/// A document's size as people read it: "PDF, 12 KB" or "PDF, 1.4 MB".
+fn document_size(bytes: i64, tr: &marco_frontend::Tr) -> String {
+    let kb = bytes as f64 / 1024.0;
+    let size = if kb < 1024.0 {
+        format!("{} KB", kb.ceil().max(1.0))
+    } else {
+        format!("{:.1} MB", kb / 1024.0)
+    };
+    tr.t1("svc-document-size", "size", size)
 }
 
 pub(super) async fn show_service(
