@@ -173,6 +173,8 @@ pub struct DraftRow {
     pub lot: String,
     /// Whether complete.
     pub complete: bool,
+    /// What an incomplete draft still needs: the questions' labels.
+    pub missing: Vec<String>,
     /// Evaluation result, translated.
     pub result: Option<String>,
 }

@@ -163,6 +163,21 @@ async fn a_framework_goes_from_content_file_to_a_searchable_catalogue_with_valid
         answers.insert(price_id, vec![format!("{}", 10_000 + k)]);
         let res = post_form(&mut supplier, &draft_path, &answers).await;
         assert_eq!(res.status, 303, "{}", res.text());
+        // Until its documents are uploaded, the draft says what it still needs.
+        if lot
+            .questions
+            .iter()
+            .any(|q| q.kind.name() == "document" && q.required)
+        {
+            let page = supplier
+                .get(&format!("/frameworks/{slug}/application"))
+                .await
+                .text();
+            assert!(
+                page.contains(&format!("id=\"missing-{draft_id}\">Still needed: ")),
+                "{page}"
+            );
+        }
         for q in lot
             .questions
             .iter()

@@ -211,7 +211,8 @@ pub async fn create_draft(
     Ok(draft)
 }
 
-async fn uploaded_questions<C: ConnectionTrait>(
+/// The document questions of a draft that have an upload.
+pub async fn uploaded_questions<C: ConnectionTrait>(
     db: &C,
     draft_id: i64,
 ) -> Result<BTreeSet<String>, FlowError> {
@@ -222,6 +223,32 @@ async fn uploaded_questions<C: ConnectionTrait>(
         .into_iter()
         .map(|d| d.question_id)
         .collect())
+}
+
+/// The questions of `lot` that a draft's answers and uploads leave unanswered, by id.
+pub fn missing(
+    content: &ContentFile,
+    lot: &str,
+    form: &FormValues,
+    uploads: &BTreeSet<String>,
+) -> Vec<String> {
+    let Some(lot) = content.lot(lot) else {
+        return Vec::new();
+    };
+    let mut ids: Vec<String> = lot
+        .validate_complete(form)
+        .err()
+        .map(|e| e.into_keys().collect())
+        .unwrap_or_default();
+    if let Err(e) = lot.check_documents(uploads) {
+        ids.extend(e.into_keys());
+    }
+    // In the order the form asks them.
+    lot.questions
+        .iter()
+        .filter(|q| ids.contains(&q.id))
+        .map(|q| q.id.clone())
+        .collect()
 }
 
 /// Whether answers plus uploads complete the lot's questions.

@@ -1586,3 +1586,4 @@ svc-about-supplier = About the supplier
 svc-other-services = Other services from this supplier
 svc-bought-through = Bought through
 svc-document-size = PDF, { $size }
+app-missing = Still needed:

@@ -1586,3 +1586,4 @@ svc-about-supplier = Sobre el proveedor
 svc-other-services = Otros servicios de este proveedor
 svc-bought-through = Se compra mediante
 svc-document-size = PDF, { $size }
+app-missing = Falta:

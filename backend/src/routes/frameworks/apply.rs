@@ -160,6 +160,18 @@ async fn application_page(
     if form.csrf.is_empty() {
         form.csrf = csrf.0.clone();
     }
+    // What each incomplete draft still needs, named as the form names it.
+    let mut missing = std::collections::HashMap::new();
+    for d in drafts.iter().filter(|d| !d.complete) {
+        let answers = Answers::from_json(&d.answers).unwrap_or_default();
+        let uploads = flow::uploaded_questions(&state.db, d.id).await?;
+        let labels: Vec<String> = flow::missing(&content, &d.lot, &answers.to_form(), &uploads)
+            .iter()
+            .filter_map(|id| content.lot(&d.lot).and_then(|l| l.question(id)))
+            .map(|q| q.label.get(lang).to_owned())
+            .collect();
+        missing.insert(d.id, labels);
+    }
     Ok(ApplicationPage {
         slug: slug.to_owned(),
         framework: fw.name.clone(),
@@ -180,6 +192,7 @@ async fn application_page(
                     name,
                     lot: lot_name(&d.lot),
                     complete: d.complete,
+                    missing: missing.remove(&d.id).unwrap_or_default(),
                     result: application
                         .result_sent_at
                         .and(d.result.as_deref())
