@@ -29,7 +29,6 @@ use serde_json::{Value as Json, json};
 
 use super::store::Timeline;
 use crate::domain::contract::{ChangeKind, ChangeStatus, IndicatorResult, MilestoneStatus};
-use crate::domain::money::Money;
 use crate::entities::organisation;
 use crate::publish::parties;
 
@@ -73,10 +72,9 @@ fn value(amount: rust_decimal::Decimal, currency: &str) -> Value {
     }
 }
 
+/// An amount as the (English) release text writes it.
 fn money_text(amount: rust_decimal::Decimal, currency: &str) -> String {
-    Money::from_stored(amount, currency)
-        .map(|m| m.localized("en"))
-        .unwrap_or_else(|_| format!("{currency} {amount}"))
+    crate::buying::money_text(amount, currency, "en")
 }
 
 /// The public words of an approved change, for its amendment's description.

@@ -177,9 +177,6 @@ pub async fn request(
         return Err(FlowError::Refused("change_waiting"));
     }
     let (kind, reason, new_value, new_end, scope, module_start) = check(&c, side, input, now)?;
-    let module_value = new_value
-        .filter(|_| kind == ChangeKind::Module)
-        .map(|v| v - c.value);
     let status = match side {
         Side::Supplier => ChangeStatus::AwaitingBuyer,
         Side::Buyer => {
@@ -215,7 +212,6 @@ pub async fn request(
     }
     .insert(&txn)
     .await?;
-    let _ = module_value;
     actor
         .audit(
             &txn,
