@@ -39,6 +39,22 @@ pub struct AppState {
     pub jobs: Arc<crate::jobs::Board>,
     /// Full pages of the release feed, which never change, kept rendered.
     pub feed_pages: Arc<crate::http::feed_pages::FeedPages>,
+    /// The time the framework flows act at: the real time, except while the demo plays the past.
+    pub clock: Clock,
+}
+
+/// The time flows read. It is the real time, or a fixed span behind it for a state made with
+/// [`AppState::at`], which the demo uses to play a framework's past through the real flows.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Clock {
+    behind: chrono::Duration,
+}
+
+impl Clock {
+    /// The current time on this clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now() - self.behind
+    }
 }
 
 impl AppState {
@@ -70,7 +86,18 @@ impl AppState {
             metrics,
             publisher: Arc::new(publisher),
             log_key: Arc::new(SigningKey::from_bytes(&seed)),
+            clock: Clock::default(),
         })
+    }
+
+    /// The same state, with flows acting at `at` (which must be in the past) as if it were now.
+    /// Only the demo uses it; releases keep the real time as their publication date.
+    pub fn at(&self, at: chrono::DateTime<chrono::Utc>) -> AppState {
+        let mut past = self.clone();
+        past.clock = Clock {
+            behind: (chrono::Utc::now() - at).max(chrono::Duration::zero()),
+        };
+        past
     }
 
     /// Opens a write transaction: SQLite's write lock is taken up front, after this process's

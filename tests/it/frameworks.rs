@@ -106,6 +106,23 @@ async fn a_framework_goes_from_content_file_to_a_searchable_catalogue_with_valid
         .post(&format!("/frameworks/{slug}/application"), &[])
         .await;
     assert_eq!(res.status, 303, "{}", res.text());
+    // The declaration marks each mandatory exclusion ground with the answer that excludes.
+    let page = supplier
+        .get(&format!("/frameworks/{slug}/application/declaration"))
+        .await
+        .text();
+    let grounds = content
+        .declaration
+        .questions
+        .iter()
+        .filter(|q| q.mandatory && q.pass_if.is_some())
+        .count();
+    assert!(grounds > 0);
+    assert_eq!(
+        page.matches("Mandatory exclusion ground").count(),
+        grounds,
+        "{page}"
+    );
     let res = post_form(
         &mut supplier,
         &format!("/frameworks/{slug}/application/declaration"),
@@ -513,6 +530,39 @@ async fn the_demo_frameworks_publish_valid_ocds_and_fill_the_catalogue() {
     let statuses: Vec<&str> = frameworks.iter().map(|f| f.status.as_str()).collect();
     assert_eq!(statuses.iter().filter(|s| **s == "live").count(), 2);
     assert_eq!(statuses.iter().filter(|s| **s == "open").count(), 1);
+    // The demo's dates agree with its states: the clock has nothing to move, a live framework
+    // went live in the past and has not expired, an open one still takes applications, and
+    // the next iteration comes six months after the one it continues.
+    let now = chrono::Utc::now();
+    for fw in &frameworks {
+        let t = store::timetable(fw);
+        let status = marco::domain::framework::FrameworkStatus::parse(&fw.status).unwrap();
+        assert_eq!(t.due(status, now), None, "{} {}", fw.name, fw.status);
+        match fw.status.as_str() {
+            "live" => assert!(t.goes_live_at < now && now < t.expires_at, "{}", fw.name),
+            "open" => assert!(store::accepts_applications_now(fw).unwrap(), "{}", fw.name),
+            other => panic!("unexpected demo state {other}"),
+        }
+        if let Some(previous) = frameworks.iter().find(|p| Some(p.id) == fw.previous_id) {
+            let gap = t.goes_live_at - store::timetable(previous).goes_live_at;
+            assert_eq!(gap.num_days(), 182, "{}", fw.name);
+        }
+    }
+    let cloud = frameworks
+        .iter()
+        .find(|f| f.name == "Cloud Services 1")
+        .unwrap();
+    let submitted: Vec<_> = store::applications(&app.state.db, cloud.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|a| a.submitted_at)
+        .collect();
+    assert!(!submitted.is_empty());
+    assert!(
+        submitted.iter().all(|at| *at < cloud.applications_close_at),
+        "applications were made before the deadline the framework states"
+    );
     for r in releases(&app).await {
         let json: serde_json::Value = serde_json::from_str(&r.body).unwrap();
         let errors = app.state.publisher.validator().validate_release(&json);

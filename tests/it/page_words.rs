@@ -239,4 +239,33 @@ async fn small_frictions_are_gone() {
         "{form}"
     );
     assert!(form.contains("value=\"GB-GOR\""));
+    // An empty sign-up names each missing field instead of repeating one generic message.
+    for (lang, expected) in [
+        (
+            "en",
+            [
+                "Enter your full name",
+                "Enter the legal name of the company",
+            ],
+        ),
+        (
+            "es",
+            [
+                "Ingrese su nombre completo",
+                "Ingrese la razón social de la empresa",
+            ],
+        ),
+    ] {
+        let mut client = Client::new(&app);
+        client.language = lang.into();
+        client.get("/register/supplier").await;
+        let res = client.post("/register/supplier", &[]).await;
+        let page = res.text();
+        assert!(page.contains("error-summary"), "{page}");
+        for message in expected {
+            assert!(page.contains(message), "{lang}: {message}");
+        }
+        assert!(!page.contains("Enter this information"), "{lang}");
+        assert!(!page.contains("Ingrese esta información"), "{lang}");
+    }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
 };
@@ -13,34 +13,20 @@ use sha2::{Digest, Sha256};
 use super::lifecycle::content_of;
 use super::{Actor, FlowError, store};
 
-use crate::domain::content::{AnswerErrors, Answers, ContentFile, FormValues, QuestionKind};
+use super::answer_errors::{declaration_label, field_errors, lot_label};
+use crate::domain::content::{Answers, ContentFile, FormValues, QuestionKind};
 use crate::domain::errors::{FieldError, FieldErrors};
 use crate::domain::status::ApplicationStatus;
 use crate::entities::{draft_service, framework, framework_application, service, service_document};
 use crate::state::AppState;
 
-/// Turns content-file answer errors into field errors in `lang`.
-pub fn field_errors(errors: &AnswerErrors, lang: &str) -> FieldErrors {
-    errors
-        .iter()
-        .map(|(field, e)| {
-            (
-                field.clone(),
-                FieldError {
-                    code: e.code().into(),
-                    message: e.message(lang),
-                },
-            )
-        })
-        .collect()
-}
-
 /// Refuses changes once the application is submitted or the deadline has passed.
 fn check_editable(
     fw: &framework::Model,
     application: &framework_application::Model,
+    now: DateTime<Utc>,
 ) -> Result<(), FlowError> {
-    if !store::accepts_applications_now(fw)? {
+    if !store::accepts_applications_at(fw, now)? {
         return Err(FlowError::Refused("applications_closed"));
     }
     if ApplicationStatus::parse(&application.status) == Some(ApplicationStatus::Submitted) {
@@ -54,10 +40,11 @@ async fn editable<C: ConnectionTrait>(
     txn: &C,
     fw: &framework::Model,
     application_id: i64,
+    now: DateTime<Utc>,
 ) -> Result<framework_application::Model, FlowError> {
     let fw = store::framework_by_id(txn, fw.id).await?;
     let application = store::application(txn, fw.id, application_id).await?;
-    check_editable(&fw, &application)?;
+    check_editable(&fw, &application, now)?;
     Ok(application)
 }
 
@@ -79,7 +66,7 @@ pub async fn register_interest(
     if org.suspended_at.is_some() {
         return Err(FlowError::Refused("supplier_suspended"));
     }
-    if !store::accepts_applications_now(fw)? {
+    if !store::accepts_applications_at(fw, state.clock.now())? {
         return Err(FlowError::Refused("applications_closed"));
     }
     let application = framework_application::ActiveModel {
@@ -89,7 +76,7 @@ pub async fn register_interest(
         declaration: Set("{}".into()),
         declaration_complete: Set(false),
         automatic_fails: Set("[]".into()),
-        interest_at: Set(Utc::now()),
+        interest_at: Set(state.clock.now()),
         ..Default::default()
     }
     .insert(&txn)
@@ -114,10 +101,9 @@ pub async fn save_declaration(
     lang: &str,
 ) -> Result<framework_application::Model, FlowError> {
     let content = content_of(fw)?;
-    let answers = content
-        .declaration
-        .validate_partial(form)
-        .map_err(|e| FlowError::Invalid(field_errors(&e, lang)))?;
+    let answers = content.declaration.validate_partial(form).map_err(|e| {
+        FlowError::Invalid(field_errors(&e, lang, declaration_label(&content, lang)))
+    })?;
     store_declaration(state, fw, application_id, &content, answers).await
 }
 
@@ -130,7 +116,7 @@ async fn store_declaration(
 ) -> Result<framework_application::Model, FlowError> {
     let outcome = content.declaration.evaluate(&answers);
     let txn = state.begin_write().await?;
-    let application = editable(&txn, fw, application_id).await?;
+    let application = editable(&txn, fw, application_id, state.clock.now()).await?;
     let mut active = application.into_active_model();
     active.declaration = Set(answers.to_json());
     active.declaration_complete = Set(outcome.complete);
@@ -171,10 +157,9 @@ pub async fn reuse_declaration(
         let base = id.split('.').next().unwrap_or(id);
         content.declaration.question(base).is_some()
     });
-    let answers = content
-        .declaration
-        .validate_partial(&form)
-        .map_err(|e| FlowError::Invalid(field_errors(&e, lang)))?;
+    let answers = content.declaration.validate_partial(&form).map_err(|e| {
+        FlowError::Invalid(field_errors(&e, lang, declaration_label(&content, lang)))
+    })?;
     store_declaration(state, fw, application.id, &content, answers).await
 }
 
@@ -194,8 +179,8 @@ pub async fn create_draft(
         ));
     }
     let txn = state.begin_write().await?;
-    editable(&txn, fw, application_id).await?;
-    let now = Utc::now();
+    editable(&txn, fw, application_id, state.clock.now()).await?;
+    let now = state.clock.now();
     let draft = draft_service::ActiveModel {
         application_id: Set(application_id),
         lot: Set(lot.into()),
@@ -274,18 +259,18 @@ pub async fn save_draft(
 ) -> Result<draft_service::Model, FlowError> {
     let content = content_of(fw)?;
     let txn = state.begin_write().await?;
-    editable(&txn, fw, application_id).await?;
+    editable(&txn, fw, application_id, state.clock.now()).await?;
     let draft = store::draft(&txn, application_id, draft_id).await?;
     let lot = content.lot(&draft.lot).ok_or(FlowError::NotFound)?;
     let answers = lot
         .validate_partial(form)
-        .map_err(|e| FlowError::Invalid(field_errors(&e, lang)))?;
+        .map_err(|e| FlowError::Invalid(field_errors(&e, lang, lot_label(lot, lang))))?;
     let uploads = uploaded_questions(&txn, draft.id).await?;
     let complete = is_complete(&content, &draft.lot, &answers.to_form(), &uploads);
     let mut active = draft.into_active_model();
     active.answers = Set(answers.to_json());
     active.complete = Set(complete);
-    active.updated_at = Set(Utc::now());
+    active.updated_at = Set(state.clock.now());
     let draft = active.update(&txn).await?;
     txn.commit().await?;
     Ok(draft)
@@ -299,7 +284,7 @@ pub async fn delete_draft(
     draft_id: i64,
 ) -> Result<(), FlowError> {
     let txn = state.begin_write().await?;
-    editable(&txn, fw, application_id).await?;
+    editable(&txn, fw, application_id, state.clock.now()).await?;
     let draft = store::draft(&txn, application_id, draft_id).await?;
     service_document::Entity::delete_many()
         .filter(service_document::Column::DraftId.eq(draft.id))
@@ -399,7 +384,7 @@ pub async fn attach_document(
         .map_err(anyhow::Error::from)?;
     let txn = state.begin_write().await?;
     let result = async {
-        editable(&txn, fw, application_id).await?;
+        editable(&txn, fw, application_id, state.clock.now()).await?;
         let document = service_document::ActiveModel {
             public_id: Set(public_id.clone()),
             draft_id: Set(Some(draft.id)),
@@ -411,7 +396,7 @@ pub async fn attach_document(
             }),
             bytes: Set(bytes.len() as i64),
             sha256: Set(hex::encode(Sha256::digest(bytes))),
-            uploaded_at: Set(Utc::now()),
+            uploaded_at: Set(state.clock.now()),
             ..Default::default()
         }
         .insert(&txn)
@@ -451,7 +436,7 @@ pub async fn copy_previous_services(
 ) -> Result<usize, FlowError> {
     let content = content_of(fw)?;
     let txn = state.begin_write().await?;
-    let application = editable(&txn, fw, application_id).await?;
+    let application = editable(&txn, fw, application_id, state.clock.now()).await?;
     let Some(previous) = fw.previous_id else {
         return Err(FlowError::Refused("nothing_to_copy"));
     };
@@ -470,7 +455,7 @@ pub async fn copy_previous_services(
         .all(&txn)
         .await?;
     let mut copied = 0;
-    let now = Utc::now();
+    let now = state.clock.now();
     for service in services {
         if existing.contains(&service.id) {
             continue;
@@ -515,7 +500,7 @@ pub async fn submit(
     application_id: i64,
 ) -> Result<framework_application::Model, FlowError> {
     let txn = state.begin_write().await?;
-    let application = editable(&txn, fw, application_id).await?;
+    let application = editable(&txn, fw, application_id, state.clock.now()).await?;
     let mut problems = FieldErrors::new();
     if !application.declaration_complete {
         problems.insert(
@@ -549,7 +534,7 @@ pub async fn submit(
     }
     let mut active = application.into_active_model();
     active.status = Set(ApplicationStatus::Submitted.as_str().into());
-    active.submitted_at = Set(Some(Utc::now()));
+    active.submitted_at = Set(Some(state.clock.now()));
     active.submitted_by = Set(actor.user_id);
     let application = active.update(&txn).await?;
     actor

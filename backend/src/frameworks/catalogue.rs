@@ -7,7 +7,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
 };
 
-use super::application::field_errors;
+use super::answer_errors::field_errors;
 use super::lifecycle::content_of;
 use super::{Actor, FlowError, store};
 
@@ -240,9 +240,13 @@ pub async fn edit_service(
     let fw = store::framework_by_id(&txn, svc.framework_id).await?;
     let content = content_of(&fw)?;
     let lot = content.lot(&svc.lot).ok_or(FlowError::NotFound)?;
-    let answers = lot
-        .validate_complete(form)
-        .map_err(|e| FlowError::Invalid(field_errors(&e, lang)))?;
+    let answers = lot.validate_complete(form).map_err(|e| {
+        FlowError::Invalid(field_errors(
+            &e,
+            lang,
+            super::answer_errors::lot_label(lot, lang),
+        ))
+    })?;
     let summary = lot.summary(&answers);
     let now = Utc::now();
     let version = svc.current_version + 1;

@@ -292,14 +292,16 @@ async fn apply(
     Ok(app.id)
 }
 
-fn timetable() -> Timetable {
-    let now = Utc::now();
+/// A framework's dates relative to today: it went live `live_days_ago` days ago, after the
+/// usual weeks of clarifications, applications, evaluation and standstill, and runs two years.
+fn timetable(live_days_ago: i64) -> Timetable {
+    let live = Utc::now() - Duration::days(live_days_ago);
     Timetable {
-        clarifications_close_at: now + Duration::minutes(30),
-        applications_close_at: now + Duration::hours(1),
-        intention_to_award_at: now + Duration::hours(2),
-        goes_live_at: now + Duration::hours(3),
-        expires_at: now + Duration::days(730),
+        clarifications_close_at: live - Duration::days(42),
+        applications_close_at: live - Duration::days(35),
+        intention_to_award_at: live - Duration::days(14),
+        goes_live_at: live,
+        expires_at: live + Duration::days(730),
     }
 }
 
@@ -311,6 +313,11 @@ async fn live_framework(
     per_supplier: usize,
 ) -> Result<framework::Model, FlowError> {
     let actor = Actor::default();
+    // Each step is played on the day the timetable gives it, so the pages, the records and
+    // the OCDS periods tell one story: opened, applied to, evaluated, signed and live.
+    let t = new.timetable;
+    let opening = state.at(t.clarifications_close_at - Duration::days(14));
+    let state = &opening;
     let fw = lifecycle::create(state, &actor, new.clone()).await?;
     let fw = lifecycle::transition(state, &actor, fw.id, FrameworkStatus::Open).await?;
     let content = lifecycle::content_of(&fw)?;
@@ -323,6 +330,8 @@ async fn live_framework(
             fail,
         ));
     }
+    let closing = state.at(t.applications_close_at + Duration::hours(1));
+    let state = &closing;
     let fw = lifecycle::transition(state, &actor, fw.id, FrameworkStatus::Pending).await?;
     for (id, fail) in &applications {
         let drafts = store::drafts(&state.db, *id).await?;
@@ -359,6 +368,8 @@ async fn live_framework(
         )
         .await?;
     }
+    let awarding = state.at(t.intention_to_award_at + Duration::hours(1));
+    let state = &awarding;
     let fw = lifecycle::transition(state, &actor, fw.id, FrameworkStatus::Standstill).await?;
     for (id, fail) in &applications {
         if !fail {
@@ -366,7 +377,8 @@ async fn live_framework(
             evaluation::countersign(state, &actor, &fw, *id).await?;
         }
     }
-    lifecycle::transition(state, &actor, fw.id, FrameworkStatus::Live).await
+    let live = state.at(t.goes_live_at + Duration::hours(1));
+    lifecycle::transition(&live, &actor, fw.id, FrameworkStatus::Live).await
 }
 
 /// Loads the demo frameworks once. Returns how many services were published.
@@ -383,7 +395,7 @@ pub async fn load(state: &AppState) -> Result<u64, FlowError> {
             iteration: 1,
             description: "Cloud hosting, cloud platforms, cloud software and specialist cloud services from pre-approved suppliers, bought without a separate tender.".into(),
             content: CLOUD_CONTENT.into(),
-            timetable: timetable(),
+            timetable: timetable(110),
             previous_id: None,
         },
         &suppliers,
@@ -398,7 +410,7 @@ pub async fn load(state: &AppState) -> Result<u64, FlowError> {
             iteration: 1,
             description: "Digital outcomes, digital specialists and user research, bought from pre-approved suppliers.".into(),
             content: OUTCOMES_CONTENT.into(),
-            timetable: timetable(),
+            timetable: timetable(600),
             previous_id: None,
         },
         &suppliers[..15],

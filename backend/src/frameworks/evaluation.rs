@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Utc;
 use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 
 use super::{Actor, FlowError, catalogue, lifecycle, ocds, store};
@@ -113,7 +112,7 @@ pub async fn evaluate(
         active.result_reason = Set(Some(reason.trim().to_owned()).filter(|r| !r.is_empty()));
         active.update(&txn).await?;
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     let mut active = application.into_active_model();
     active.result = Set(evaluation.result.map(|v| v.as_str().to_owned()));
     active.result_reason = Set(Some(evaluation.reason.trim().to_owned()).filter(|r| !r.is_empty()));
@@ -162,7 +161,7 @@ pub async fn sign(
     let mut active = application.into_active_model();
     active.signed_by = Set(actor.user_id);
     active.signer_role = Set(Some(role.to_owned()));
-    active.signed_at = Set(Some(Utc::now()));
+    active.signed_at = Set(Some(state.clock.now()));
     let application = active.update(&txn).await?;
     actor
         .audit(
@@ -197,7 +196,7 @@ pub async fn countersign(
     if application.countersigned_at.is_some() {
         return Err(FlowError::Refused("already_countersigned"));
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     let supplier = store::organisation(&txn, application.organisation_id).await?;
     let lots = lifecycle::admitted_lots(&txn, &application).await?;
     let url = format!(

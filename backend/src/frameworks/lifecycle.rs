@@ -200,7 +200,7 @@ async fn insert_framework(
 ) -> Result<framework::Model, FlowError> {
     let txn = state.begin_write().await?;
     let slug = free_slug(&txn, &new.name, skip).await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let t = new.timetable;
     let fw = framework::ActiveModel {
         ocid: Set(crate::publish::ocids::framework_ocid(
@@ -279,7 +279,7 @@ pub async fn transition(
     let fw = store::framework_by_id(&txn, framework_id).await?;
     let from = store::status(&fw)?;
     from.check_transition(to)?;
-    let now = Utc::now();
+    let now = state.clock.now();
     // Claim the move before doing its work: of two managers (or a manager and the clock)
     // moving the same framework at once, the second finds it moved and changes nothing.
     // On PostgreSQL the second UPDATE waits for the first transaction's row lock.

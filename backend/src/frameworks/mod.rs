@@ -2,6 +2,7 @@
 //! transaction that holds the state change, its audit entry, its OCDS release, its e-mail and
 //! its search-index update (transactional outbox), so a crash loses nothing acknowledged.
 
+pub mod answer_errors;
 pub mod application;
 pub mod bench;
 pub mod catalogue;

@@ -31,10 +31,18 @@ pub fn status(fw: &framework::Model) -> Result<FrameworkStatus, FlowError> {
 
 /// Whether the framework takes applications now (open, before the deadline).
 pub fn accepts_applications_now(fw: &framework::Model) -> Result<bool, FlowError> {
+    accepts_applications_at(fw, chrono::Utc::now())
+}
+
+/// Whether the framework takes applications at `now`.
+pub fn accepts_applications_at(
+    fw: &framework::Model,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, FlowError> {
     Ok(crate::domain::framework::accepts_applications(
         status(fw)?,
         &timetable(fw),
-        chrono::Utc::now(),
+        now,
     ))
 }
 

@@ -90,15 +90,30 @@ pub fn refill(
     form
 }
 
-/// Adds `err-required` to each empty field in `names`, and `err-too-long` past `max` chars.
+/// Adds a "required" error naming the field to each empty field in `names`, and
+/// `err-too-long` past `max` chars.
 pub fn require(form: &mut Form, fields: &Fields, names: &[&str], max: usize, tr: &Tr) {
     for name in names {
         let value = field(fields, name);
         if value.is_empty() {
-            form.add_error(name, tr.t("err-required"));
+            form.add_error(name, required_message(tr, name, None));
         } else if value.chars().count() > max {
             form.add_error(name, tr.t("err-too-long"));
         }
+    }
+}
+
+/// The message for an empty required `field`, which names the field so that an error summary
+/// with several problems says which is which: `err-required-{field}` where the locale has it,
+/// then the flow's own `message`, then the generic `err-required`.
+pub fn required_message(tr: &Tr, field: &str, message: Option<&str>) -> String {
+    let key = format!("err-required-{}", field.replace('_', "-"));
+    if tr.has(&key) {
+        tr.t(&key)
+    } else if let Some(message) = message.filter(|m| !m.is_empty()) {
+        message.to_owned()
+    } else {
+        tr.t("err-required")
     }
 }
 

@@ -59,7 +59,7 @@ pub async fn submit_sign_in(
         form.add_error("email", tr.t("err-email"));
     }
     if field(&fields, "password").is_empty() {
-        form.add_error("password", tr.t("err-required"));
+        form.add_error("password", super::required_message(&tr, "password", None));
     }
     let (Ok(email), false) = (email, form.has_errors()) else {
         return Ok(SignInPage { shell, form, next }.into_response());

@@ -118,7 +118,10 @@ fn brief_problems(
                 let args: Vec<(&str, String)> =
                     p.args.iter().map(|(k, v)| (*k, v.clone())).collect();
                 let key = format!("brief-err-{}", p.code.replace('_', "-"));
-                let message = if tr.has(&key) {
+                let named = format!("brief-field-{}", p.field);
+                let message = if p.code == "required" && tr.has(&named) {
+                    tr.t1("brief-err-required-named", "field", tr.t(&named))
+                } else if tr.has(&key) {
                     tr.ta(&key, &args)
                 } else {
                     p.english()

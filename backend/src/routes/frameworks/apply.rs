@@ -257,24 +257,70 @@ async fn declaration_page(
             .to_form(),
     };
     let editable = store::application_editable(&fw, &application)?;
+    let mut fields = question_fields(
+        content.declaration.questions.iter().map(|q| &q.question),
+        &values,
+        &form,
+        lang,
+        &[],
+    );
+    // The lead promises that the answers which exclude a supplier are marked: each mandatory
+    // exclusion ground says, in its hint, which answer excludes.
+    for (field, dq) in fields.iter_mut().zip(&content.declaration.questions) {
+        if let Some(mark) = exclusion_mark(&shell.tr, dq, lang) {
+            field.hint = if field.hint.is_empty() {
+                mark
+            } else {
+                format!("{} {mark}", field.hint)
+            };
+        }
+    }
     Ok(QuestionsPage {
         title: shell.tr.t("app-declaration"),
         lead: shell.tr.t("app-declaration-lead"),
         action: format!("/frameworks/{slug}/application/declaration"),
         upload_action: None,
         back: format!("/frameworks/{slug}/application"),
-        fields: question_fields(
-            content.declaration.questions.iter().map(|q| &q.question),
-            &values,
-            &form,
-            lang,
-            &[],
-        ),
+        fields,
         editable,
         form,
         notice,
         shell,
     })
+}
+
+/// For a mandatory exclusion ground, the sentence naming the answer that excludes a supplier.
+fn exclusion_mark(
+    tr: &marco_frontend::i18n::Tr,
+    dq: &crate::domain::content::DeclarationQuestion,
+    lang: &str,
+) -> Option<String> {
+    use crate::domain::content::PassIf;
+    if !dq.mandatory {
+        return None;
+    }
+    match dq.pass_if.as_ref()? {
+        PassIf::Bool(pass) => Some(tr.t(if *pass {
+            "app-declaration-excludes-no"
+        } else {
+            "app-declaration-excludes-yes"
+        })),
+        PassIf::OneOf(ok) => {
+            let labels: Vec<String> = dq
+                .question
+                .kind
+                .options()
+                .iter()
+                .filter(|o| ok.contains(&o.value))
+                .map(|o| format!("“{}”", o.label.get(lang)))
+                .collect();
+            Some(tr.t1(
+                "app-declaration-excludes-other",
+                "answers",
+                labels.join(", "),
+            ))
+        }
+    }
 }
 
 pub(super) async fn show_declaration(

@@ -152,6 +152,11 @@ pub fn refusal(tr: &Tr, code: &str) -> String {
 /// Field errors, in the person's language, onto a form.
 pub fn add_errors(form: &mut Form, errors: &FieldErrors, tr: &Tr) {
     for (field, e) in errors {
+        if e.code == "required" {
+            let message = crate::routes::accounts::required_message(tr, field, Some(&e.message));
+            form.add_error(field, message);
+            continue;
+        }
         let translated = tr.t(&format!("err-{}", e.code.replace('_', "-")));
         let message = if translated.starts_with("err-") {
             e.message.clone()

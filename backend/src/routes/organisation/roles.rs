@@ -86,7 +86,10 @@ pub(super) async fn change_member_roles(
         .collect();
     let limit = match field(&fields, "approval_limit") {
         "" if wanted.contains(&Role::CanApproveOrders) => {
-            form.add_error("approval_limit", tr.t("err-required"));
+            form.add_error(
+                "approval_limit",
+                crate::routes::accounts::required_message(&tr, "approval_limit", None),
+            );
             None
         }
         "" => None,
