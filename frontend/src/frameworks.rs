@@ -56,6 +56,21 @@ pub struct LotView {
     pub name: String,
     /// Description.
     pub description: String,
+    /// Services available to buyers in the lot.
+    pub services: usize,
+    /// Suppliers with at least one of them.
+    pub suppliers: usize,
+}
+
+/// One date of a framework's timetable, for the process list on its page.
+#[derive(Clone, Debug)]
+pub struct TimetableStep {
+    /// What happens.
+    pub label: String,
+    /// When, in words.
+    pub when: String,
+    /// Whether the date has passed.
+    pub done: bool,
 }
 
 /// What a manager can do on the framework page.
@@ -94,8 +109,14 @@ pub struct FrameworkPage {
     pub status: String,
     /// State, translated.
     pub status_label: String,
-    /// Family, iteration, ocid and the timetable.
+    /// Family, iteration, numbers of suppliers and services, and the ocid.
     pub facts: Vec<Fact>,
+    /// The timetable, in order.
+    pub timetable: Vec<TimetableStep>,
+    /// The iteration this one continues and the one that continues it: (name, slug).
+    pub previous: Option<(String, String)>,
+    /// The next iteration: (name, slug).
+    pub next: Option<(String, String)>,
     /// The ocid, for the open-data link.
     pub ocid: String,
     /// The lots.

@@ -399,7 +399,7 @@ async fn admins_grant_roles_with_an_approval_limit_and_each_change_is_audited() 
         .await
         .text();
     assert!(
-        html.contains("Enter this information"),
+        html.contains("Enter the largest order this person may approve"),
         "approving orders needs a limit"
     );
     let res = admin

@@ -568,6 +568,32 @@ async fn the_demo_frameworks_publish_valid_ocds_and_fill_the_catalogue() {
         let errors = app.state.publisher.validator().validate_release(&json);
         assert!(errors.is_empty(), "{}: {errors:?}", r.release_id);
     }
+    // The framework page: its timetable with the passed dates marked done, each lot with
+    // its count of services matching the catalogue, and a link to the next iteration.
+    let page = app.get(&format!("/frameworks/{}", cloud.slug)).await.text();
+    assert_eq!(page.matches("marco-step--done").count(), 4, "{page}");
+    let next = frameworks
+        .iter()
+        .find(|f| f.previous_id == Some(cloud.id))
+        .unwrap();
+    assert!(page.contains(&format!("href=\"/frameworks/{}\"", next.slug)));
+    let live = store::services_on(&app.state.db, cloud.id).await.unwrap();
+    let content = marco::frameworks::lifecycle::content_of(cloud).unwrap();
+    for lot in &content.lots {
+        let count = live
+            .iter()
+            .filter(|s| s.lot == lot.slug && marco::domain::status::is_live(&s.status))
+            .count();
+        assert!(count > 0, "{}", lot.slug);
+        assert!(
+            page.contains(&format!("{count} services from")),
+            "{}: {count}",
+            lot.slug
+        );
+    }
+    let upcoming = app.get(&format!("/frameworks/{}", next.slug)).await.text();
+    assert_eq!(upcoming.matches("marco-step--done").count(), 0);
+    assert!(upcoming.contains(&format!("href=\"/frameworks/{}\"", cloud.slug)));
     let res = app.get("/catalogue?q=kubernetis").await;
     assert_eq!(res.status, 200);
     assert!(

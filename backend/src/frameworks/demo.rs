@@ -107,8 +107,12 @@ fn answer(
             one((low + (n % span) as i64).to_string())
         }
         QuestionKind::Price { units, currencies } => {
-            let amount = 5_000 + (n * 7_919) % 1_995_000;
-            let unit = units.get(n % units.len().max(1))?.value.clone();
+            // The product's usual price and unit, when the lot prices by that unit.
+            let (amount, unit) = super::demo_products::price(&lot.slug, seed);
+            let unit = match units.iter().find(|u| u.value == unit) {
+                Some(u) => u.value.clone(),
+                None => units.get(n % units.len().max(1))?.value.clone(),
+            };
             Some(vec![
                 (q.id.clone(), vec![amount.to_string()]),
                 (format!("{}.unit", q.id), vec![unit]),

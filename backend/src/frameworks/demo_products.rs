@@ -7,6 +7,9 @@
 pub(super) struct Product {
     /// The lots it belongs to.
     pub lots: &'static [&'static str],
+    /// How it is priced: the unit (a value of the lot's price question) and the usual range
+    /// of its lowest price in pesos, excluding VAT.
+    pub price: (&'static str, u64, u64),
     /// English name and summary.
     pub en: (&'static str, &'static str),
     /// Spanish name and summary.
@@ -26,6 +29,7 @@ const STUDIOS: &[&str] = &["user-research-studios"];
 pub(super) const PRODUCTS: &[Product] = &[
     Product {
         lots: HOSTING,
+        price: ("per-month", 450_000, 2_400_000),
         en: (
             "Kubernetes hosting",
             "Managed Kubernetes clusters in the cloud for public services, with autoscaling.",
@@ -37,6 +41,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: HOSTING,
+        price: ("per-hour", 45, 900),
         en: (
             "Virtual machines",
             "Cloud virtual servers by the hour, for applications that are not yet in containers.",
@@ -48,6 +53,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: HOSTING,
+        price: ("per-gb", 18, 60),
         en: (
             "Object storage",
             "Cloud storage for files, documents and archives, replicated in two data centres.",
@@ -59,6 +65,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: HOSTING,
+        price: ("per-instance", 9_000, 45_000),
         en: (
             "Backup and recovery",
             "Daily backups of servers and databases, with tested recovery in hours.",
@@ -70,6 +77,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: PLATFORM,
+        price: ("per-month", 120_000, 900_000),
         en: (
             "Managed PostgreSQL",
             "PostgreSQL databases run for you: patches, backups and failover included.",
@@ -81,6 +89,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: PLATFORM,
+        price: ("per-month", 600_000, 3_500_000),
         en: (
             "Data warehouse",
             "A data warehouse for reporting and analytics across a public body's systems.",
@@ -92,6 +101,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: PLATFORM,
+        price: ("per-month", 350_000, 1_800_000),
         en: (
             "Open data portal",
             "Publish datasets as open data, with an API and a catalogue people can search.",
@@ -103,6 +113,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: PLATFORM,
+        price: ("per-user", 25_000, 90_000),
         en: (
             "Geospatial analysis",
             "Maps and spatial analysis of public data, served to web and mobile apps.",
@@ -114,6 +125,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: SOFTWARE,
+        price: ("per-user", 1_500, 6_000),
         en: (
             "Payroll",
             "Payroll for public bodies, with the rules of public-sector pay and pensions.",
@@ -125,6 +137,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: SOFTWARE,
+        price: ("per-user", 8_000, 35_000),
         en: (
             "Case management",
             "Track citizens' requests and cases from first contact to a decision.",
@@ -136,6 +149,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: SOFTWARE,
+        price: ("per-month", 150_000, 900_000),
         en: (
             "Web content management",
             "A content management system for accessible public websites in several languages.",
@@ -147,6 +161,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: SOFTWARE,
+        price: ("per-user", 3_500, 12_000),
         en: (
             "Email and collaboration",
             "Email, calendars and shared documents for a public body's staff.",
@@ -158,6 +173,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: SOFTWARE,
+        price: ("per-month", 90_000, 600_000),
         en: (
             "Appointment booking",
             "Citizens book appointments online; staff see and manage the day's bookings.",
@@ -169,6 +185,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: SOFTWARE,
+        price: ("per-unit", 300, 2_500),
         en: (
             "Document signing",
             "Sign documents electronically with advanced electronic signatures.",
@@ -180,6 +197,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: SOFTWARE,
+        price: ("per-user", 900, 4_500),
         en: (
             "Identity and access management",
             "Single sign-on and login for staff and citizens, with multi-factor authentication.",
@@ -191,6 +209,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: SOFTWARE,
+        price: ("per-month", 2_500_000, 12_000_000),
         en: (
             "Citizen contact centre",
             "A contact centre by phone, chat and email that answers citizens' questions.",
@@ -202,6 +221,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: SUPPORT,
+        price: ("per-day", 450_000, 1_100_000),
         en: (
             "Cloud migration support",
             "Plan and carry out the move of existing systems to the cloud.",
@@ -213,6 +233,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: SUPPORT,
+        price: ("per-month", 1_200_000, 6_000_000),
         en: (
             "Security monitoring",
             "Security monitoring around the clock, with incident response.",
@@ -224,6 +245,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: SUPPORT,
+        price: ("per-day", 380_000, 850_000),
         en: (
             "Accessibility testing",
             "Test websites and apps against WCAG 2.2 AA with disabled users and tools.",
@@ -235,6 +257,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: SUPPORT,
+        price: ("per-month", 1_500_000, 7_500_000),
         en: (
             "Cloud operations support",
             "A team that runs and patches your cloud services, day and night.",
@@ -246,6 +269,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: OUTCOMES,
+        price: ("per-day", 520_000, 1_200_000),
         en: (
             "Service design",
             "Design a public service end to end with its users, in agile iterations.",
@@ -257,6 +281,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: OUTCOMES,
+        price: ("per-day", 2_800_000, 6_500_000),
         en: (
             "Agile delivery team",
             "A multidisciplinary team that builds and runs a digital service in sprints.",
@@ -268,6 +293,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: OUTCOMES,
+        price: ("per-day", 450_000, 1_000_000),
         en: (
             "Data migration",
             "Move records from old systems to new ones without losing history.",
@@ -279,6 +305,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: SPECIALISTS,
+        price: ("per-day", 280_000, 650_000),
         en: (
             "Software developer",
             "Experienced developers who join your team by the day.",
@@ -290,6 +317,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: SPECIALISTS,
+        price: ("per-day", 350_000, 750_000),
         en: (
             "Delivery manager",
             "An agile delivery manager who keeps a team's work flowing.",
@@ -301,6 +329,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: SPECIALISTS,
+        price: ("per-day", 450_000, 950_000),
         en: (
             "Technical architect",
             "An architect who designs systems that are secure and easy to change.",
@@ -312,6 +341,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: PARTICIPANTS,
+        price: ("per-participant", 35_000, 120_000),
         en: (
             "Research participant recruitment",
             "Recruit people to take part in user research, across regions and needs.",
@@ -323,6 +353,7 @@ pub(super) const PRODUCTS: &[Product] = &[
     },
     Product {
         lots: STUDIOS,
+        price: ("per-day", 250_000, 700_000),
         en: (
             "User research studio",
             "A research studio with an observation room and recording, by the day.",
@@ -394,6 +425,21 @@ pub(super) fn name_and_summary(lot: &str, supplier: &str, seed: usize) -> (Strin
     }
 }
 
+/// The lowest price and unit of a service of `lot` for `seed`: within its product's usual
+/// range, rounded as suppliers quote (to 10 pesos under 1,000, to 1,000 up to 1,000,000, to
+/// 10,000 above).
+pub(super) fn price(lot: &str, seed: usize) -> (u64, &'static str) {
+    let (unit, low, high) = product(lot, seed).price;
+    let spread = (seed as u64).wrapping_mul(2_654_435_761) % 1_000;
+    let raw = low + (high - low) * spread / 1_000;
+    let step = match raw {
+        0..1_000 => 10,
+        1_000..1_000_000 => 1_000,
+        _ => 10_000,
+    };
+    ((raw / step * step).max(step), unit)
+}
+
 /// Feature `n` in the service's language.
 pub(super) fn feature(supplier: &str, seed: usize, n: usize) -> &'static str {
     let (en, es) = FEATURES[n % FEATURES.len()];
@@ -425,6 +471,39 @@ mod tests {
             }
         }
         assert!(spanish("Nube Andina", 2) && !spanish("Nube Andina", 3));
+        for p in PRODUCTS {
+            let (_, low, high) = p.price;
+            assert!(0 < low && low < high, "{}", p.en.0);
+        }
+        // Each product's unit is one its lot's price question offers.
+        use crate::domain::content::{CLOUD_CONTENT, ContentFile, OUTCOMES_CONTENT, QuestionKind};
+        for raw in [CLOUD_CONTENT, OUTCOMES_CONTENT] {
+            let content = ContentFile::parse(raw).unwrap();
+            for lot in &content.lots {
+                for q in &lot.questions {
+                    if let QuestionKind::Price { units, .. } = &q.kind {
+                        for p in PRODUCTS
+                            .iter()
+                            .filter(|p| p.lots.contains(&lot.slug.as_str()))
+                        {
+                            assert!(
+                                units.iter().any(|u| u.value == p.price.0),
+                                "{} in {}",
+                                p.en.0,
+                                lot.slug
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        for seed in 0..200 {
+            let (amount, unit) = price("digital-specialists", seed);
+            let (expected, low, high) = product("digital-specialists", seed).price;
+            assert_eq!(unit, expected);
+            assert!(low - low / 10 <= amount && amount <= high, "{amount}");
+            assert_eq!(amount % 1_000, 0);
+        }
         assert!(!spanish("Brightlane Digital", 2));
     }
 }

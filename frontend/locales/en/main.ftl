@@ -359,8 +359,26 @@ fw-status-pending = Evaluating
 fw-status-standstill = Standstill
 fw-status-live = Live
 fw-status-expired = Expired
+fw-key-facts = Key facts
+fw-timetable = Timetable
+fw-step-done = Done
+fw-supplier-count = Suppliers with services
+fw-service-count = Services buyers can call off
+fw-lot-service-count = { $count ->
+    [one] 1 service
+   *[other] { $count } services
+} from
+fw-lot-supplier-count = { $count ->
+    [one] 1 supplier.
+   *[other] { $count } suppliers.
+}
+fw-lot-browse = Browse { $lot }
+fw-iterations = Iterations
+fw-previous-iteration = Continues
+fw-next-iteration = Continued by
+fw-open-data = Open data
+fw-open-data-about = How to use Marco's open data
 fw-lots = Lots
-fw-lot-services = services in this lot
 fw-ocds-record = This framework as open data (OCDS record)
 fw-supplier-heading = Apply to this framework
 fw-your-application = Your application

@@ -359,8 +359,26 @@ fw-status-pending = En evaluación
 fw-status-standstill = Período de espera
 fw-status-live = Vigente
 fw-status-expired = Vencido
+fw-key-facts = Datos clave
+fw-timetable = Calendario
+fw-step-done = Hecho
+fw-supplier-count = Proveedores con servicios
+fw-service-count = Servicios que los compradores pueden contratar
+fw-lot-service-count = { $count ->
+    [one] 1 servicio
+   *[other] { $count } servicios
+} de
+fw-lot-supplier-count = { $count ->
+    [one] 1 proveedor.
+   *[other] { $count } proveedores.
+}
+fw-lot-browse = Ver { $lot }
+fw-iterations = Versiones
+fw-previous-iteration = Continúa
+fw-next-iteration = Continuado por
+fw-open-data = Datos abiertos
+fw-open-data-about = Cómo usar los datos abiertos de Marco
 fw-lots = Lotes
-fw-lot-services = servicios de este lote
 fw-ocds-record = Este convenio como datos abiertos (registro OCDS)
 fw-supplier-heading = Postular a este convenio
 fw-your-application = Su postulación

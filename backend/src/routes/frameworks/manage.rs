@@ -1,28 +1,23 @@
 //! The framework list and page, and what managers do to frameworks.
 
 use axum::body::Bytes;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, TimeZone, Utc};
 use marco_frontend::accounts::MessagePage;
 use marco_frontend::forms::Form;
-use marco_frontend::frameworks::{
-    Fact, FrameworkPage, FrameworkRow, FrameworksPage, LotView, ManagerPanel, NewFrameworkPage,
-    SupplierPanel,
-};
-use serde::Deserialize;
+use marco_frontend::frameworks::{FrameworkRow, FrameworksPage, NewFrameworkPage};
 
 use super::{
-    Outcome, add_errors, check_csrf, day, first, form_values, moment, outcome, status_label,
-    unprocessable,
+    Outcome, add_errors, check_csrf, day, first, form_values, outcome, status_label, unprocessable,
 };
 use crate::auth::csrf::CsrfToken;
 use crate::auth::limits::ClientIp;
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::domain::content::CLOUD_CONTENT;
 use crate::domain::framework::{FrameworkStatus, Timetable};
-use crate::domain::roles::{OrgKind, Role};
+use crate::domain::roles::Role;
 use crate::error::AppError;
 use crate::frameworks::lifecycle::{self, NewFramework};
 use crate::frameworks::{Actor, store};
@@ -65,124 +60,6 @@ pub(super) async fn list_frameworks(
         rows,
         can_create: is_manager(user.as_ref()),
     })
-}
-
-/// Query of the framework page: a notice to show after an action.
-#[derive(Debug, Deserialize)]
-pub(super) struct NoticeQuery {
-    notice: Option<String>,
-}
-
-async fn framework_page(
-    state: &AppState,
-    shell: marco_frontend::Shell,
-    user: Option<&CurrentUser>,
-    csrf: &CsrfToken,
-    slug: &str,
-    notice: Option<String>,
-    problem: Option<String>,
-) -> Result<FrameworkPage, AppError> {
-    let fw = store::framework_by_slug(&state.db, slug).await?;
-    let content = lifecycle::content_of(&fw)?;
-    let tr = &shell.tr;
-    let lang = tr.lang.code();
-    let status = store::status(&fw)?;
-    let facts = vec![
-        Fact {
-            label: tr.t("fw-family"),
-            value: fw.family.clone(),
-        },
-        Fact {
-            label: tr.t("fw-iteration"),
-            value: fw.iteration.to_string(),
-        },
-        Fact {
-            label: tr.t("fw-clarifications-close"),
-            value: moment(fw.clarifications_close_at),
-        },
-        Fact {
-            label: tr.t("fw-applications-close"),
-            value: moment(fw.applications_close_at),
-        },
-        Fact {
-            label: tr.t("fw-intention-to-award"),
-            value: moment(fw.intention_to_award_at),
-        },
-        Fact {
-            label: tr.t("fw-goes-live"),
-            value: moment(fw.goes_live_at),
-        },
-        Fact {
-            label: tr.t("fw-expires"),
-            value: moment(fw.expires_at),
-        },
-        Fact {
-            label: tr.t("fw-ocid"),
-            value: fw.ocid.clone(),
-        },
-    ];
-    let manager = if is_manager(user) {
-        let applications = store::applications(&state.db, fw.id).await?;
-        Some(ManagerPanel {
-            next: status
-                .next()
-                .map(|s| (s.as_str().to_owned(), status_label(tr, s.as_str()))),
-            submitted: applications
-                .iter()
-                .filter(|a| store::is_submitted(a))
-                .count(),
-            applications: applications.len(),
-        })
-    } else {
-        None
-    };
-    let supplier = match user {
-        Some(u) if u.org_kind == OrgKind::Supplier => Some(SupplierPanel {
-            has_application: store::application_of(&state.db, fw.id, u.organisation_id)
-                .await?
-                .is_some(),
-            can_apply: store::accepts_applications_now(&fw)?,
-        }),
-        _ => None,
-    };
-    Ok(FrameworkPage {
-        status_label: status_label(tr, &fw.status),
-        lots: content
-            .lots
-            .iter()
-            .map(|l| LotView {
-                slug: l.slug.clone(),
-                name: l.name.get(lang).to_owned(),
-                description: l.description.get(lang).to_owned(),
-            })
-            .collect(),
-        slug: fw.slug,
-        name: fw.name,
-        description: fw.description,
-        status: fw.status,
-        facts,
-        ocid: fw.ocid,
-        manager,
-        supplier,
-        csrf: csrf.0.clone(),
-        notice: notice.map(|n| shell.tr.t(&format!("fw-notice-{n}"))),
-        problem,
-        shell,
-    })
-}
-
-pub(super) async fn show_framework(
-    State(state): State<AppState>,
-    PageContext(shell): PageContext,
-    MaybeUser(user): MaybeUser,
-    csrf: CsrfToken,
-    Path(slug): Path<String>,
-    Query(query): Query<NoticeQuery>,
-) -> Result<FrameworkPage, AppError> {
-    let notice = query
-        .notice
-        .filter(|n| ["created", "moved", "copied"].contains(&n.as_str()));
-    framework_page(&state, shell, user.as_ref(), &csrf, &slug, notice, None).await
 }
 
 pub(super) async fn new_framework(
@@ -348,7 +225,7 @@ pub(super) async fn change_status(
                     .collect::<Vec<_>>()
                     .join(" "),
             };
-            let mut page = framework_page(
+            let mut page = super::page::framework_page(
                 &state,
                 shell,
                 Some(&user),

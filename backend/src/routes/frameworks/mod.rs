@@ -5,6 +5,7 @@ mod apply;
 mod drafts;
 mod evaluate;
 pub mod manage;
+mod page;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -35,7 +36,7 @@ pub fn router() -> Router<AppState> {
             "/frameworks/content-example.toml",
             get(manage::content_example),
         )
-        .route("/frameworks/{slug}", get(manage::show_framework))
+        .route("/frameworks/{slug}", get(page::show_framework))
         .route("/frameworks/{slug}/status", post(manage::change_status))
         .route("/frameworks/{slug}/copy", post(manage::copy_framework))
         .route(
