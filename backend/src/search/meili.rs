@@ -64,6 +64,9 @@ struct MeiliDoc {
     available: bool,
     tie: u64,
     name_sort: String,
+    /// Every searchable text again, stemmed (English, then Spanish): Meilisearch does not
+    /// stem, so documents carry the stems and queries are sent stemmed.
+    stems: String,
 }
 
 impl MeiliDoc {
@@ -80,6 +83,13 @@ impl MeiliDoc {
             available: doc.available,
             tie: tie_break(&doc.id),
             name_sort: doc.name_sort_key(),
+            stems: text::stems_of(&format!(
+                "{} {} {} {}",
+                text::strip_marks(&doc.name),
+                text::strip_marks(&doc.description),
+                doc.features.join(" "),
+                text::strip_marks(&doc.supplier_name)
+            )),
         }
     }
 }
@@ -195,7 +205,7 @@ impl MeiliIndex {
 
 fn settings() -> Settings {
     Settings::new()
-        .with_searchable_attributes(["name", "features", "supplier_name", "description"])
+        .with_searchable_attributes(["name", "features", "supplier_name", "description", "stems"])
         .with_filterable_attributes(["facets", "price", "available"])
         .with_sortable_attributes(["price", "name_sort", "tie"])
         .with_ranking_rules([
@@ -217,12 +227,7 @@ fn settings() -> Settings {
             }),
             disable_on_numbers: None,
         })
-        .with_synonyms(
-            super::synonyms::synonyms()
-                .iter()
-                .map(|(word, others)| (word.clone(), others.clone()))
-                .collect::<std::collections::HashMap<_, _>>(),
-        )
+        .with_synonyms(stemmed_synonyms())
         .with_pagination(PaginationSetting {
             max_total_hits: MAX_DEPTH as usize * 100,
         })
@@ -230,6 +235,44 @@ fn settings() -> Settings {
             max_values_per_facet: MAX_FACET_VALUES,
             sort_facet_values_by: None,
         })
+}
+
+/// The content file's synonyms for Meilisearch, which applies them to the words of the query
+/// as sent: each word and its stem lead to the other words and their stems.
+fn stemmed_synonyms() -> std::collections::HashMap<String, Vec<String>> {
+    let mut out: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for (word, others) in super::synonyms::synonyms() {
+        let mut targets: Vec<String> = Vec::new();
+        for other in others {
+            for form in [other.clone(), text::stem(other)] {
+                if !form.is_empty() && !targets.contains(&form) {
+                    targets.push(form);
+                }
+            }
+        }
+        for key in [word.clone(), text::stem(word)] {
+            let entry = out.entry(key.clone()).or_default();
+            for t in &targets {
+                if *t != key && !entry.contains(t) {
+                    entry.push(t.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The query Meilisearch is sent: each word by its stem, so that every form of it meets the
+/// documents' stems (and, through typo tolerance, the words themselves).
+fn stemmed_query(terms: &[String]) -> String {
+    terms
+        .iter()
+        .map(|t| {
+            let stem = text::stem(t);
+            if stem.is_empty() { t.clone() } else { stem }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A string literal of Meilisearch's filter syntax.
@@ -346,7 +389,7 @@ impl SearchIndex for MeiliIndex {
         let query = query.checked()?;
         let index = self.ready().await?;
         let terms = text::query_terms(query.text.as_deref().unwrap_or_default());
-        let q = terms.terms.join(" ");
+        let q = stemmed_query(&terms.terms);
         let (counted, separately) = query.facets_to_count();
         let main = self.run(&index, &query, &q, &counted, true).await?;
         let mut facets = BTreeMap::new();
@@ -410,5 +453,45 @@ mod tests {
         );
         assert!(is_index_uid("marco_services-test1"));
         assert!(!is_index_uid("a b"));
+    }
+
+    #[test]
+    fn queries_and_documents_meet_on_the_same_stems() {
+        let terms: Vec<String> = ["databases", "hosting", "servidores"]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        let q = stemmed_query(&terms);
+        let doc = MeiliDoc::from(&ServiceDocument {
+            id: "x".into(),
+            version: 1,
+            framework_id: "f".into(),
+            framework_name: "F".into(),
+            lot: "l".into(),
+            lot_name: "L".into(),
+            supplier_id: "1".into(),
+            supplier_name: "Uno SpA".into(),
+            supplier_scale: "sme".into(),
+            name: "Managed database".into(),
+            description: "Hosted on servidor machines".into(),
+            features: Vec::new(),
+            price: None,
+            currency: "CLP".into(),
+            pricing_unit: None,
+            facets: BTreeMap::new(),
+            available: true,
+        });
+        for word in q.split(' ') {
+            assert!(
+                doc.stems.split(' ').any(|s| s == word),
+                "{word} in {}",
+                doc.stems
+            );
+        }
+        // A synonym reaches its group whether the query word arrives whole or stemmed.
+        let synonyms = stemmed_synonyms();
+        let stem = text::stem("almacenamiento");
+        assert!(synonyms[&stem].contains(&"storage".to_owned()), "{stem}");
+        assert!(synonyms["almacenamiento"].contains(&"storage".to_owned()));
     }
 }

@@ -62,6 +62,21 @@ pub fn stem(word: &str) -> String {
     out
 }
 
+/// The stems of every word of `text`, separated by spaces, for an engine without stemming of
+/// its own (Meilisearch): documents carry them, and queries are sent stemmed.
+pub fn stems_of(text: &str) -> String {
+    let mut analyzer = stem_analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = String::new();
+    while stream.advance() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&stream.token().text);
+    }
+    out
+}
+
 /// One word of a text: its byte range in the original and its normalised form.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Word {
