@@ -4,6 +4,7 @@
 # its work files. Speed and memory targets live here, not in timed tests.
 #
 #   BENCH=ocds make bench      # only the OCDS compile benchmark
+#   BENCH=analyse make bench   # only `ocds analyse` (1M compiled releases, ~4.4 GB of work files)
 #   BENCH=feeds make bench     # only the feeds benchmark (wrk vs nginx, bulk export vs gzip -1);
 #                              # it seeds 1M releases once (COUNT=200000 for a shorter run)
 set -euo pipefail
@@ -18,6 +19,11 @@ fi
 if [[ $only == all || $only == search ]]; then
   echo "== search: 50,000 services on tantivy, in process (bench/search.sh)"
   bash bench/search.sh
+fi
+
+if [[ $only == all || $only == analyse ]]; then
+  echo "== ocds analyse on 1,000,000 compiled releases (bench/analyse.sh)"
+  bash bench/analyse.sh
 fi
 
 # The feeds benchmark seeds a large database and installs wrk and nginx, so it runs only when

@@ -232,6 +232,10 @@ async fn serve_with_mail(
     );
     jobs.start(
         std::sync::Arc::new(crate::publish::bulk::BulkJob::new(state.clone())),
+        board.clone(),
+    );
+    jobs.start(
+        std::sync::Arc::new(crate::analytics::AnalyticsJob::new(state.clone())),
         board,
     );
     let served = serve(listener, state).await;

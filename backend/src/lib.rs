@@ -2,6 +2,7 @@
 //! Open Contracting Data Standard data. `router(state)` is the one place routes are wired.
 
 pub mod accounts;
+pub mod analytics;
 pub mod auth;
 pub mod briefs;
 pub mod buying;
@@ -46,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::delivery::router())
         .merge(routes::dashboard::router())
         .merge(routes::open_data::router())
+        .merge(routes::analytics::router())
         .merge(routes::ops::router())
         .merge(routes::api::router())
         .merge(routes::assets::router())

@@ -39,6 +39,8 @@ pub struct AppState {
     pub jobs: Arc<crate::jobs::Board>,
     /// Full pages of the release feed, which never change, kept rendered.
     pub feed_pages: Arc<crate::http::feed_pages::FeedPages>,
+    /// The latest supplier-performance analytics and red flags.
+    pub analytics: Arc<crate::analytics::Latest>,
     /// The time the framework flows act at: the real time, except while the demo plays the past.
     pub clock: Clock,
 }
@@ -87,6 +89,7 @@ impl AppState {
             publisher: Arc::new(publisher),
             log_key: Arc::new(SigningKey::from_bytes(&seed)),
             clock: Clock::default(),
+            analytics: Arc::default(),
         })
     }
 

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod analytics;
 pub mod assets;
 pub mod briefs;
 pub mod buying;

@@ -13,6 +13,8 @@
 //!   ([`schema::BID_EXTENSION_URL`] and friends) to declare in packages.
 //! - [`read`]: a streaming reader of packages, releases, records, JSON arrays and JSON Lines,
 //!   gzipped or not, from any `Read`, in constant memory for grouped input.
+//! - [`analyse`]: Cardinal's red-flag indicators and supplier and buyer figures from compiled
+//!   releases, streaming, in bounded memory.
 //! - [`release_log`]: JCS release hashes, the hash chain, signed heads, and [`release_log::LogVerifier`],
 //!   which proves that nothing in a published release log was changed or removed.
 //!
@@ -33,6 +35,7 @@
 
 #![warn(missing_docs)]
 
+pub mod analyse;
 pub mod merge;
 pub mod model;
 pub mod read;

@@ -25,6 +25,14 @@ pub enum Event {
     Release(Value),
     /// A record whose releases are only linked (`url`), which cannot be merged.
     LinkedOnly,
+    /// JSON Lines releases left unparsed and unpeeked, in one buffer: line `i` is
+    /// `bytes[ends[i - 1]..ends[i]]` (from 0 for the first). Sent only by [`release_lines`].
+    RawLines {
+        /// The lines, one after another.
+        bytes: Vec<u8>,
+        /// Where each line ends.
+        ends: Vec<usize>,
+    },
     /// One JSON Lines release left unparsed (only its `ocid` was read), for parallel parsing.
     RawRelease {
         /// The release's `ocid`.
@@ -120,6 +128,57 @@ pub fn events(
     sink: &mut dyn FnMut(Event) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     read_one(Box::new(reader), raw, sink)
+}
+
+/// Like [`events`] with `raw`, for readers that parse releases themselves: when the input is
+/// JSON Lines whose first line is a release, every line is sent unparsed, in batches of about
+/// `batch_bytes` ([`Event::RawLines`]), without even reading its `ocid`; any other input is
+/// read as [`events`] reads it. JSON Lines are expected to hold one kind of document.
+/// `spare` gives an empty buffer for the next batch (a caller may hand back used ones, which
+/// spares the system zeroing fresh memory for every batch).
+pub fn release_lines(
+    mut reader: impl BufRead,
+    batch_bytes: usize,
+    spare: &mut dyn FnMut() -> Vec<u8>,
+    sink: &mut dyn FnMut(Event) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let mut bytes = spare();
+    reader.read_until(b'\n', &mut bytes)?;
+    let first_is_release = serde_json::from_slice::<Value>(&bytes)
+        .ok()
+        .is_some_and(|d| {
+            d.get("ocid").is_some_and(Value::is_string)
+                && ["releases", "records", "compiledRelease"]
+                    .iter()
+                    .all(|k| d.get(*k).is_none())
+        });
+    if !first_is_release {
+        let chained = std::io::Cursor::new(bytes).chain(reader);
+        return read_one(Box::new(std::io::BufReader::new(chained)), false, sink);
+    }
+    let mut ends = vec![bytes.len()];
+    loop {
+        let before = bytes.len();
+        if reader.read_until(b'\n', &mut bytes)? == 0 {
+            break;
+        }
+        if bytes[before..].iter().all(u8::is_ascii_whitespace) {
+            bytes.truncate(before);
+            continue;
+        }
+        ends.push(bytes.len());
+        if bytes.len() >= batch_bytes {
+            let full = std::mem::replace(&mut bytes, spare());
+            sink(Event::RawLines {
+                bytes: full,
+                ends: std::mem::take(&mut ends),
+            })?;
+        }
+    }
+    if !ends.is_empty() {
+        sink(Event::RawLines { bytes, ends })?;
+    }
+    Ok(())
 }
 
 /// Reads whole documents (packages, releases, records) one after another, without splitting
@@ -332,11 +391,59 @@ mod tests {
                 Event::Release(r) => format!("release {}", r["id"]),
                 Event::LinkedOnly => "linked".to_owned(),
                 Event::RawRelease { ocid, .. } => format!("raw {ocid}"),
+                Event::RawLines { ends, .. } => format!("lines {}", ends.len()),
             });
             Ok(())
         })
         .unwrap();
         seen
+    }
+
+    #[test]
+    fn release_lines_come_in_unparsed_batches_and_other_input_as_events() {
+        let input = b"{\"ocid\":\"a\",\"id\":\"1\"}\n\n{\"ocid\":\"b\",\"id\":\"2\"}\n{\"ocid\":\"c\",\"id\":\"3\"}";
+        let mut batches = Vec::new();
+        release_lines(
+            decompressed(&input[..]).unwrap(),
+            40,
+            &mut Vec::new,
+            &mut |event| {
+                if let Event::RawLines { bytes, ends } = event {
+                    let mut start = 0;
+                    let lines: Vec<String> = ends
+                        .iter()
+                        .map(|&end| {
+                            let line = String::from_utf8(bytes[start..end].to_vec()).unwrap();
+                            start = end;
+                            line.trim().to_owned()
+                        })
+                        .collect();
+                    batches.push(lines);
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            batches,
+            [
+                vec![r#"{"ocid":"a","id":"1"}"#, r#"{"ocid":"b","id":"2"}"#],
+                vec![r#"{"ocid":"c","id":"3"}"#]
+            ]
+        );
+        let package = br#"{"uri": "u", "releases": [{"ocid": "a", "id": "1"}]}"#;
+        let mut seen = Vec::new();
+        release_lines(
+            decompressed(&package[..]).unwrap(),
+            40,
+            &mut Vec::new,
+            &mut |event| {
+                seen.push(matches!(event, Event::Release(_)));
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(seen, [false, true], "the package, then its release");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod admin;
+mod analytics;
 mod api;
 mod authz;
 mod brief_journey;

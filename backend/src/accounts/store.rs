@@ -13,6 +13,25 @@ pub async fn organisation_name<C: ConnectionTrait>(db: &C, id: i64) -> Result<St
         .unwrap_or_default())
 }
 
+/// The name of the organisation whose OCDS party id is `party_id` (`CL-RUT-76086428-5`), if
+/// Marco holds it.
+pub async fn name_of_party<C: ConnectionTrait>(
+    db: &C,
+    party_id: &str,
+) -> Result<Option<String>, DbErr> {
+    // A party id is the scheme, a dash, then the identifier; schemes hold one dash themselves.
+    let mut parts = party_id.splitn(3, '-');
+    let (Some(a), Some(b), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
+        return Ok(None);
+    };
+    Ok(organisation::Entity::find()
+        .filter(organisation::Column::IdentifierScheme.eq(format!("{a}-{b}")))
+        .filter(organisation::Column::IdentifierId.eq(id))
+        .one(db)
+        .await?
+        .map(|o| o.name))
+}
+
 /// Everything held about person `user_id`, for their data download: who they are, their
 /// organisation, their sessions and the security events about them. `None` when unknown.
 pub async fn personal_data<C: ConnectionTrait>(

@@ -65,6 +65,9 @@ pub struct Config {
     pub feed_rate_per_minute: u32,
     /// How often the bulk files are brought up to date (`MARCO_BULK_REFRESH_SECS`, default 300).
     pub bulk_refresh: Duration,
+    /// How often the analytics are recomputed when releases were published since
+    /// (`MARCO_ANALYTICS_SECS`, default 300).
+    pub analytics_refresh: Duration,
     /// Where the search index lives (`MARCO_MEILI_URL`, `MARCO_MEILI_KEY`, `MARCO_MEILI_INDEX`).
     pub search: crate::search::SearchConfig,
     /// The buying rules (`MARCO_ORDER_ACCEPT_DAYS`, `MARCO_PAYMENT_DAYS`,
@@ -200,6 +203,7 @@ impl Config {
         let feed_rate_per_minute =
             parse_number(&get, "MARCO_FEED_RATE_PER_MINUTE", 6000, 1, 100_000_000)? as u32;
         let bulk_refresh_secs = parse_number(&get, "MARCO_BULK_REFRESH_SECS", 300, 1, 86_400)?;
+        let analytics_secs = parse_number(&get, "MARCO_ANALYTICS_SECS", 300, 1, 86_400)?;
 
         let search = crate::search::SearchConfig::from_lookup(&get).map_err(ConfigError)?;
 
@@ -214,6 +218,7 @@ impl Config {
             briefs,
             feed_rate_per_minute,
             bulk_refresh: Duration::from_secs(bulk_refresh_secs as u64),
+            analytics_refresh: Duration::from_secs(analytics_secs as u64),
             jwt_previous_secrets,
             log_signing_key,
             publisher_name,

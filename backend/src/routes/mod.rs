@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod analytics;
 pub mod api;
 pub mod assets;
 pub mod briefs;

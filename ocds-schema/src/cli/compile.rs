@@ -292,6 +292,7 @@ fn read_groups(
                 spill.push(&serde_json::from_slice(&line)?, &mergers.current)
             }
             Event::LinkedOnly => out.package(linked_marker()),
+            Event::RawLines { .. } => anyhow::bail!("unexpected unpeeked lines"),
         })?;
         spill.drain(&mut |group| out.group(group))?;
         return out.flush();
@@ -308,6 +309,7 @@ fn read_groups(
             Event::LinkedOnly => return out.package(linked_marker()),
             Event::Release(release) => (ocid_key(&release), Item::Parsed(release)),
             Event::RawRelease { ocid, line } => (ocid, Item::Raw(line)),
+            Event::RawLines { .. } => anyhow::bail!("unexpected unpeeked lines"),
         };
         count += 1;
         match &mut current {

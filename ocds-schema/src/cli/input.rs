@@ -31,6 +31,26 @@ pub fn read(
     Ok(())
 }
 
+/// Reads every input like [`read`], but JSON Lines of releases arrive in unpeeked batches of
+/// about `batch_bytes` ([`Event::RawLines`]): for `analyse`, whose workers parse them.
+pub fn release_lines(
+    files: &[PathBuf],
+    progress: bool,
+    batch_bytes: usize,
+    spare: &mut dyn FnMut() -> Vec<u8>,
+    sink: &mut dyn FnMut(Event) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let stdin = [PathBuf::from("-")];
+    let files = if files.is_empty() { &stdin[..] } else { files };
+    for path in files {
+        let (reader, bar) = open(path, progress)?;
+        read::release_lines(read::decompressed(reader)?, batch_bytes, spare, sink)
+            .with_context(|| format!("reading {}", display(path)))?;
+        bar.finish_and_clear();
+    }
+    Ok(())
+}
+
 /// Reads whole documents (packages, releases, records) without splitting packages: for `validate`.
 pub fn documents(
     path: &Path,

@@ -1,5 +1,6 @@
 //! Command-line interface of `ocds` (binary only: the library does no I/O).
 
+mod analyse;
 mod compile;
 mod input;
 mod merge;
@@ -36,6 +37,8 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Count ocids, releases, tags, parties, awards and award value by currency.
     Stats(stats::StatsArgs),
+    /// Red flags (Cardinal's indicators and Marco's) and supplier and buyer figures, as JSON and CSV.
+    Analyse(analyse::AnalyseArgs),
     /// Read a JSON array of releases on stdin and print the merged release (conformance runner).
     Merge(merge::MergeArgs),
     /// Prove that nothing in a publisher's release log was changed or removed (exit 1 names each bad release).
@@ -59,6 +62,7 @@ pub fn main() -> ExitCode {
         Command::Compile(args) => compile::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Stats(args) => stats::run(&args),
+        Command::Analyse(args) => analyse::run(&args),
         Command::Merge(args) => merge::run(&args),
         Command::VerifyLog(args) => verify_log::run(&args),
     };

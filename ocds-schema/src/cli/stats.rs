@@ -45,7 +45,7 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<ExitCode> {
             match event {
                 Event::Release(release) => stats.add(&release),
                 Event::LinkedOnly => stats.linked_only += 1,
-                Event::Package(_) | Event::RawRelease { .. } => {}
+                Event::Package(_) | Event::RawRelease { .. } | Event::RawLines { .. } => {}
             }
             Ok(())
         },

@@ -105,15 +105,14 @@ pub(super) async fn framework_page(
     .collect();
 
     let family = store::frameworks(&state.db).await?;
-    let link = |f: &crate::entities::framework::Model| (f.name.clone(), f.slug.clone());
     let previous = fw
         .previous_id
         .and_then(|id| family.iter().find(|f| f.id == id))
-        .map(link);
+        .map(|f| (f.name.clone(), f.slug.clone()));
     let next = family
         .iter()
         .find(|f| f.previous_id == Some(fw.id))
-        .map(link);
+        .map(|f| (f.name.clone(), f.slug.clone()));
 
     let manager = if is_manager(user) {
         let applications = store::applications(&state.db, fw.id).await?;

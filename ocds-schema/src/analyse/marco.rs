@@ -1,0 +1,313 @@
+//! Marco's supplier and buyer figures and its own red flags (M001–M003), gathered from the
+//! same compiled releases as Cardinal's indicators.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Serialize;
+
+use super::view::Compiled;
+use super::{IdMap, Settings, add_to, slot};
+
+/// Money by currency.
+pub type ByCurrency = BTreeMap<String, f64>;
+
+/// What one supplier won and how it bid.
+#[derive(Clone, Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Supplier {
+    /// Active awards naming it.
+    pub awards: u64,
+    /// Their value by currency.
+    pub award_value: ByCurrency,
+    /// Processes it bid in (submitted bids).
+    pub processes_bid: u64,
+    /// Of those, processes it won.
+    pub processes_won_after_bidding: u64,
+    /// Wins over processes bid in, when it bid at all.
+    pub win_rate: Option<f64>,
+    /// Contracts terminated early.
+    pub terminations: u64,
+    /// Different buyers it won from.
+    pub buyers_served: u64,
+    /// Its size, as the last process in the input that gives one says (sme, micro, small,
+    /// medium, large).
+    pub scale: Option<String>,
+    #[serde(skip)]
+    scale_at: u64,
+    #[serde(skip)]
+    buyers: rustc_hash::FxHashSet<Box<str>>,
+}
+
+/// What one buyer bought and how competitive it was.
+#[derive(Clone, Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Buyer {
+    /// Processes.
+    pub processes: u64,
+    /// Active awards.
+    pub awards: u64,
+    /// Their value by currency.
+    pub award_value: ByCurrency,
+    /// Of it, the value won by small and medium-sized suppliers.
+    pub sme_value: ByCurrency,
+    /// Awards won by small and medium-sized suppliers.
+    pub sme_awards: u64,
+    /// Processes with submitted bids.
+    pub processes_with_bids: u64,
+    /// Submitted bids in them.
+    pub bids: u64,
+    /// Of those processes, those with one submitted bid.
+    pub single_bid_processes: u64,
+    /// Average submitted bids per process with bids.
+    pub average_bids: Option<f64>,
+    /// Share of processes with bids that had one.
+    pub single_bid_share: Option<f64>,
+    #[serde(skip)]
+    awards_by_supplier: IdMap<(u64, Vec<Box<str>>)>,
+    #[serde(skip)]
+    direct_by_supplier: IdMap<Vec<Box<str>>>,
+}
+
+/// Marco's figures gathered from a share of the input.
+#[derive(Debug, Default)]
+pub struct Gathered {
+    /// By supplier id.
+    pub suppliers: IdMap<Supplier>,
+    /// By buyer id.
+    pub buyers: IdMap<Buyer>,
+    /// M003 flags: (ocid, rise).
+    pub m003: Vec<(Box<str>, f64)>,
+}
+
+const SME: [&str; 4] = ["sme", "micro", "small", "medium"];
+
+impl Gathered {
+    /// Adds one compiled release.
+    pub fn add(&mut self, s: &Settings, seq: u64, r: &Compiled, ocid: &str) {
+        let buyer_id = r.buyer.get().and_then(|b| b.id.get());
+        let method = r.tender.get().and_then(|t| t.procurement_method.get());
+        let direct = method.is_some_and(|m| s.m002_methods.iter().any(|x| x == m));
+        let scale = |id: &str| {
+            r.parties
+                .items()
+                .iter()
+                .find(|p| p.id.get() == Some(id))
+                .and_then(|p| p.details.get())
+                .and_then(|d| d.scale.get())
+        };
+        let mut winners: HashSet<&str> = HashSet::new();
+        for a in r
+            .awards
+            .items()
+            .iter()
+            .filter(|a| a.status.get() == Some("active"))
+        {
+            let money = a.value.get().and_then(|v| v.money());
+            for sup in a.suppliers.items() {
+                let Some(id) = sup.id.get() else { continue };
+                winners.insert(id);
+                let entry = slot(&mut self.suppliers, id);
+                entry.awards += 1;
+                if let Some((amount, currency)) = money {
+                    add_to(&mut entry.award_value, currency, amount);
+                }
+                if let Some(sc) = scale(id)
+                    && (entry.scale.is_none() || seq >= entry.scale_at)
+                {
+                    entry.scale = Some(sc.to_owned());
+                    entry.scale_at = seq;
+                }
+                if let Some(b) = buyer_id {
+                    if !entry.buyers.contains(b) {
+                        entry.buyers.insert(b.into());
+                    }
+                    let buyer = slot(&mut self.buyers, b);
+                    let by = slot(&mut buyer.awards_by_supplier, id);
+                    by.0 += 1;
+                    by.1.push(ocid.into());
+                    if direct {
+                        slot(&mut buyer.direct_by_supplier, id).push(ocid.into());
+                    }
+                    if scale(id).is_some_and(|sc| SME.contains(&sc))
+                        && let Some((amount, currency)) = money
+                    {
+                        add_to(&mut buyer.sme_value, currency, amount);
+                    }
+                    if scale(id).is_some_and(|sc| SME.contains(&sc)) {
+                        buyer.sme_awards += 1;
+                    }
+                }
+            }
+            if let (Some(b), Some((amount, currency))) = (buyer_id, money) {
+                let buyer = slot(&mut self.buyers, b);
+                buyer.awards += 1;
+                add_to(&mut buyer.award_value, currency, amount);
+            } else if let Some(b) = buyer_id {
+                slot(&mut self.buyers, b).awards += 1;
+            }
+        }
+        let submitted: Vec<_> = r
+            .bids
+            .get()
+            .map(|b| b.details.items())
+            .unwrap_or_default()
+            .iter()
+            .filter(|b| {
+                b.status
+                    .get()
+                    .is_some_and(|s| s != "invited" && s != "withdrawn")
+            })
+            .collect();
+        let mut bidders: HashSet<&str> = HashSet::new();
+        for b in &submitted {
+            bidders.extend(b.tenderers.items().iter().filter_map(|t| t.id.get()));
+        }
+        for id in &bidders {
+            let entry = slot(&mut self.suppliers, id);
+            entry.processes_bid += 1;
+            if winners.contains(id) {
+                entry.processes_won_after_bidding += 1;
+            }
+        }
+        if let Some(b) = buyer_id {
+            let buyer = slot(&mut self.buyers, b);
+            buyer.processes += 1;
+            if !submitted.is_empty() {
+                buyer.processes_with_bids += 1;
+                buyer.bids += submitted.len() as u64;
+                buyer.single_bid_processes += u64::from(submitted.len() == 1);
+            }
+        }
+        for c in r.contracts.items() {
+            let award = r
+                .awards
+                .items()
+                .iter()
+                .find(|a| a.id.get().is_some() && a.id.get() == c.award_id.get());
+            if c.status.get() == Some("terminated") {
+                for sup in award.map(|a| a.suppliers.items()).unwrap_or_default() {
+                    if let Some(id) = sup.id.get() {
+                        slot(&mut self.suppliers, id).terminations += 1;
+                    }
+                }
+            }
+            let contract = c.value.get().and_then(|v| v.money());
+            let awarded = award.and_then(|a| a.value.get()).and_then(|v| v.money());
+            if let (Some((now, c1)), Some((then, c2))) = (contract, awarded)
+                && c1 == c2
+                && then > 0.0
+            {
+                let rise = (now - then) / then;
+                if rise > s.m003_rise {
+                    self.m003.push((ocid.into(), rise));
+                }
+            }
+        }
+    }
+
+    /// Adds what another share of the input gathered.
+    pub fn absorb(&mut self, other: Gathered) {
+        for (id, s) in other.suppliers {
+            let e = self.suppliers.entry(id).or_default();
+            e.awards += s.awards;
+            add_money(&mut e.award_value, &s.award_value);
+            e.processes_bid += s.processes_bid;
+            e.processes_won_after_bidding += s.processes_won_after_bidding;
+            e.terminations += s.terminations;
+            e.buyers.extend(s.buyers);
+            if s.scale.is_some() && (e.scale.is_none() || s.scale_at >= e.scale_at) {
+                e.scale = s.scale;
+                e.scale_at = s.scale_at;
+            }
+        }
+        for (id, b) in other.buyers {
+            let e = self.buyers.entry(id).or_default();
+            e.processes += b.processes;
+            e.awards += b.awards;
+            add_money(&mut e.award_value, &b.award_value);
+            add_money(&mut e.sme_value, &b.sme_value);
+            e.sme_awards += b.sme_awards;
+            e.processes_with_bids += b.processes_with_bids;
+            e.bids += b.bids;
+            e.single_bid_processes += b.single_bid_processes;
+            for (s, (n, ocids)) in b.awards_by_supplier {
+                let x = e.awards_by_supplier.entry(s).or_default();
+                x.0 += n;
+                x.1.extend(ocids);
+            }
+            for (s, ocids) in b.direct_by_supplier {
+                e.direct_by_supplier.entry(s).or_default().extend(ocids);
+            }
+        }
+        self.m003.extend(other.m003);
+    }
+
+    /// Finishes the averages and raises M001 and M002: (code, buyer, supplier, value, ocids).
+    pub fn finish(
+        &mut self,
+        s: &Settings,
+    ) -> Vec<(&'static str, String, String, f64, Vec<String>)> {
+        let mut flags = Vec::new();
+        // Sums are rounded to cents, so that the order the threads added them in never shows.
+        let cents = |m: &mut ByCurrency| {
+            for v in m.values_mut() {
+                *v = (*v * 100.0).round() / 100.0;
+            }
+        };
+        for sup in self.suppliers.values_mut() {
+            cents(&mut sup.award_value);
+            sup.buyers_served = sup.buyers.len() as u64;
+            sup.win_rate = (sup.processes_bid > 0)
+                .then(|| sup.processes_won_after_bidding as f64 / sup.processes_bid as f64);
+        }
+        for (id, b) in &mut self.buyers {
+            cents(&mut b.award_value);
+            cents(&mut b.sme_value);
+            if b.processes_with_bids > 0 {
+                b.average_bids = Some(b.bids as f64 / b.processes_with_bids as f64);
+                b.single_bid_share =
+                    Some(b.single_bid_processes as f64 / b.processes_with_bids as f64);
+            }
+            if b.awards >= s.m001_minimum_awards {
+                for (sup, (n, ocids)) in &b.awards_by_supplier {
+                    let share = *n as f64 / b.awards as f64;
+                    if share > s.m001_share {
+                        flags.push((
+                            "M001",
+                            id.to_string(),
+                            sup.to_string(),
+                            share,
+                            sorted(ocids),
+                        ));
+                    }
+                }
+            }
+            for (sup, ocids) in &b.direct_by_supplier {
+                if ocids.len() as u64 >= s.m002_direct_awards {
+                    flags.push((
+                        "M002",
+                        id.to_string(),
+                        sup.to_string(),
+                        ocids.len() as f64,
+                        sorted(ocids),
+                    ));
+                }
+            }
+        }
+        flags.sort_by(|a, b| (a.0, &a.1, &a.2).cmp(&(b.0, &b.1, &b.2)));
+        flags
+    }
+}
+
+fn sorted(ocids: &[Box<str>]) -> Vec<String> {
+    let mut v: Vec<String> = ocids.iter().map(|o| o.to_string()).collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn add_money(to: &mut ByCurrency, from: &ByCurrency) {
+    for (c, v) in from {
+        *to.entry(c.clone()).or_default() += v;
+    }
+}
