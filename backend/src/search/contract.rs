@@ -368,6 +368,17 @@ pub async fn word_forms_in_english_and_spanish(index: &dyn SearchIndex) {
     assert_eq!(ids(index, &text("hosting server")).await, ["vm"]);
 }
 
+/// A word the index does not hold gets the nearest indexed word as a suggestion; a known
+/// word gets none.
+pub async fn misspelt_words_get_a_suggestion(index: &dyn SearchIndex) {
+    load(index, &[doc("pay", "Payroll for councils")]).await;
+    assert_eq!(
+        index.suggest("pyrol").await.unwrap().as_deref(),
+        Some("payroll")
+    );
+    assert_eq!(index.suggest("payroll").await.unwrap(), None);
+}
+
 /// Every contract case, in turn, on one index.
 pub async fn all(index: &dyn SearchIndex) {
     keywords_find_matching_services(index).await;
@@ -375,6 +386,7 @@ pub async fn all(index: &dyn SearchIndex) {
     every_word_ranks_and_all_words_come_first(index).await;
     synonyms_find_services(index).await;
     word_forms_in_english_and_spanish(index).await;
+    misspelt_words_get_a_suggestion(index).await;
     supplier_names_are_searched(index).await;
     facet_filters_or_within_and_across(index).await;
     facet_counts_follow_the_other_filters(index).await;
@@ -411,13 +423,7 @@ mod tantivy_keeps_the_contract {
 
     #[tokio::test]
     async fn a_misspelt_word_gets_a_suggestion() {
-        let index = index();
-        load(&index, &[doc("pay", "Payroll for councils")]).await;
-        assert_eq!(
-            index.suggest("pyrol").await.unwrap().as_deref(),
-            Some("payroll")
-        );
-        assert_eq!(index.suggest("payroll").await.unwrap(), None);
+        misspelt_words_get_a_suggestion(&index()).await;
     }
 
     #[tokio::test]

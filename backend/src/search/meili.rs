@@ -47,7 +47,16 @@ pub struct MeiliIndex {
     uid: String,
     ready: OnceCell<()>,
     pending: Mutex<Vec<TaskInfo>>,
+    /// The words of the indexed documents for spelling suggestions, read from the server at
+    /// most every [`VOCABULARY_AGE`] (Meilisearch has no term dictionary to ask).
+    vocabulary: tokio::sync::Mutex<Option<(std::time::Instant, std::sync::Arc<Vocabulary>)>>,
 }
+
+type Vocabulary = BTreeMap<String, u32>;
+const VOCABULARY_AGE: std::time::Duration = std::time::Duration::from_secs(600);
+/// Documents read per request, and at most this many pages, for the vocabulary.
+const VOCABULARY_PAGE: usize = 1000;
+const VOCABULARY_PAGES: usize = 50;
 
 /// The document as Meilisearch stores it: text to search, every facet under `facets`, and
 /// the numbers to sort by.
@@ -103,6 +112,7 @@ impl MeiliIndex {
             uid: config.index.clone(),
             ready: OnceCell::new(),
             pending: Mutex::new(Vec::new()),
+            vocabulary: tokio::sync::Mutex::new(None),
         })
     }
 
@@ -150,6 +160,47 @@ impl MeiliIndex {
                 message: format!("ended as {other:?}"),
             }),
         }
+    }
+
+    /// The words of the indexed services (names, descriptions, features), cached.
+    async fn vocabulary(&self) -> Result<std::sync::Arc<Vocabulary>, SearchError> {
+        let mut cached = self.vocabulary.lock().await;
+        if let Some((at, words)) = cached.as_ref()
+            && at.elapsed() < VOCABULARY_AGE
+        {
+            return Ok(words.clone());
+        }
+        let index = self.ready().await?;
+        let mut words = Vocabulary::new();
+        for page in 0..VOCABULARY_PAGES {
+            let mut query = meilisearch_sdk::documents::DocumentsQuery::new(&index);
+            query
+                .with_fields(["name", "description", "features"])
+                .with_limit(VOCABULARY_PAGE)
+                .with_offset(page * VOCABULARY_PAGE);
+            let found = query.execute::<Map<String, Value>>().await?;
+            for doc in &found.results {
+                let mut text = formatted(doc, "name");
+                text.push(' ');
+                text.push_str(&formatted(doc, "description"));
+                for f in doc
+                    .get("features")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    text.push(' ');
+                    text.push_str(f.as_str().unwrap_or_default());
+                }
+                text::count_words(&mut words, &text);
+            }
+            if found.results.len() < VOCABULARY_PAGE {
+                break;
+            }
+        }
+        let words = std::sync::Arc::new(words);
+        *cached = Some((std::time::Instant::now(), words.clone()));
+        Ok(words)
     }
 
     fn stage(&self, task: TaskInfo) {
@@ -352,6 +403,7 @@ impl SearchIndex for MeiliIndex {
             doc.validate()?;
         }
         let docs: Vec<MeiliDoc> = docs.iter().map(MeiliDoc::from).collect();
+        *self.vocabulary.lock().await = None;
         let task = self
             .ready()
             .await?
@@ -365,12 +417,14 @@ impl SearchIndex for MeiliIndex {
         if ids.is_empty() {
             return Ok(());
         }
+        *self.vocabulary.lock().await = None;
         let task = self.ready().await?.delete_documents(ids).await?;
         self.stage(task);
         Ok(())
     }
 
     async fn clear(&self) -> Result<(), SearchError> {
+        *self.vocabulary.lock().await = None;
         let task = self.ready().await?.delete_all_documents().await?;
         self.stage(task);
         Ok(())
@@ -433,6 +487,15 @@ impl SearchIndex for MeiliIndex {
         let stats = self.ready().await?.get_stats().await?;
         Ok(stats.number_of_documents as u64)
     }
+
+    async fn suggest(&self, text: &str) -> Result<Option<String>, SearchError> {
+        let terms = text::query_terms(text);
+        if terms.is_empty() {
+            return Ok(None);
+        }
+        let words = self.vocabulary().await?;
+        Ok(text::suggest_from(&words, &terms))
+    }
 }
 
 #[cfg(test)]
@@ -453,6 +516,24 @@ mod tests {
         );
         assert!(is_index_uid("marco_services-test1"));
         assert!(!is_index_uid("a b"));
+    }
+
+    #[test]
+    fn suggestions_come_from_the_vocabulary_nearest_then_most_common() {
+        let mut words = Vocabulary::new();
+        text::count_words(&mut words, "Payroll for councils, payroll for schools");
+        text::count_words(&mut words, "Paypal payments");
+        text::count_words(&mut words, "Payroll services");
+        assert_eq!(words["payroll"], 2, "a word counts once per document");
+        let suggest = |q: &str| text::suggest_from(&words, &text::query_terms(q));
+        assert_eq!(suggest("pyrol").as_deref(), Some("payroll"));
+        assert_eq!(
+            suggest("payroll councls").as_deref(),
+            Some("payroll councils")
+        );
+        assert_eq!(suggest("payroll"), None);
+        assert_eq!(suggest("zz"), None, "too short to guess");
+        assert_eq!(suggest("xylophone"), None, "nothing near");
     }
 
     #[test]

@@ -184,6 +184,50 @@ pub fn query_terms(text: &str) -> QueryTerms {
     }
 }
 
+/// The query with each word that `vocabulary` (normalised word → documents holding it) lacks
+/// replaced by the nearest word within two edits, the most common of equals; `None` when
+/// nothing would change. For an engine with no term dictionary to ask (Meilisearch); tantivy
+/// applies the same rules to its own.
+pub fn suggest_from(
+    vocabulary: &std::collections::BTreeMap<String, u32>,
+    terms: &QueryTerms,
+) -> Option<String> {
+    let mut changed = false;
+    let out: Vec<String> = terms
+        .terms
+        .iter()
+        .map(|term| {
+            if vocabulary.contains_key(term) || term.chars().count() < 3 {
+                return term.clone();
+            }
+            let best = vocabulary
+                .iter()
+                .filter(|(word, _)| word.len().abs_diff(term.len()) <= 2)
+                .map(|(word, freq)| (osa_distance(word, term), std::cmp::Reverse(*freq), word))
+                .filter(|(distance, _, _)| *distance <= 2)
+                .min();
+            match best {
+                Some((_, _, word)) => {
+                    changed = true;
+                    word.clone()
+                }
+                None => term.clone(),
+            }
+        })
+        .collect();
+    changed.then(|| out.join(" "))
+}
+
+/// Counts each normalised word of `text` once into `vocabulary`.
+pub fn count_words(vocabulary: &mut std::collections::BTreeMap<String, u32>, text: &str) {
+    let mut seen = std::collections::BTreeSet::new();
+    for w in words(text) {
+        if seen.insert(w.text.clone()) {
+            *vocabulary.entry(w.text).or_default() += 1;
+        }
+    }
+}
+
 /// Typos allowed in a query word, scaled by its length (Meilisearch is set the same way):
 /// none below 4 characters, one below 8 ("clod" finds "cloud"), two from 8.
 pub fn typo_budget(term: &str) -> u8 {
