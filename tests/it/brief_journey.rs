@@ -325,7 +325,13 @@ async fn a_brief_from_draft_to_debrief_in_the_browser() {
         .submit(&format!("/briefs/questions/{}/answer", questions[0].id))
         .await;
     let b = brief_row(&server, id).await;
-    let near = Utc::now() + Duration::hours(20);
+    // Closing tomorrow at noon: its question deadline (a day earlier) never falls before the
+    // day the brief was published, whatever the hour of the run.
+    let near = (Utc::now() + Duration::days(1))
+        .date_naive()
+        .and_hms_opt(12, 0, 0)
+        .unwrap()
+        .and_utc();
     let mut draft: serde_json::Value = serde_json::from_str(&b.draft).unwrap();
     draft["question_deadline"] = (near - Duration::days(1)).date_naive().to_string().into();
     draft["closing"] = near.date_naive().to_string().into();

@@ -416,8 +416,14 @@ async fn a_brief_runs_from_a_refused_draft_to_a_contract_held_by_a_complaint() {
     assert!(page.contains("1 question is waiting"), "{page}");
     assert!(!page.contains("Nube Andina"), "the asker is never shown");
 
-    // Time passes: a day before closing, the second answer moves the closing date.
-    let near = Utc::now() + Duration::hours(20);
+    // Time passes: a day before closing, the second answer moves the closing date. Closing is
+    // tomorrow at noon, so its question deadline (a day earlier) never falls before the day
+    // the brief was published, whatever the hour of the run.
+    let near = (Utc::now() + Duration::days(1))
+        .date_naive()
+        .and_hms_opt(12, 0, 0)
+        .unwrap()
+        .and_utc();
     close_at(&app, id, near).await;
     let res = buyer
         .post(
