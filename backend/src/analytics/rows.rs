@@ -114,70 +114,14 @@ pub fn flags_csv(flags: &[Flag]) -> anyhow::Result<Vec<u8>> {
 
 /// The CSV of the supplier figures.
 pub fn suppliers_csv(report: &Report) -> anyhow::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "id",
-        "scale",
-        "awards",
-        "awardValue",
-        "processesBid",
-        "processesWonAfterBidding",
-        "winRate",
-        "terminations",
-        "buyersServed",
-    ])?;
-    for (id, s) in &report.marco.suppliers {
-        w.write_record([
-            id.as_str(),
-            s.scale.as_deref().unwrap_or_default(),
-            &s.awards.to_string(),
-            &raw_money(&s.award_value),
-            &s.processes_bid.to_string(),
-            &s.processes_won_after_bidding.to_string(),
-            &s.win_rate.map(|r| format!("{r:.4}")).unwrap_or_default(),
-            &s.terminations.to_string(),
-            &s.buyers_served.to_string(),
-        ])?;
-    }
-    Ok(w.into_inner()?)
+    let mut out = Vec::new();
+    ocds_schema::analyse::csv_out::suppliers(report, &mut out)?;
+    Ok(out)
 }
 
 /// The CSV of the buyer figures.
 pub fn buyers_csv(report: &Report) -> anyhow::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "id",
-        "processes",
-        "awards",
-        "awardValue",
-        "smeAwards",
-        "smeValue",
-        "averageBids",
-        "singleBidShare",
-    ])?;
-    for (id, b) in &report.marco.buyers {
-        w.write_record([
-            id.as_str(),
-            &b.processes.to_string(),
-            &b.awards.to_string(),
-            &raw_money(&b.award_value),
-            &b.sme_awards.to_string(),
-            &raw_money(&b.sme_value),
-            &b.average_bids
-                .map(|r| format!("{r:.4}"))
-                .unwrap_or_default(),
-            &b.single_bid_share
-                .map(|r| format!("{r:.4}"))
-                .unwrap_or_default(),
-        ])?;
-    }
-    Ok(w.into_inner()?)
-}
-
-fn raw_money(values: &ByCurrency) -> String {
-    values
-        .iter()
-        .map(|(c, v)| format!("{c} {v:.2}"))
-        .collect::<Vec<_>>()
-        .join("; ")
+    let mut out = Vec::new();
+    ocds_schema::analyse::csv_out::buyers(report, &mut out)?;
+    Ok(out)
 }

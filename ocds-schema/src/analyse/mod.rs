@@ -17,6 +17,7 @@
 //! ```
 
 mod cardinal;
+pub mod csv_out;
 pub mod fence;
 mod marco;
 mod settings;

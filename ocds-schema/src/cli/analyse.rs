@@ -384,62 +384,11 @@ fn write_csv(report: &Report, dir: &PathBuf) -> anyhow::Result<()> {
         ])?;
     }
     flags.flush()?;
-    let money = |m: &ocds_schema::analyse::ByCurrency| {
-        m.iter()
-            .map(|(c, v)| format!("{c} {v:.2}"))
-            .collect::<Vec<_>>()
-            .join("; ")
+    let create = |name: &str| {
+        std::fs::File::create(dir.join(name))
+            .with_context(|| format!("writing {}", dir.join(name).display()))
     };
-    let opt = |v: Option<f64>| v.map(|x| format!("{x:.4}")).unwrap_or_default();
-    let mut suppliers = csv::Writer::from_path(dir.join("suppliers.csv"))?;
-    suppliers.write_record([
-        "id",
-        "scale",
-        "awards",
-        "awardValue",
-        "processesBid",
-        "processesWonAfterBidding",
-        "winRate",
-        "terminations",
-        "buyersServed",
-    ])?;
-    for (id, s) in &report.marco.suppliers {
-        suppliers.write_record([
-            id.as_str(),
-            s.scale.as_deref().unwrap_or_default(),
-            &s.awards.to_string(),
-            &money(&s.award_value),
-            &s.processes_bid.to_string(),
-            &s.processes_won_after_bidding.to_string(),
-            &opt(s.win_rate),
-            &s.terminations.to_string(),
-            &s.buyers_served.to_string(),
-        ])?;
-    }
-    suppliers.flush()?;
-    let mut buyers = csv::Writer::from_path(dir.join("buyers.csv"))?;
-    buyers.write_record([
-        "id",
-        "processes",
-        "awards",
-        "awardValue",
-        "smeAwards",
-        "smeValue",
-        "averageBids",
-        "singleBidShare",
-    ])?;
-    for (id, b) in &report.marco.buyers {
-        buyers.write_record([
-            id.as_str(),
-            &b.processes.to_string(),
-            &b.awards.to_string(),
-            &money(&b.award_value),
-            &b.sme_awards.to_string(),
-            &money(&b.sme_value),
-            &opt(b.average_bids),
-            &opt(b.single_bid_share),
-        ])?;
-    }
-    buyers.flush()?;
+    ocds_schema::analyse::csv_out::suppliers(report, create("suppliers.csv")?)?;
+    ocds_schema::analyse::csv_out::buyers(report, create("buyers.csv")?)?;
     Ok(())
 }
