@@ -1,8 +1,11 @@
-//! The supplier and buyer figures as CSV, written the same way by `ocds analyse --csv` and by
+//! The supplier, buyer and market figures as CSV, written the same way by `ocds analyse --csv` and by
 //! Marco's downloads.
 
 use std::io::Write;
 
+use std::collections::BTreeMap;
+
+use super::market::Market;
 use super::{ByCurrency, Report};
 
 fn money(values: &ByCurrency) -> String {
@@ -11,6 +14,23 @@ fn money(values: &ByCurrency) -> String {
         .map(|(c, v)| format!("{c} {v:.2}"))
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+fn shares(values: &BTreeMap<String, f64>) -> String {
+    values
+        .iter()
+        .map(|(c, v)| format!("{c} {v:.4}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// `key: CUR 1.00; key2: …`, an empty key written as `none`.
+fn nested(values: &BTreeMap<String, ByCurrency>) -> String {
+    values
+        .iter()
+        .map(|(k, v)| format!("{}: {}", if k.is_empty() { "none" } else { k }, money(v)))
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
 fn share(v: Option<f64>) -> String {
@@ -30,6 +50,19 @@ pub fn suppliers(report: &Report, out: impl Write) -> csv::Result<()> {
         "winRate",
         "terminations",
         "buyersServed",
+        "frameworkAdmissions",
+        "contracts",
+        "contractValue",
+        "amendmentValue",
+        "amendmentShare",
+        "milestonesOnTime",
+        "milestonesLate",
+        "deliveriesAccepted",
+        "deliveriesRejected",
+        "ratings",
+        "ratingAverage",
+        "indicatorsReported",
+        "indicatorsMet",
     ])?;
     for (id, s) in &report.marco.suppliers {
         w.write_record([
@@ -42,6 +75,21 @@ pub fn suppliers(report: &Report, out: impl Write) -> csv::Result<()> {
             &share(s.win_rate),
             &s.terminations.to_string(),
             &s.buyers_served.to_string(),
+            &s.framework_admissions.to_string(),
+            &s.contracts.to_string(),
+            &money(&s.contract_value),
+            &money(&s.amendment_value),
+            &shares(&s.amendment_share),
+            &s.milestones_on_time.to_string(),
+            &s.milestones_late.to_string(),
+            &s.deliveries_accepted.to_string(),
+            &s.deliveries_rejected.to_string(),
+            &s.ratings.to_string(),
+            &s.rating_average
+                .map(|r| format!("{r:.2}"))
+                .unwrap_or_default(),
+            &s.indicators_reported.to_string(),
+            &s.indicators_met.to_string(),
         ])?;
     }
     w.flush()?;
@@ -60,6 +108,12 @@ pub fn buyers(report: &Report, out: impl Write) -> csv::Result<()> {
         "smeValue",
         "averageBids",
         "singleBidShare",
+        "spendByFramework",
+        "spendByRoute",
+        "awardsTimed",
+        "averageDaysToAward",
+        "paymentsOnTime",
+        "paymentsLate",
     ])?;
     for (id, b) in &report.marco.buyers {
         w.write_record([
@@ -71,6 +125,60 @@ pub fn buyers(report: &Report, out: impl Write) -> csv::Result<()> {
             &money(&b.sme_value),
             &share(b.average_bids),
             &share(b.single_bid_share),
+            &nested(&b.spend_by_framework),
+            &nested(&b.spend_by_route),
+            &b.awards_timed.to_string(),
+            &b.average_days_to_award
+                .map(|d| format!("{d:.1}"))
+                .unwrap_or_default(),
+            &b.payments_on_time.to_string(),
+            &b.payments_late.to_string(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Writes one row per framework and lot (an empty lot: all the framework's lots).
+pub fn markets<'m>(
+    markets: impl IntoIterator<Item = &'m Market>,
+    out: impl Write,
+) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "framework",
+        "lot",
+        "awards",
+        "value",
+        "currency",
+        "activeSuppliers",
+        "admittedSuppliers",
+        "hhi",
+        "top5Share",
+        "smeValueShare",
+        "smeAwardShare",
+        "firstTimeWinners",
+    ])?;
+    for m in markets {
+        w.write_record([
+            m.framework.as_deref().unwrap_or_default(),
+            m.lot.as_deref().unwrap_or_default(),
+            &m.awards.to_string(),
+            &money(&m.value),
+            m.currency.as_deref().unwrap_or_default(),
+            &m.active_suppliers.to_string(),
+            &m.admitted_suppliers
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            &m.hhi.map(|h| format!("{h:.2}")).unwrap_or_default(),
+            &share(m.top5_share),
+            &share(m.sme_value_share),
+            &share(m.sme_award_share),
+            &m.first_time_winners
+                .iter()
+                .map(|(q, n)| format!("{q} {n}"))
+                .collect::<Vec<_>>()
+                .join("; "),
         ])?;
     }
     w.flush()?;

@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
+use super::market::{Fact, Markets, SME};
 use super::view::Compiled;
-use super::{IdMap, Settings, add_to, slot};
+use super::{IdMap, Settings, add_to, delivery, slot};
 
 /// Money by currency.
 pub type ByCurrency = BTreeMap<String, f64>;
@@ -32,6 +33,34 @@ pub struct Supplier {
     /// Its size, as the last process in the input that gives one says (sme, micro, small,
     /// medium, large).
     pub scale: Option<String>,
+    /// Framework agreements it was admitted to (active awards of frameworks' own processes).
+    pub framework_admissions: u64,
+    /// Contracts from its awards.
+    pub contracts: u64,
+    /// Their value by currency.
+    pub contract_value: ByCurrency,
+    /// Of it, the value added by amendments (a contract worth more than its award).
+    pub amendment_value: ByCurrency,
+    /// The amendments' share of contract value, by currency.
+    pub amendment_share: BTreeMap<String, f64>,
+    /// Delivery milestones met on or before their due date.
+    pub milestones_on_time: u64,
+    /// Delivery milestones met late, or unmet past their due date.
+    pub milestones_late: u64,
+    /// Deliveries the buyers accepted.
+    pub deliveries_accepted: u64,
+    /// Deliveries the buyers rejected.
+    pub deliveries_rejected: u64,
+    /// Buyers' ratings of its work.
+    pub ratings: u64,
+    /// Their average, out of 5.
+    pub rating_average: Option<f64>,
+    /// Benefit indicators reported on its contracts.
+    pub indicators_reported: u64,
+    /// Of them, those whose target was met.
+    pub indicators_met: u64,
+    #[serde(skip)]
+    rating_sum: f64,
     #[serde(skip)]
     scale_at: u64,
     #[serde(skip)]
@@ -62,6 +91,22 @@ pub struct Buyer {
     pub average_bids: Option<f64>,
     /// Share of processes with bids that had one.
     pub single_bid_share: Option<f64>,
+    /// Award value by framework ocid (empty key: outside any framework).
+    pub spend_by_framework: BTreeMap<String, ByCurrency>,
+    /// Award value by framework ocid, then lot (empty key: no lot named).
+    pub spend_by_lot: BTreeMap<String, BTreeMap<String, ByCurrency>>,
+    /// Award value by route: order, award (direct), brief, challenge, or the procurement method.
+    pub spend_by_route: BTreeMap<String, ByCurrency>,
+    /// Processes whose award date and tender closing are both known.
+    pub awards_timed: u64,
+    /// Their average days from the tender's closing to the first award.
+    pub average_days_to_award: Option<f64>,
+    /// Payments made by their due date.
+    pub payments_on_time: u64,
+    /// Payments made late, or unpaid past their due date.
+    pub payments_late: u64,
+    #[serde(skip)]
+    days_to_award: i64,
     #[serde(skip)]
     awards_by_supplier: IdMap<(u64, Vec<Box<str>>)>,
     #[serde(skip)]
@@ -77,14 +122,70 @@ pub struct Gathered {
     pub buyers: IdMap<Buyer>,
     /// M003 flags: (ocid, rise).
     pub m003: Vec<(Box<str>, f64)>,
+    /// Markets by framework and lot.
+    pub markets: Markets,
+    /// Every process's fact, when the settings keep them.
+    pub facts: Vec<Fact>,
 }
-
-const SME: [&str; 4] = ["sme", "micro", "small", "medium"];
 
 impl Gathered {
     /// Adds one compiled release.
     pub fn add(&mut self, s: &Settings, seq: u64, r: &Compiled, ocid: &str) {
+        if r.is_framework() {
+            // A framework's own process admits suppliers; it buys nothing itself.
+            self.markets.admit(ocid, r);
+            for a in r
+                .awards
+                .items()
+                .iter()
+                .filter(|a| a.status.get() == Some("active"))
+            {
+                for id in a.suppliers.items().iter().filter_map(|x| x.id.get()) {
+                    slot(&mut self.suppliers, id).framework_admissions += 1;
+                }
+            }
+            return;
+        }
         let buyer_id = r.buyer.get().and_then(|b| b.id.get());
+        let fact = Fact::of(ocid, r);
+        self.markets.add(&fact);
+        if let Some(b) = buyer_id {
+            let buyer = slot(&mut self.buyers, b);
+            for a in &fact.awards {
+                let (Some(v), Some(c)) = (a.amount, a.currency.as_deref()) else {
+                    continue;
+                };
+                let fw = fact.framework.as_deref().unwrap_or_default();
+                add_to(
+                    buyer.spend_by_framework.entry(fw.to_owned()).or_default(),
+                    c,
+                    v,
+                );
+                let lots = buyer.spend_by_lot.entry(fw.to_owned()).or_default();
+                add_to(
+                    lots.entry(a.lot.clone().unwrap_or_default()).or_default(),
+                    c,
+                    v,
+                );
+                add_to(
+                    buyer.spend_by_route.entry(fact.route.clone()).or_default(),
+                    c,
+                    v,
+                );
+            }
+            let closing = r
+                .tender
+                .get()
+                .and_then(|t| t.tender_period.get())
+                .and_then(|p| super::market::day(p.end_date.get()));
+            let awarded = fact.awards.iter().filter_map(|a| a.date).min();
+            if let (Some(closing), Some(awarded)) = (closing, awarded)
+                && awarded >= closing
+            {
+                buyer.awards_timed += 1;
+                buyer.days_to_award += (awarded - closing).num_days();
+            }
+        }
         let method = r.tender.get().and_then(|t| t.procurement_method.get());
         let direct = method.is_some_and(|m| s.m002_methods.iter().any(|x| x == m));
         let scale = |id: &str| {
@@ -184,6 +285,37 @@ impl Gathered {
                 .items()
                 .iter()
                 .find(|a| a.id.get().is_some() && a.id.get() == c.award_id.get());
+            let done = delivery::of(r, c);
+            if let Some(b) = buyer_id {
+                let buyer = slot(&mut self.buyers, b);
+                buyer.payments_on_time += done.paid_on_time;
+                buyer.payments_late += done.paid_late;
+            }
+            let contract_money = c.value.get().and_then(|v| v.money());
+            let award_money = award.and_then(|a| a.value.get()).and_then(|v| v.money());
+            for sup in award.map(|a| a.suppliers.items()).unwrap_or_default() {
+                let Some(id) = sup.id.get() else { continue };
+                let e = slot(&mut self.suppliers, id);
+                e.contracts += 1;
+                e.milestones_on_time += done.on_time;
+                e.milestones_late += done.late;
+                e.deliveries_accepted += done.accepted;
+                e.deliveries_rejected += done.rejected;
+                e.ratings += done.ratings;
+                e.rating_sum += done.rating_sum;
+                e.indicators_reported += done.indicators;
+                e.indicators_met += done.indicators_met;
+                if let Some((now, currency)) = contract_money {
+                    add_to(&mut e.contract_value, currency, now);
+                    if let Some((then, c2)) = award_money
+                        && c2 == currency
+                        && !c.amendments.items().is_empty()
+                        && now > then
+                    {
+                        add_to(&mut e.amendment_value, currency, now - then);
+                    }
+                }
+            }
             if c.status.get() == Some("terminated") {
                 for sup in award.map(|a| a.suppliers.items()).unwrap_or_default() {
                     if let Some(id) = sup.id.get() {
@@ -203,6 +335,9 @@ impl Gathered {
                 }
             }
         }
+        if s.keep_facts {
+            self.facts.push(fact);
+        }
     }
 
     /// Adds what another share of the input gathered.
@@ -215,6 +350,18 @@ impl Gathered {
             e.processes_won_after_bidding += s.processes_won_after_bidding;
             e.terminations += s.terminations;
             e.buyers.extend(s.buyers);
+            e.framework_admissions += s.framework_admissions;
+            e.contracts += s.contracts;
+            add_money(&mut e.contract_value, &s.contract_value);
+            add_money(&mut e.amendment_value, &s.amendment_value);
+            e.milestones_on_time += s.milestones_on_time;
+            e.milestones_late += s.milestones_late;
+            e.deliveries_accepted += s.deliveries_accepted;
+            e.deliveries_rejected += s.deliveries_rejected;
+            e.ratings += s.ratings;
+            e.rating_sum += s.rating_sum;
+            e.indicators_reported += s.indicators_reported;
+            e.indicators_met += s.indicators_met;
             if s.scale.is_some() && (e.scale.is_none() || s.scale_at >= e.scale_at) {
                 e.scale = s.scale;
                 e.scale_at = s.scale_at;
@@ -230,6 +377,22 @@ impl Gathered {
             e.processes_with_bids += b.processes_with_bids;
             e.bids += b.bids;
             e.single_bid_processes += b.single_bid_processes;
+            for (k, v) in b.spend_by_framework {
+                add_money(e.spend_by_framework.entry(k).or_default(), &v);
+            }
+            for (k, lots) in b.spend_by_lot {
+                let into = e.spend_by_lot.entry(k).or_default();
+                for (lot, v) in lots {
+                    add_money(into.entry(lot).or_default(), &v);
+                }
+            }
+            for (k, v) in b.spend_by_route {
+                add_money(e.spend_by_route.entry(k).or_default(), &v);
+            }
+            e.awards_timed += b.awards_timed;
+            e.days_to_award += b.days_to_award;
+            e.payments_on_time += b.payments_on_time;
+            e.payments_late += b.payments_late;
             for (s, (n, ocids)) in b.awards_by_supplier {
                 let x = e.awards_by_supplier.entry(s).or_default();
                 x.0 += n;
@@ -240,6 +403,8 @@ impl Gathered {
             }
         }
         self.m003.extend(other.m003);
+        self.markets.absorb(other.markets);
+        self.facts.extend(other.facts);
     }
 
     /// Finishes the averages and raises M001 and M002: (code, buyer, supplier, value, ocids).
@@ -249,20 +414,35 @@ impl Gathered {
     ) -> Vec<(&'static str, String, String, f64, Vec<String>)> {
         let mut flags = Vec::new();
         // Sums are rounded to cents, so that the order the threads added them in never shows.
-        let cents = |m: &mut ByCurrency| {
-            for v in m.values_mut() {
-                *v = (*v * 100.0).round() / 100.0;
-            }
-        };
         for sup in self.suppliers.values_mut() {
             cents(&mut sup.award_value);
             sup.buyers_served = sup.buyers.len() as u64;
             sup.win_rate = (sup.processes_bid > 0)
                 .then(|| sup.processes_won_after_bidding as f64 / sup.processes_bid as f64);
+            cents(&mut sup.contract_value);
+            cents(&mut sup.amendment_value);
+            sup.amendment_share = sup
+                .contract_value
+                .iter()
+                .filter(|(_, v)| **v > 0.0)
+                .map(|(c, v)| {
+                    let added = sup.amendment_value.get(c).copied().unwrap_or(0.0);
+                    (c.clone(), added / v)
+                })
+                .collect();
+            sup.rating_average = (sup.ratings > 0)
+                .then(|| ((sup.rating_sum / sup.ratings as f64) * 100.0).round() / 100.0);
         }
         for (id, b) in &mut self.buyers {
             cents(&mut b.award_value);
             cents(&mut b.sme_value);
+            b.spend_by_framework.values_mut().for_each(cents);
+            b.spend_by_route.values_mut().for_each(cents);
+            b.spend_by_lot
+                .values_mut()
+                .for_each(|lots| lots.values_mut().for_each(cents));
+            b.average_days_to_award =
+                (b.awards_timed > 0).then(|| b.days_to_award as f64 / b.awards_timed as f64);
             if b.processes_with_bids > 0 {
                 b.average_bids = Some(b.bids as f64 / b.processes_with_bids as f64);
                 b.single_bid_share =
@@ -296,6 +476,12 @@ impl Gathered {
         }
         flags.sort_by(|a, b| (a.0, &a.1, &a.2).cmp(&(b.0, &b.1, &b.2)));
         flags
+    }
+}
+
+fn cents(m: &mut ByCurrency) {
+    for v in m.values_mut() {
+        *v = (*v * 100.0).round() / 100.0;
     }
 }
 

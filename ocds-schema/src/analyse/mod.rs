@@ -18,8 +18,11 @@
 
 mod cardinal;
 pub mod csv_out;
+mod delivery;
 pub mod fence;
+pub mod lenient;
 mod marco;
+pub mod market;
 mod settings;
 pub mod view;
 
@@ -150,6 +153,14 @@ pub struct MarcoReport {
     pub buyers: BTreeMap<String, Buyer>,
     /// M001 and M002.
     pub pair_flags: Vec<PairFlag>,
+    /// Market insights by framework and lot.
+    pub markets: Vec<market::Market>,
+    /// Every process's fact, when [`Settings::keep_facts`] is on (not written out).
+    #[serde(skip)]
+    pub facts: Vec<market::Fact>,
+    /// The suppliers admitted to each framework and lot (not written out; see `markets`).
+    #[serde(skip)]
+    pub admitted: BTreeMap<market::Key, std::collections::BTreeSet<String>>,
 }
 
 /// The results: Cardinal's groups and `Meta`, and Marco's figures.
@@ -370,7 +381,12 @@ impl Analyser {
             flag(&mut report.ocid, ocid, "M003", *rise);
         }
         let pairs = self.marco.finish(s);
+        let markets = std::mem::take(&mut self.marco.markets);
+        let admitted = markets.admitted().clone();
         report.marco = MarcoReport {
+            markets: markets.finish(),
+            facts: std::mem::take(&mut self.marco.facts),
+            admitted,
             releases: self.releases,
             excluded: self.excluded,
             main_currency: main,

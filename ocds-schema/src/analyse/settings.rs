@@ -54,6 +54,9 @@ pub struct Settings {
     /// Whether to gather Marco's supplier and buyer figures and flags too (true); off, only
     /// Cardinal's indicators run, as `ocdscardinal indicators` would.
     pub marco: bool,
+    /// Whether to keep every process's [`super::market::Fact`] in the report, for a server that
+    /// recomputes markets for a period, buyer or supplier (false: memory stays bounded).
+    pub keep_facts: bool,
 }
 
 impl Default for Settings {
@@ -82,6 +85,7 @@ impl Default for Settings {
             m002_methods: vec!["limited".into(), "direct".into()],
             m003_rise: 0.2,
             marco: true,
+            keep_facts: false,
         }
     }
 }

@@ -466,3 +466,70 @@ fn odd_types_are_ignored_not_fatal() {
     );
     assert_eq!((r.marco.releases, r.marco.excluded), (2, 1));
 }
+
+#[test]
+fn delivery_spend_and_admissions_through_the_analyser() {
+    let framework = json!({"ocid": "ocds-a-fw-cloud",
+        "tender": {"techniques": {"hasFrameworkAgreement": true}},
+        "awards": [{"status": "active", "suppliers": [{"id": "s"}], "relatedLots": ["iaas"]}]});
+    let link = json!([{"id": "framework", "relationship": ["framework"], "scheme": "ocid",
+        "identifier": "ocds-a-fw-cloud"}]);
+    let brief = json!({"ocid": "ocds-a-co-brief-1", "date": "2026-09-01T00:00:00Z",
+        "buyer": {"id": "b"}, "relatedProcesses": link,
+        "tender": {"tenderPeriod": {"startDate": "2026-01-01T00:00:00Z", "endDate": "2026-02-01T00:00:00Z"}},
+        "awards": [{"id": "a1", "status": "active", "date": "2026-02-11T09:00:00Z", "relatedLots": ["iaas"],
+            "value": {"amount": 1000, "currency": "CLP"}, "suppliers": [{"id": "s"}]}],
+        "contracts": [{"awardID": "a1", "value": {"amount": 1250, "currency": "CLP"},
+            "amendments": [{"id": "1"}],
+            "implementation": {
+                "milestones": [
+                    {"id": "m1", "type": "delivery", "status": "met", "dueDate": "2026-03-01T00:00:00Z",
+                     "dateMet": "2026-02-28T00:00:00Z", "paymentDueDate": "2026-04-01T00:00:00Z",
+                     "deliveries": [{"status": "rejected"}, {"status": "accepted"}]},
+                    {"id": "m2", "type": "delivery", "status": "scheduled", "dueDate": "2026-05-01T00:00:00Z"}],
+                "transactions": [{"id": "payment-m1", "date": "2026-04-03T00:00:00Z"}],
+                "ratings": [{"quality": 4, "timeliness": 2, "communication": 3}],
+                "benefitReports": [{"indicators": [{"met": true}, {"met": false}]}]}}]});
+    let order = json!({"ocid": "ocds-a-co-order-2", "buyer": {"id": "b"}, "relatedProcesses": link,
+        "awards": [{"id": "o", "status": "active", "date": "2026-03-01T00:00:00Z",
+            "value": {"amount": 500, "currency": "CLP"}, "suppliers": [{"id": "s"}]}]});
+    let report = run(Settings::default(), &[framework, brief, order]);
+    let s = &report.marco.suppliers["s"];
+    // The admission is not an award.
+    assert_eq!((s.framework_admissions, s.awards), (1, 2));
+    assert_eq!(s.contracts, 1);
+    assert_eq!(s.amendment_value["CLP"], 250.0);
+    assert_eq!(s.amendment_share["CLP"], 0.2);
+    // m1 met a day early; m2 unmet past due on the release date.
+    assert_eq!((s.milestones_on_time, s.milestones_late), (1, 1));
+    assert_eq!((s.deliveries_accepted, s.deliveries_rejected), (1, 1));
+    assert_eq!((s.ratings, s.rating_average), (1, Some(3.0)));
+    assert_eq!((s.indicators_reported, s.indicators_met), (2, 1));
+    let b = &report.marco.buyers["b"];
+    // The framework's own process is not a purchase of its manager.
+    assert_eq!(b.processes, 2);
+    assert_eq!(b.spend_by_route["brief"]["CLP"], 1000.0);
+    assert_eq!(b.spend_by_route["order"]["CLP"], 500.0);
+    assert_eq!(b.spend_by_framework["ocds-a-fw-cloud"]["CLP"], 1500.0);
+    assert_eq!(b.spend_by_lot["ocds-a-fw-cloud"]["iaas"]["CLP"], 1000.0);
+    assert_eq!(b.spend_by_lot["ocds-a-fw-cloud"][""]["CLP"], 500.0);
+    // Closed 1 February, awarded 11 February.
+    assert_eq!((b.awards_timed, b.average_days_to_award), (1, Some(10.0)));
+    // Paid two days after it fell due.
+    assert_eq!((b.payments_on_time, b.payments_late), (0, 1));
+    let whole = report
+        .marco
+        .markets
+        .iter()
+        .find(|m| m.framework.as_deref() == Some("ocds-a-fw-cloud") && m.lot.is_none())
+        .unwrap();
+    assert_eq!(
+        (
+            whole.awards,
+            whole.active_suppliers,
+            whole.admitted_suppliers
+        ),
+        (2, 1, Some(1))
+    );
+    assert_eq!(whole.hhi, Some(10_000.0));
+}

@@ -1,245 +1,11 @@
 //! A borrowed, lenient view of the fields of a compiled release that the analyses read.
 //!
 //! Only these fields are parsed; everything else is skipped without building values. A field of
-//! the wrong JSON type reads as absent (Cardinal's rule: a numeric id or a string amount is
-//! ignored), so a single odd field never costs the whole release.
-
-use std::borrow::Cow;
-use std::fmt;
+//! the wrong JSON type reads as absent (see [`super::lenient`]).
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, IgnoredAny, Visitor};
 
-/// A string, or nothing when the JSON value is absent, null or not a string.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Text<'a>(pub Option<Cow<'a, str>>);
-
-impl Text<'_> {
-    /// The string, if there is one.
-    pub fn get(&self) -> Option<&str> {
-        self.0.as_deref()
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Text(Some(Cow::Borrowed(v))))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Text(Some(Cow::Owned(v.to_owned()))))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Text(Some(Cow::Owned(v))))
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(Text(None))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(Text(None))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(Text(None))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(Text(None))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(Text(None))
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
-                while a.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Text(None))
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
-                while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Text(None))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// A JSON number: its value, and whether it was written as an unsigned integer.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Num(pub Option<(f64, Option<u64>)>);
-
-impl Num {
-    /// The number as a float.
-    pub fn value(&self) -> Option<f64> {
-        self.0.map(|(v, _)| v)
-    }
-    /// The number, if it was written as an unsigned integer.
-    pub fn unsigned(&self) -> Option<u64> {
-        self.0.and_then(|(_, u)| u)
-    }
-}
-
-impl<'de> Deserialize<'de> for Num {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Num;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Num, E> {
-                Ok(Num(Some((v as f64, Some(v)))))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Num, E> {
-                Ok(Num(Some((v as f64, None))))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Num, E> {
-                Ok(Num(Some((v, None))))
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Num, E> {
-                Ok(Num(None))
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Num, E> {
-                Ok(Num(None))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Num, E> {
-                Ok(Num(None))
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> Result<Num, A::Error> {
-                while a.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Num(None))
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> Result<Num, A::Error> {
-                while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Num(None))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// A list, or nothing when the JSON value is not an array; elements that do not fit the
-/// element type are skipped one by one.
-#[derive(Clone, Debug, PartialEq)]
-pub struct List<T>(pub Option<Vec<T>>);
-
-impl<T> Default for List<T> {
-    fn default() -> Self {
-        List(None)
-    }
-}
-
-impl<T> List<T> {
-    /// The elements (none when absent).
-    pub fn items(&self) -> &[T] {
-        self.0.as_deref().unwrap_or_default()
-    }
-    /// Whether the JSON value was an array.
-    pub fn is_array(&self) -> bool {
-        self.0.is_some()
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
-            type Value = List<T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> Result<List<T>, A::Error> {
-                let mut out = Vec::new();
-                while let Some(item) = a.next_element::<Maybe<T>>()? {
-                    if let Some(item) = item.0 {
-                        out.push(item);
-                    }
-                }
-                Ok(List(Some(out)))
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> Result<List<T>, A::Error> {
-                while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(List(None))
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<List<T>, E> {
-                Ok(List(None))
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<List<T>, E> {
-                Ok(List(None))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<List<T>, E> {
-                Ok(List(None))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<List<T>, E> {
-                Ok(List(None))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<List<T>, E> {
-                Ok(List(None))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<List<T>, E> {
-                Ok(List(None))
-            }
-        }
-        d.deserialize_any(V(std::marker::PhantomData))
-    }
-}
-
-/// An object of type `T`, or nothing when the JSON value is not an object.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Maybe<T>(pub Option<T>);
-
-impl<T> Default for Maybe<T> {
-    fn default() -> Self {
-        Maybe(None)
-    }
-}
-
-impl<T> Maybe<T> {
-    /// The object, if there is one.
-    pub fn get(&self) -> Option<&T> {
-        self.0.as_ref()
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Maybe<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
-            type Value = Maybe<T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, a: A) -> Result<Maybe<T>, A::Error> {
-                T::deserialize(de::value::MapAccessDeserializer::new(a)).map(|t| Maybe(Some(t)))
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> Result<Maybe<T>, A::Error> {
-                while a.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Maybe(None))
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Maybe<T>, E> {
-                Ok(Maybe(None))
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Maybe<T>, E> {
-                Ok(Maybe(None))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Maybe<T>, E> {
-                Ok(Maybe(None))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Maybe<T>, E> {
-                Ok(Maybe(None))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Maybe<T>, E> {
-                Ok(Maybe(None))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Maybe<T>, E> {
-                Ok(Maybe(None))
-            }
-        }
-        d.deserialize_any(V(std::marker::PhantomData))
-    }
-}
+pub use super::lenient::{Bool, List, Maybe, Num, Strings, Text};
 
 /// A compiled release, as far as the analyses read it.
 #[derive(Debug, Default, Deserialize)]
@@ -266,6 +32,61 @@ pub struct Compiled<'a> {
     /// `parties`.
     #[serde(borrow)]
     pub parties: List<Party<'a>>,
+    /// `relatedProcesses`.
+    #[serde(rename = "relatedProcesses", borrow)]
+    pub related_processes: List<RelatedProcess<'a>>,
+    /// `date`.
+    #[serde(borrow)]
+    pub date: Text<'a>,
+}
+
+impl Compiled<'_> {
+    /// The ocid of the framework agreement this process calls off from (`relatedProcesses`
+    /// with the relationship `framework` and the scheme `ocid`).
+    pub fn framework(&self) -> Option<&str> {
+        self.related_processes
+            .items()
+            .iter()
+            .find(|p| {
+                p.relationship.iter().any(|r| r == "framework")
+                    && p.scheme.get().is_none_or(|s| s == "ocid")
+            })
+            .and_then(|p| p.identifier.get())
+    }
+
+    /// Whether this is a framework agreement's own (first-stage) process: its tender says
+    /// `techniques.hasFrameworkAgreement` and it calls off from no other framework.
+    pub fn is_framework(&self) -> bool {
+        self.framework().is_none()
+            && self
+                .tender
+                .get()
+                .and_then(|t| t.techniques.get())
+                .is_some_and(|t| t.has_framework_agreement.0 == Some(true))
+    }
+}
+
+/// A related process.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RelatedProcess<'a> {
+    /// `relationship`.
+    #[serde(borrow)]
+    pub relationship: Strings<'a>,
+    /// `scheme`.
+    #[serde(borrow)]
+    pub scheme: Text<'a>,
+    /// `identifier`.
+    #[serde(borrow)]
+    pub identifier: Text<'a>,
+}
+
+/// `tender.techniques` (techniques extension).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Techniques {
+    /// `hasFrameworkAgreement`.
+    pub has_framework_agreement: Bool,
 }
 
 /// An organisation reference.
@@ -298,6 +119,8 @@ pub struct Tender<'a> {
     pub procuring_entity: Maybe<OrgRef<'a>>,
     /// `numberOfTenderers`.
     pub number_of_tenderers: Num,
+    /// `techniques` (extension).
+    pub techniques: Maybe<Techniques>,
 }
 
 /// A period.
@@ -373,15 +196,38 @@ pub struct Award<'a> {
     /// `items`.
     #[serde(borrow)]
     pub items: List<Item<'a>>,
+    /// `date`.
+    #[serde(borrow)]
+    pub date: Text<'a>,
+    /// `relatedLots` (lots extension).
+    #[serde(rename = "relatedLots", borrow)]
+    pub related_lots: Strings<'a>,
 }
 
-/// An item, for its classification.
+/// An item, for its classification, lot and price.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Item<'a> {
     /// `classification`.
     #[serde(borrow)]
     pub classification: Maybe<OrgRef<'a>>,
+    /// `relatedLot` (lots extension).
+    #[serde(borrow)]
+    pub related_lot: Text<'a>,
+    /// `quantity`.
+    pub quantity: Num,
+    /// `unit`.
+    #[serde(borrow)]
+    pub unit: Maybe<Unit<'a>>,
+}
+
+/// An item's unit, for its price.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Unit<'a> {
+    /// `value`.
+    #[serde(borrow)]
+    pub value: Maybe<Value<'a>>,
 }
 
 /// One contract.
@@ -397,6 +243,103 @@ pub struct Contract<'a> {
     /// `value`.
     #[serde(borrow)]
     pub value: Maybe<Value<'a>>,
+    /// `amendments`, counted only.
+    pub amendments: List<serde::de::IgnoredAny>,
+    /// `implementation`.
+    #[serde(borrow)]
+    pub implementation: Maybe<Implementation<'a>>,
+}
+
+/// `contracts.implementation`, with Marco's `ratings` and `benefitReports` extensions.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Implementation<'a> {
+    /// `milestones`.
+    #[serde(borrow)]
+    pub milestones: List<Milestone<'a>>,
+    /// `transactions`.
+    #[serde(borrow)]
+    pub transactions: List<Transaction<'a>>,
+    /// `ratings` (Marco's extension): the buyer's marks out of 5.
+    pub ratings: List<Rating>,
+    /// `benefitReports` (Marco's extension).
+    pub benefit_reports: List<BenefitReport>,
+}
+
+/// A milestone.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Milestone<'a> {
+    /// `id`.
+    #[serde(borrow)]
+    pub id: Text<'a>,
+    /// `type`.
+    #[serde(rename = "type", borrow)]
+    pub kind: Text<'a>,
+    /// `status`.
+    #[serde(borrow)]
+    pub status: Text<'a>,
+    /// `dueDate`.
+    #[serde(borrow)]
+    pub due_date: Text<'a>,
+    /// `dateMet`.
+    #[serde(borrow)]
+    pub date_met: Text<'a>,
+    /// `paymentDueDate` (Marco's extension): when the milestone's payment falls due.
+    #[serde(borrow)]
+    pub payment_due_date: Text<'a>,
+    /// `deliveries` (Marco's extension): each delivery and the buyer's decision.
+    #[serde(borrow)]
+    pub deliveries: List<Delivery<'a>>,
+}
+
+/// A delivery of a milestone.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Delivery<'a> {
+    /// `status` (accepted, rejected, submitted).
+    #[serde(borrow)]
+    pub status: Text<'a>,
+}
+
+/// A transaction.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Transaction<'a> {
+    /// `id`.
+    #[serde(borrow)]
+    pub id: Text<'a>,
+    /// `date`.
+    #[serde(borrow)]
+    pub date: Text<'a>,
+}
+
+/// A buyer's rating of the supplier's work.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Rating {
+    /// `quality`.
+    pub quality: Num,
+    /// `timeliness`.
+    pub timeliness: Num,
+    /// `communication`.
+    pub communication: Num,
+}
+
+/// A benefit report.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct BenefitReport {
+    /// `indicators`.
+    pub indicators: List<Indicator>,
+}
+
+/// One indicator of a benefit report.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Indicator {
+    /// `met`: whether the target was reached.
+    pub met: Bool,
 }
 
 /// A party, for its roles and size.

@@ -28,7 +28,7 @@ pub struct AnalyseArgs {
     /// Write the JSON results here (default: stdout).
     #[arg(long, short)]
     output: Option<PathBuf>,
-    /// Also write flags.csv, suppliers.csv and buyers.csv into this folder.
+    /// Also write flags.csv, suppliers.csv, buyers.csv and markets.csv into this folder.
     #[arg(long)]
     csv: Option<PathBuf>,
     /// Compare only amounts in this currency (default: the first currency examined).
@@ -390,5 +390,6 @@ fn write_csv(report: &Report, dir: &PathBuf) -> anyhow::Result<()> {
     };
     ocds_schema::analyse::csv_out::suppliers(report, create("suppliers.csv")?)?;
     ocds_schema::analyse::csv_out::buyers(report, create("buyers.csv")?)?;
+    ocds_schema::analyse::csv_out::markets(&report.marco.markets, create("markets.csv")?)?;
     Ok(())
 }
