@@ -27,6 +27,21 @@ async fn bulk_compiled(app: &TestApp) -> Vec<Value> {
         .collect()
 }
 
+/// Whether a compiled release is a framework agreement's own process, which admits suppliers
+/// rather than buying.
+fn is_framework(c: &Value) -> bool {
+    c["tender"]["techniques"]["hasFrameworkAgreement"] == true
+        && !c["relatedProcesses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|p| {
+                p["relationship"]
+                    .as_array()
+                    .is_some_and(|r| r.iter().any(|x| x == "framework"))
+            })
+}
+
 #[tokio::test]
 async fn the_figures_match_a_recount_from_the_bulk_file_and_say_how_fresh_they_are() {
     let app = TestApp::new().await;
@@ -55,7 +70,7 @@ async fn the_figures_match_a_recount_from_the_bulk_file_and_say_how_fresh_they_a
     let mut awards: BTreeMap<String, (u64, f64)> = BTreeMap::new();
     for c in compiled
         .iter()
-        .filter(|c| c["tender"]["status"] != "cancelled")
+        .filter(|c| c["tender"]["status"] != "cancelled" && !is_framework(c))
     {
         for a in c["awards"].as_array().into_iter().flatten() {
             if a["status"] != "active" {
@@ -85,7 +100,7 @@ async fn the_figures_match_a_recount_from_the_bulk_file_and_say_how_fresh_they_a
     let mut buyers: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
     for c in compiled
         .iter()
-        .filter(|c| c["tender"]["status"] != "cancelled")
+        .filter(|c| c["tender"]["status"] != "cancelled" && !is_framework(c))
     {
         let Some(buyer) = c["buyer"]["id"].as_str() else {
             continue;
@@ -241,6 +256,22 @@ async fn the_analytics_pages_pass_axe_in_both_languages() {
         .iter()
         .max_by_key(|(_, s)| s.awards)
         .unwrap();
+    let (buyer, _) = report
+        .report
+        .marco
+        .buyers
+        .iter()
+        .max_by_key(|(_, b)| b.awards)
+        .unwrap();
+    let framework = report
+        .report
+        .marco
+        .markets
+        .iter()
+        .filter(|m| m.lot.is_none())
+        .max_by_key(|m| m.awards)
+        .and_then(|m| m.framework.clone())
+        .unwrap();
     let browser = marco_tests::Browser::start().await;
     for lang in ["en", "es"] {
         browser
@@ -253,6 +284,11 @@ async fn the_analytics_pages_pass_axe_in_both_languages() {
             "/analytics/red-flags".to_owned(),
             "/analytics/red-flags?code=R018".to_owned(),
             format!("/analytics/suppliers/{top}"),
+            "/analytics/markets".to_owned(),
+            format!("/analytics/markets/{framework}"),
+            format!("/analytics/markets/{framework}?lot=cloud-hosting&from=2026-99-01"),
+            format!("/analytics/buyers/{buyer}"),
+            "/analytics/red-flags?from=bad".to_owned(),
         ] {
             browser.client.goto(&server.url(&path)).await.unwrap();
             let violations = browser.axe_violations().await;
@@ -266,4 +302,270 @@ async fn the_analytics_pages_pass_axe_in_both_languages() {
         browser.screenshot(&format!("analytics-{lang}")).await;
     }
     browser.close().await;
+}
+
+#[tokio::test]
+async fn market_insights_match_a_recount_and_filters_narrow_them() {
+    let app = TestApp::new().await;
+    demo(&app).await;
+    marco::analytics::refresh(&app.state, &|| false)
+        .await
+        .unwrap();
+    let compiled = bulk_compiled(&app).await;
+
+    // Recount each framework's awards in pesos by supplier from the bulk file, then its HHI
+    // and SME share of value.
+    let mut by_framework: BTreeMap<String, BTreeMap<String, (f64, bool)>> = BTreeMap::new();
+    let mut admitted: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for c in compiled
+        .iter()
+        .filter(|c| c["tender"]["status"] != "cancelled")
+    {
+        if is_framework(c) {
+            for a in c["awards"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|a| a["status"] == "active")
+            {
+                for s in a["suppliers"].as_array().into_iter().flatten() {
+                    admitted
+                        .entry(c["ocid"].as_str().unwrap().to_owned())
+                        .or_default()
+                        .insert(s["id"].as_str().unwrap().to_owned());
+                }
+            }
+            continue;
+        }
+        let Some(fw) = c["relatedProcesses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["relationship"][0] == "framework")
+            .and_then(|p| p["identifier"].as_str())
+        else {
+            continue;
+        };
+        for a in c["awards"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|a| a["status"] == "active")
+        {
+            let suppliers = a["suppliers"].as_array().unwrap();
+            for s in suppliers {
+                let id = s["id"].as_str().unwrap();
+                let sme = c["parties"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|p| p["id"] == id)
+                    .and_then(|p| p["details"]["scale"].as_str())
+                    .is_some_and(|sc| ["sme", "micro", "small", "medium"].contains(&sc));
+                let e = by_framework
+                    .entry(fw.to_owned())
+                    .or_default()
+                    .entry(id.to_owned())
+                    .or_default();
+                if a["value"]["currency"] == "CLP" {
+                    e.0 += a["value"]["amount"].as_f64().unwrap() / suppliers.len() as f64;
+                }
+                e.1 |= sme;
+            }
+        }
+    }
+    let markets = app.get("/api/v1/analytics/markets").await.json();
+    let mut checked = 0;
+    for (fw, suppliers) in &by_framework {
+        let total: f64 = suppliers.values().map(|v| v.0).sum();
+        if total == 0.0 {
+            continue;
+        }
+        let hhi: f64 = suppliers
+            .values()
+            .map(|v| (v.0 / total * 100.0).powi(2))
+            .sum();
+        let sme: f64 = suppliers.values().filter(|v| v.1).map(|v| v.0).sum::<f64>() / total;
+        let m = markets
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["framework"] == fw.as_str() && m["lot"].is_null())
+            .unwrap_or_else(|| panic!("no market for {fw}"));
+        assert!(
+            (m["hhi"].as_f64().unwrap() - hhi).abs() < 0.01,
+            "{fw}: {} vs {hhi}",
+            m["hhi"]
+        );
+        assert!(
+            (m["smeValueShare"].as_f64().unwrap() - sme).abs() < 1e-6,
+            "{fw}"
+        );
+        assert_eq!(m["activeSuppliers"], suppliers.len(), "{fw}");
+        assert_eq!(m["admittedSuppliers"], admitted[fw].len(), "{fw}");
+        assert!(
+            hhi > 0.0 && hhi < 10_000.0,
+            "{fw}: a demo market is neither empty nor a monopoly"
+        );
+        // The page shows the same index, rounded.
+        let page = app.get(&format!("/analytics/markets/{fw}")).await;
+        assert_eq!(page.status, 200);
+        let text = page.text();
+        assert!(
+            text.contains(&format!("id=\"market-hhi\">{:.0}<", hhi)),
+            "{text}"
+        );
+        assert!(
+            text.contains("<svg class=\"marco-chart\" id=\"chart-top\""),
+            "a chart is drawn"
+        );
+        assert!(text.contains("id=\"chart-top-table\""), "with its table");
+        checked += 1;
+    }
+    assert!(checked >= 1, "{by_framework:?}");
+
+    // Lots carry their own markets; every demo lot with awards is listed.
+    let lots: Vec<&Value> = markets
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| !m["lot"].is_null())
+        .collect();
+    assert!(
+        lots.iter().any(|m| m["awards"].as_u64().unwrap() > 0),
+        "{markets}"
+    );
+
+    // A period that ends before anything was bought leaves no awards.
+    let early = app
+        .get("/api/v1/analytics/markets?to=2000-01-01")
+        .await
+        .json();
+    assert!(
+        early.as_array().unwrap().iter().all(|m| m["awards"] == 0),
+        "{early}"
+    );
+    // A bad date is refused with a message, on the API and on the page.
+    let bad = app.get("/api/v1/analytics/markets?from=31-12-2026").await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.text().contains("as a date"), "{}", bad.text());
+    let page = app.get("/analytics/red-flags?from=2026-13-01").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.text().contains("Enter “From” as a date"),
+        "{}",
+        page.text()
+    );
+    let page = app
+        .get("/analytics/red-flags?from=2026-05-01&to=2026-01-01")
+        .await
+        .text();
+    assert!(page.contains("must be on or before"), "{page}");
+    // A buyer filter keeps only flags on that buyer's processes or on the buyer.
+    let all = app.get("/api/v1/analytics/flags").await.json();
+    let snapshot = app.state.analytics.get().unwrap();
+    if let Some(buyer) = snapshot.report.marco.buyers.keys().next() {
+        let some = app
+            .get(&format!("/api/v1/analytics/flags?buyer={buyer}"))
+            .await
+            .json();
+        assert!(some.as_array().unwrap().len() <= all.as_array().unwrap().len());
+        for f in some.as_array().unwrap() {
+            let on_buyer = f["buyer"] == buyer.as_str();
+            let its_process = f["ocids"].as_array().unwrap().iter().any(|o| {
+                snapshot
+                    .fact(o.as_str().unwrap())
+                    .is_some_and(|x| x.buyer.as_deref() == Some(buyer))
+            });
+            assert!(on_buyer || its_process, "{f}");
+        }
+    }
+    // The CSV has a row per market.
+    let csv = app.get("/analytics/markets.csv").await.text();
+    assert_eq!(csv.lines().count(), markets.as_array().unwrap().len() + 1);
+    assert!(csv.starts_with("framework,lot,awards"));
+    // An unknown framework is not found.
+    assert_eq!(
+        app.get("/analytics/markets/ocds-nothing-here").await.status,
+        404
+    );
+}
+
+#[tokio::test]
+async fn buyer_and_supplier_pages_show_delivery_spend_and_payments() {
+    let app = TestApp::new().await;
+    demo(&app).await;
+    marco::analytics::refresh(&app.state, &|| false)
+        .await
+        .unwrap();
+    let s = app.state.analytics.get().unwrap();
+    let marco = &s.report.marco;
+    // The demo's contracts are delivered in modules, rated and reported on.
+    assert!(
+        marco
+            .suppliers
+            .values()
+            .any(|x| x.milestones_on_time + x.milestones_late > 0)
+    );
+    assert!(marco.suppliers.values().any(|x| x.ratings > 0), "ratings");
+    assert!(
+        marco.suppliers.values().any(|x| x.framework_admissions > 0),
+        "admissions"
+    );
+    assert!(
+        marco.buyers.values().any(|b| b.spend_by_route.len() >= 2),
+        "routes"
+    );
+    assert!(
+        marco
+            .buyers
+            .values()
+            .any(|b| b.payments_on_time + b.payments_late > 0),
+        "payments"
+    );
+    let (id, b) = marco
+        .buyers
+        .iter()
+        .max_by_key(|(_, b)| b.spend_by_route.len())
+        .unwrap();
+    let page = app.get(&format!("/analytics/buyers/{id}")).await;
+    assert_eq!(page.status, 200);
+    let text = page.text();
+    assert!(text.contains("id=\"chart-route\""), "{text}");
+    assert!(
+        text.contains(&format!("id=\"buyer-paid-late\">{}<", b.payments_late)),
+        "{text}"
+    );
+    assert!(
+        text.contains("Catalogue order"),
+        "routes are named in words"
+    );
+    let es = app
+        .get_with(
+            &format!("/analytics/buyers/{id}"),
+            &[("accept-language", "es")],
+        )
+        .await
+        .text();
+    assert!(es.contains("Orden de catálogo"), "{es}");
+    let api = app
+        .get(&format!("/api/v1/analytics/buyers/{id}"))
+        .await
+        .json();
+    assert_eq!(api["figures"]["paymentsLate"], b.payments_late);
+    let (sid, sup) = marco
+        .suppliers
+        .iter()
+        .max_by_key(|(_, x)| x.ratings)
+        .unwrap();
+    let text = app.get(&format!("/analytics/suppliers/{sid}")).await.text();
+    assert!(
+        text.contains(&format!(
+            "id=\"supplier-admissions\">{}<",
+            sup.framework_admissions
+        )),
+        "{text}"
+    );
+    assert!(text.contains("id=\"supplier-rating\""), "{text}");
+    assert_eq!(app.get("/analytics/buyers/CL-RUT-1-9").await.status, 404);
 }

@@ -13,6 +13,7 @@ use crate::publish::store;
 use crate::state::AppState;
 
 pub mod rows;
+pub mod scope;
 
 /// One computation of the analytics.
 #[derive(Debug)]
@@ -25,6 +26,38 @@ pub struct Snapshot {
     pub up_to_sequence: i64,
     /// The processes read.
     pub processes: u64,
+    /// Where each process's fact is in `report.marco.facts`.
+    by_ocid: std::collections::HashMap<String, usize>,
+}
+
+impl Snapshot {
+    /// A snapshot of `report`, indexing its facts.
+    pub fn new(
+        report: Report,
+        computed_at: DateTime<Utc>,
+        up_to_sequence: i64,
+        processes: u64,
+    ) -> Snapshot {
+        let by_ocid = report
+            .marco
+            .facts
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.ocid.clone(), i))
+            .collect();
+        Snapshot {
+            report,
+            computed_at,
+            up_to_sequence,
+            processes,
+            by_ocid,
+        }
+    }
+
+    /// The fact of process `ocid`.
+    pub fn fact(&self, ocid: &str) -> Option<&ocds_schema::analyse::market::Fact> {
+        self.by_ocid.get(ocid).map(|i| &self.report.marco.facts[*i])
+    }
 }
 
 /// The latest snapshot, shared by the job and the pages.
@@ -45,7 +78,12 @@ impl Latest {
 /// The settings Marco analyses its own data with: Cardinal's defaults, comparing amounts in the
 /// first currency met (pesos on the demo), and Marco's direct awards as `direct`.
 pub fn settings() -> Settings {
-    Settings::default()
+    Settings {
+        // Kept so that pages can recompute markets and filter flags by period, framework, lot,
+        // buyer and supplier: one small record per process.
+        keep_facts: true,
+        ..Settings::default()
+    }
 }
 
 /// Reads every published process in order of its first release, compiles it as the record feed
@@ -84,12 +122,12 @@ pub async fn compute(
             seq += 1;
         }
     }
-    Ok(Some(Snapshot {
-        report: analyser.finish(),
-        computed_at: Utc::now(),
-        up_to_sequence: up_to,
-        processes: seq,
-    }))
+    Ok(Some(Snapshot::new(
+        analyser.finish(),
+        Utc::now(),
+        up_to,
+        seq,
+    )))
 }
 
 /// Recomputes the analytics when releases were published since the last snapshot.

@@ -14,8 +14,8 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use ocds_schema::model::{
-    Amount, Award, AwardStatus, Contract, ContractStatus, Document, DocumentType, Id, Item, Method,
-    PartyRole, Period, ProcurementCategory, Release, Tender, TenderStatus, Value,
+    Amount, Award, AwardStatus, Contract, ContractStatus, Document, DocumentType, Id, Item, Lot,
+    Method, PartyRole, Period, ProcurementCategory, Release, Tender, TenderStatus, Value,
 };
 use serde_json::json;
 
@@ -33,6 +33,8 @@ pub struct Listed<'a> {
     pub name: &'a str,
     /// Its supplier.
     pub supplier: &'a organisation::Model,
+    /// The framework lot it is listed in.
+    pub lot: &'a str,
 }
 
 fn date(at: DateTime<Utc>) -> String {
@@ -134,6 +136,7 @@ pub fn awarded(
     let item = Item {
         id: Id::String(chosen.id.to_owned()).into(),
         description: format!("{} (version {})", chosen.name, chosen.version).into(),
+        related_lot: chosen.lot.to_owned().into(),
         ..Default::default()
     };
     let mut award = Award {
@@ -147,6 +150,7 @@ pub fn awarded(
         items: vec![item.clone()].into(),
         contract_period: period.clone().into(),
         documents: vec![shortlist_document(p, public_url)].into(),
+        related_lots: vec![chosen.lot.to_owned()].into(),
         ..Default::default()
     };
     award.extra.insert(
@@ -161,7 +165,17 @@ pub fn awarded(
         ]
         .into(),
         buyer: parties::reference(buyer).into(),
-        tender: tender(p, buyer, TenderStatus::Complete, framework.name).into(),
+        tender: Tender {
+            // The framework lot the chosen service is listed in.
+            lots: vec![Lot {
+                id: chosen.lot.to_owned().into(),
+                status: TenderStatus::Complete.into(),
+                ..Default::default()
+            }]
+            .into(),
+            ..tender(p, buyer, TenderStatus::Complete, framework.name)
+        }
+        .into(),
         awards: vec![award].into(),
         contracts: vec![Contract {
             id: Id::String(award_id(p)).into(),

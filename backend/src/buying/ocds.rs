@@ -16,9 +16,9 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use ocds_schema::model::{
-    Amount, Award, AwardStatus, Bids, Contract, ContractStatus, Id, Implementation, Item, Method,
-    Milestone, MilestoneStatus, MilestoneType, PartyRole, ProcurementCategory, Release, Statistic,
-    StatisticMeasure, Tender, TenderStatus, Transaction, Unit, Value,
+    Amount, Award, AwardStatus, Bids, Contract, ContractStatus, Id, Implementation, Item, Lot,
+    Method, Milestone, MilestoneStatus, MilestoneType, PartyRole, ProcurementCategory, Release,
+    Statistic, StatisticMeasure, Tender, TenderStatus, Transaction, Unit, Value,
 };
 use serde_json::json;
 
@@ -70,9 +70,18 @@ pub fn items(o: &order::Model, lines: &[order_item::Model]) -> Vec<Item> {
                 ..Default::default()
             }
             .into(),
+            related_lot: line.lot.clone().into(),
             ..Default::default()
         })
         .collect()
+}
+
+/// The framework lots an order's lines come from, each once, in order.
+pub fn lots(lines: &[order_item::Model]) -> Vec<String> {
+    let mut lots: Vec<String> = lines.iter().map(|l| l.lot.clone()).collect();
+    lots.sort();
+    lots.dedup();
+    lots
 }
 
 /// Sent to the supplier: the whole process as far as it is known.
@@ -96,6 +105,16 @@ pub fn sent(
         )
         .into(),
         main_procurement_category: ProcurementCategory::Services.into(),
+        // The framework's lots the order calls off from, by the framework's lot ids.
+        lots: lots(lines)
+            .into_iter()
+            .map(|id| Lot {
+                id: id.into(),
+                status: TenderStatus::Complete.into(),
+                ..Default::default()
+            })
+            .collect::<Vec<_>>()
+            .into(),
         ..Default::default()
     };
     tender.extra.insert("competitive".into(), json!(false));
@@ -116,6 +135,7 @@ pub fn sent(
             value: value(o.total, &o.currency).into(),
             suppliers: vec![parties::reference(supplier)].into(),
             items: items(o, lines).into(),
+            related_lots: lots(lines).into(),
             ..Default::default()
         }]
         .into(),

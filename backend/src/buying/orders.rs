@@ -400,12 +400,7 @@ pub async fn act(
         }
         OrderStatus::Accepted => {
             let lines = store::items(&txn, o.id).await?;
-            let lots: Vec<String> = {
-                let mut lots: Vec<String> = lines.iter().map(|l| l.lot.clone()).collect();
-                lots.sort();
-                lots.dedup();
-                lots
-            };
+            let lots = crate::buying::ocds::lots(&lines);
             let title = lines
                 .first()
                 .map(|l| {

@@ -8,6 +8,7 @@ pub mod bench;
 pub mod catalogue;
 pub mod demo;
 mod demo_products;
+pub mod directory;
 pub mod evaluation;
 pub mod lifecycle;
 pub mod ocds;

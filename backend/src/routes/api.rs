@@ -46,6 +46,8 @@ use crate::state::AppState;
         crate::routes::analytics::api_report,
         crate::routes::analytics::api_flags,
         crate::routes::analytics::api_supplier,
+        crate::routes::analytics::buyers::api_buyer,
+        crate::routes::analytics::markets::api_markets,
     ),
     components(schemas(
         ApiError, ApiErrorBody, FieldError, Status, IdentifierCheck, CheckedIdentifier,
@@ -59,6 +61,7 @@ use crate::state::AppState;
         crate::routes::buying::api::ApiParty,
         crate::routes::analytics::ApiAnalytics,
         crate::routes::analytics::ApiSupplierPerformance,
+        crate::routes::analytics::buyers::ApiBuyerPerformance,
         crate::analytics::rows::Flag,
         crate::routes::buying::api::ApiMoney,
         crate::routes::buying::api::catalogue::ApiPrice,

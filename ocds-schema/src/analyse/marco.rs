@@ -144,6 +144,14 @@ impl Gathered {
                     slot(&mut self.suppliers, id).framework_admissions += 1;
                 }
             }
+            if s.keep_facts {
+                // Kept with no awards, so that its own flags can be found by framework and date.
+                let mut fact = Fact::of(ocid, r);
+                fact.awards.clear();
+                fact.framework = Some(ocid.to_owned());
+                fact.route = "framework".to_owned();
+                self.facts.push(fact);
+            }
             return;
         }
         let buyer_id = r.buyer.get().and_then(|b| b.id.get());

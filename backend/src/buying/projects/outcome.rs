@@ -207,6 +207,7 @@ pub async fn decide(
             version: row.version.version,
             name: &row.name,
             supplier: &row.supplier,
+            lot: &row.service.lot,
         })
         .collect();
     let public_url = state.config.public_url.clone();
@@ -241,6 +242,7 @@ pub async fn decide(
                 version: row.version.version,
                 name: &row.name,
                 supplier: &row.supplier,
+                lot: &row.service.lot,
             };
             let body = award_ocds::awarded(
                 &p,

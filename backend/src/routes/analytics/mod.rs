@@ -1,6 +1,10 @@
 //! Supplier-performance analytics and red flags: public pages, downloads and the JSON API,
 //! all read from the latest snapshot of the `analytics` job.
 
+pub(crate) mod buyers;
+pub(crate) mod markets;
+mod scope;
+
 use std::sync::Arc;
 
 use axum::Router;
@@ -9,8 +13,8 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use marco_frontend::analytics::{
-    AnalyticsPage, BuyerRow, FlagCount, FlagRow, FlagsPage, Freshness, SupplierPerformancePage,
-    SupplierRow,
+    AnalyticsPage, BuyerRow, Figure, FlagCount, FlagRow, FlagsPage, Freshness,
+    SupplierPerformancePage, SupplierRow,
 };
 use marco_frontend::i18n::Tr;
 use ocds_schema::analyse::Supplier;
@@ -28,6 +32,10 @@ pub fn router() -> Router<AppState> {
         .route("/analytics", get(show_overview))
         .route("/analytics/red-flags", get(show_flags))
         .route("/analytics/suppliers/{id}", get(show_supplier))
+        .route("/analytics/buyers/{id}", get(buyers::show_buyer))
+        .route("/analytics/markets", get(markets::show_markets))
+        .route("/analytics/markets/{framework}", get(markets::show_market))
+        .route("/analytics/markets.csv", get(markets::download_markets))
         .route("/analytics/report.json", get(download_report))
         .route("/analytics/flags.csv", get(download_flags))
         .route("/analytics/suppliers.csv", get(download_suppliers))
@@ -35,6 +43,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/analytics", get(api_report))
         .route("/api/v1/analytics/flags", get(api_flags))
         .route("/api/v1/analytics/suppliers/{id}", get(api_supplier))
+        .route("/api/v1/analytics/buyers/{id}", get(buyers::api_buyer))
+        .route("/api/v1/analytics/markets", get(markets::api_markets))
 }
 
 /// Filters of the red-flags list.
@@ -44,9 +54,42 @@ pub(crate) struct FlagFilter {
     code: Option<String>,
     /// Only flags whose process, organisation or processes contain this text.
     q: Option<String>,
+    /// On or after this day (YYYY-MM-DD), by award date or else the tender's start.
+    from: Option<String>,
+    /// On or before this day (YYYY-MM-DD).
+    to: Option<String>,
+    /// Processes calling off from this framework (its ocid).
+    framework: Option<String>,
+    /// Processes with an award in this lot.
+    lot: Option<String>,
+    /// Processes of this buyer (party id), or flags on it.
+    buyer: Option<String>,
+    /// Processes awarded to this supplier (party id), or flags on it.
+    supplier: Option<String>,
 }
 
 impl FlagFilter {
+    fn scope(&self) -> scope::ScopeQuery {
+        scope::ScopeQuery {
+            from: self.from.clone(),
+            to: self.to.clone(),
+            framework: self.framework.clone(),
+            lot: self.lot.clone(),
+            buyer: self.buyer.clone(),
+            supplier: self.supplier.clone(),
+        }
+    }
+
+    /// The flags kept by every filter, and the messages of filters that could not be read.
+    fn apply(&self, s: &Snapshot, tr: &Tr) -> (Vec<rows::Flag>, Vec<(String, String)>) {
+        let (scope, errors) = self.scope().parse(tr);
+        let kept = rows::flags(&s.report)
+            .into_iter()
+            .filter(|f| self.keep(f) && scope.keeps(s, f))
+            .collect();
+        (kept, errors)
+    }
+
     fn keep(&self, flag: &rows::Flag) -> bool {
         let code = self.code.as_deref().filter(|c| !c.is_empty());
         let q = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
@@ -59,18 +102,12 @@ impl FlagFilter {
     }
 
     fn query_string(&self) -> String {
-        let parts: Vec<(&str, &str)> = [("code", &self.code), ("q", &self.q)]
-            .into_iter()
-            .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| (k, v)))
-            .collect();
-        match serde_urlencoded::to_string(&parts) {
-            Ok(q) if !q.is_empty() => format!("?{q}"),
-            _ => String::new(),
-        }
+        self.scope()
+            .query_string(&[("code", &self.code), ("q", &self.q)])
     }
 }
 
-async fn freshness(state: &AppState, tr: &Tr) -> Result<Option<Freshness>, AppError> {
+pub(super) async fn freshness(state: &AppState, tr: &Tr) -> Result<Option<Freshness>, AppError> {
     let Some(s) = state.analytics.get() else {
         return Ok(None);
     };
@@ -94,7 +131,7 @@ fn flag_name(tr: &Tr, code: &str) -> String {
     tr.t(&format!("an-name-{code}"))
 }
 
-fn flag_row(tr: &Tr, f: &rows::Flag) -> FlagRow {
+pub(super) fn flag_row(tr: &Tr, f: &rows::Flag) -> FlagRow {
     FlagRow {
         code: f.code.to_owned(),
         name: flag_name(tr, f.code),
@@ -131,6 +168,89 @@ fn supplier_row(tr: &Tr, id: &str, s: &Supplier) -> SupplierRow {
             .filter(|t| !t.starts_with("an-scale-"))
             .unwrap_or_else(|| "—".into()),
     }
+}
+
+fn delivery_figures(tr: &Tr, s: &Supplier) -> Vec<Figure> {
+    let lang = tr.lang.code();
+    let fig = |id: &str, key: &str, value: String| Figure {
+        id: id.to_owned(),
+        label: tr.t(key),
+        value,
+    };
+    let of = |part: u64, whole: u64| {
+        tr.ta(
+            "an-of",
+            &[("part", part.to_string()), ("whole", whole.to_string())],
+        )
+    };
+    let judged = s.milestones_on_time + s.milestones_late;
+    vec![
+        fig(
+            "supplier-admissions",
+            "an-admissions",
+            s.framework_admissions.to_string(),
+        ),
+        fig(
+            "supplier-contracts",
+            "an-contracts",
+            s.contracts.to_string(),
+        ),
+        fig(
+            "supplier-contract-value",
+            "an-contract-value",
+            rows::money(&s.contract_value, lang),
+        ),
+        fig(
+            "supplier-amendment-share",
+            "an-amendment-share",
+            if s.amendment_share.is_empty() {
+                "—".into()
+            } else {
+                s.amendment_share
+                    .iter()
+                    .map(|(c, v)| format!("{} ({c})", rows::percent(Some(*v))))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            },
+        ),
+        fig(
+            "supplier-on-time",
+            "an-on-time",
+            of(s.milestones_on_time, judged),
+        ),
+        fig("supplier-late", "an-late", of(s.milestones_late, judged)),
+        fig(
+            "supplier-accepted",
+            "an-accepted",
+            s.deliveries_accepted.to_string(),
+        ),
+        fig(
+            "supplier-rejected",
+            "an-rejected",
+            s.deliveries_rejected.to_string(),
+        ),
+        fig(
+            "supplier-rating",
+            "an-rating",
+            s.rating_average.map_or_else(
+                || "—".into(),
+                |a| {
+                    tr.ta(
+                        "an-rating-count",
+                        &[
+                            ("average", format!("{a:.1}")),
+                            ("count", s.ratings.to_string()),
+                        ],
+                    )
+                },
+            ),
+        ),
+        fig(
+            "supplier-indicators",
+            "an-indicators",
+            of(s.indicators_met, s.indicators_reported),
+        ),
+    ]
 }
 
 async fn show_overview(
@@ -200,15 +320,12 @@ async fn show_flags(
     Query(filter): Query<FlagFilter>,
 ) -> Result<FlagsPage, AppError> {
     let tr = shell.tr;
-    let rows: Vec<FlagRow> = state
-        .analytics
-        .get()
-        .map(|s| rows::flags(&s.report))
-        .unwrap_or_default()
-        .iter()
-        .filter(|f| filter.keep(f))
-        .map(|f| flag_row(&tr, f))
-        .collect();
+    let (kept, errors) = match state.analytics.get() {
+        Some(s) => filter.apply(&s, &tr),
+        None => (Vec::new(), filter.scope().parse(&tr).1),
+    };
+    let rows: Vec<FlagRow> = kept.iter().map(|f| flag_row(&tr, f)).collect();
+    let names = crate::frameworks::directory::names(&state.db, tr.lang.code()).await?;
     let chosen = filter.code.clone().unwrap_or_default();
     Ok(FlagsPage {
         freshness: freshness(&state, &tr).await?,
@@ -222,6 +339,9 @@ async fn show_flags(
             })
             .collect(),
         q: filter.q.clone().unwrap_or_default(),
+        form: filter
+            .scope()
+            .form("/analytics/red-flags", errors, &names, true, true),
         query: filter.query_string(),
         rows,
         shell,
@@ -252,6 +372,7 @@ async fn show_supplier(
     Ok(SupplierPerformancePage {
         freshness: freshness(&state, &tr).await?,
         row: supplier_row(&tr, &id, figures),
+        delivery: delivery_figures(&tr, figures),
         flags: supplier_flags(&snapshot, &id)
             .iter()
             .map(|f| flag_row(&tr, f))
@@ -262,7 +383,7 @@ async fn show_supplier(
     })
 }
 
-fn download(body: Vec<u8>, content_type: &'static str, name: &str) -> Response {
+pub(super) fn download(body: Vec<u8>, content_type: &'static str, name: &str) -> Response {
     (
         [
             (CONTENT_TYPE, content_type.to_owned()),
@@ -276,7 +397,7 @@ fn download(body: Vec<u8>, content_type: &'static str, name: &str) -> Response {
         .into_response()
 }
 
-fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, AppError> {
+pub(super) fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, AppError> {
     state.analytics.get().ok_or(AppError::NotFound)
 }
 
@@ -291,10 +412,10 @@ async fn download_flags(
     Query(filter): Query<FlagFilter>,
 ) -> Result<Response, AppError> {
     let s = snapshot(&state)?;
-    let flags: Vec<rows::Flag> = rows::flags(&s.report)
-        .into_iter()
-        .filter(|f| filter.keep(f))
-        .collect();
+    let (flags, errors) = filter.apply(&s, &Tr::new(marco_frontend::i18n::Lang::En));
+    if let Some((_, message)) = errors.first() {
+        return Err(markets::bad_filter(message));
+    }
     Ok(download(
         rows::flags_csv(&flags)?,
         "text/csv; charset=utf-8",
@@ -363,6 +484,7 @@ pub(crate) async fn api_report(
     params(FlagFilter),
     responses(
         (status = 200, description = "The flags raised", body = Vec<rows::Flag>),
+        (status = 400, description = "A filter could not be read, such as a date not written YYYY-MM-DD", body = crate::routes::api::ApiError),
         (status = 404, description = "Not computed yet", body = crate::routes::api::ApiError),
     ))]
 pub(crate) async fn api_flags(
@@ -370,12 +492,11 @@ pub(crate) async fn api_flags(
     Query(filter): Query<FlagFilter>,
 ) -> Result<ApiJson<Vec<rows::Flag>>, AppError> {
     let s = snapshot(&state)?;
-    Ok(ApiJson(
-        rows::flags(&s.report)
-            .into_iter()
-            .filter(|f| filter.keep(f))
-            .collect(),
-    ))
+    let (flags, errors) = filter.apply(&s, &Tr::new(marco_frontend::i18n::Lang::En));
+    if let Some((_, message)) = errors.first() {
+        return Err(markets::bad_filter(message));
+    }
+    Ok(ApiJson(flags))
 }
 
 /// One supplier's performance and the flags on it.
