@@ -23,8 +23,9 @@ pub enum Event {
     Package(Map<String, Value>),
     /// One release (from a package, a record's embedded releases, an array or a line).
     Release(Value),
-    /// A record whose releases are only linked (`url`), which cannot be merged.
-    LinkedOnly,
+    /// A record whose releases are only linked (`url`), which cannot be merged, with its
+    /// `compiledRelease` when it has one.
+    LinkedOnly(Option<Value>),
     /// JSON Lines releases left unparsed and unpeeked, in one buffer: line `i` is
     /// `bytes[ends[i - 1]..ends[i]]` (from 0 for the first). Sent only by [`release_lines`].
     RawLines {
@@ -271,6 +272,7 @@ fn item_event(
     let is_record = item.get("releases").is_some() || item.get("compiledRelease").is_some();
     if is_record {
         let mut linked_only = true;
+        let mut compiled = None;
         if let Value::Object(mut record) = item {
             for release in record.remove("releases").into_iter().flat_map(into_items) {
                 if !is_linked(&release) {
@@ -278,14 +280,15 @@ fn item_event(
                     sink(Event::Release(release))?;
                 }
             }
+            compiled = record.remove("compiledRelease").filter(Value::is_object);
         }
         if linked_only {
-            sink(Event::LinkedOnly)?;
+            sink(Event::LinkedOnly(compiled))?;
         }
         return Ok(());
     }
     if is_linked(&item) {
-        sink(Event::LinkedOnly)
+        sink(Event::LinkedOnly(None))
     } else {
         sink(Event::Release(item))
     }
@@ -389,7 +392,7 @@ mod tests {
             seen.push(match event {
                 Event::Package(meta) => format!("package {:?}", meta.get("uri")),
                 Event::Release(r) => format!("release {}", r["id"]),
-                Event::LinkedOnly => "linked".to_owned(),
+                Event::LinkedOnly(c) => format!("linked {}", c.is_some()),
                 Event::RawRelease { ocid, .. } => format!("raw {ocid}"),
                 Event::RawLines { ends, .. } => format!("lines {}", ends.len()),
             });
@@ -467,7 +470,10 @@ mod tests {
             ["release \"1\"", "release \"2\""]
         );
         let record = br#"{"records": [{"ocid": "o", "releases": [{"url": "x#1", "date": "d", "tag": []}]}]}"#;
-        assert_eq!(all_events(record), ["package None", "linked"]);
+        assert_eq!(all_events(record), ["package None", "linked false"]);
+        // A record with linked releases and its compiled release keeps the compiled one.
+        let record = br#"{"records": [{"ocid": "o", "releases": [{"url": "x#1", "date": "d", "tag": []}], "compiledRelease": {"ocid": "o", "id": "c"}}]}"#;
+        assert_eq!(all_events(record), ["package None", "linked true"]);
     }
 
     #[test]

@@ -143,3 +143,34 @@ fn the_command_compiles_releases_and_writes_json_and_csv() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("ocds compile --unsorted"));
 }
+
+#[test]
+fn records_with_only_a_compiled_release_are_analysed() {
+    // A record package whose releases are linked by URL: only `compiledRelease` can be read.
+    let package = json!({"uri": "u", "publishedDate": "2024-01-01T00:00:00Z", "version": "1.1",
+    "records": [
+        {"ocid": "ocds-r-1", "releases": [{"url": "https://example.org/r1.json", "date": "2024-01-01T00:00:00Z", "tag": ["tender"]}],
+         "compiledRelease": {"ocid": "ocds-r-1", "id": "c1", "date": "2024-01-02T00:00:00Z", "tag": ["compiled"],
+            "tender": {"procurementMethod": "open", "numberOfTenderers": 1}}},
+        {"ocid": "ocds-r-2", "releases": [{"url": "https://example.org/r2.json", "date": "2024-01-01T00:00:00Z", "tag": ["tender"]}]}
+    ]});
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("records.json");
+    std::fs::write(&path, package.to_string()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ocds"))
+        .args(["analyse", "--no-progress"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["OCID"]["ocds-r-1"]["R018"], 1.0);
+    // The record with neither embedded releases nor a compiled release cannot be read.
+    assert_eq!(report["Marco"]["releases"], 1);
+    let markets = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(markets, 1, "no CSV without --csv");
+}

@@ -108,9 +108,9 @@ pub struct Buyer {
     #[serde(skip)]
     days_to_award: i64,
     #[serde(skip)]
-    awards_by_supplier: IdMap<(u64, Vec<Box<str>>)>,
+    awards_by_supplier: IdMap<(u64, Vec<u32>)>,
     #[serde(skip)]
-    direct_by_supplier: IdMap<Vec<Box<str>>>,
+    direct_by_supplier: IdMap<Vec<u32>>,
 }
 
 /// Marco's figures gathered from a share of the input.
@@ -126,6 +126,39 @@ pub struct Gathered {
     pub markets: Markets,
     /// Every process's fact, when the settings keep them.
     pub facts: Vec<Fact>,
+    /// The ocids M001 and M002 may name, each stored once and referred to by number.
+    ocids: Ocids,
+}
+
+/// Ocids stored end to end in one string: a process's ocid costs its bytes and one offset,
+/// and each buyer–supplier pair that names it four bytes.
+#[derive(Debug, Default)]
+struct Ocids {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Ocids {
+    fn push(&mut self, ocid: &str) -> u32 {
+        self.text.push_str(ocid);
+        self.ends.push(self.text.len());
+        u32::try_from(self.ends.len() - 1).expect("fewer than 4 billion processes per thread")
+    }
+
+    fn get(&self, i: u32) -> &str {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    /// Appends `other`, giving the number its first ocid now has.
+    fn append(&mut self, other: Ocids) -> u32 {
+        let base = self.ends.len();
+        let shift = self.text.len();
+        self.text.push_str(&other.text);
+        self.ends.extend(other.ends.into_iter().map(|e| e + shift));
+        u32::try_from(base).expect("fewer than 4 billion processes")
+    }
 }
 
 impl Gathered {
@@ -156,6 +189,7 @@ impl Gathered {
         }
         let buyer_id = r.buyer.get().and_then(|b| b.id.get());
         let fact = Fact::of(ocid, r);
+        let me = (buyer_id.is_some() && !fact.awards.is_empty()).then(|| self.ocids.push(ocid));
         self.markets.add(&fact);
         if let Some(b) = buyer_id {
             let buyer = slot(&mut self.buyers, b);
@@ -233,9 +267,9 @@ impl Gathered {
                     let buyer = slot(&mut self.buyers, b);
                     let by = slot(&mut buyer.awards_by_supplier, id);
                     by.0 += 1;
-                    by.1.push(ocid.into());
+                    by.1.extend(me);
                     if direct {
-                        slot(&mut buyer.direct_by_supplier, id).push(ocid.into());
+                        slot(&mut buyer.direct_by_supplier, id).extend(me);
                     }
                     if scale(id).is_some_and(|sc| SME.contains(&sc))
                         && let Some((amount, currency)) = money
@@ -349,7 +383,8 @@ impl Gathered {
     }
 
     /// Adds what another share of the input gathered.
-    pub fn absorb(&mut self, other: Gathered) {
+    pub fn absorb(&mut self, mut other: Gathered) {
+        let base = self.ocids.append(std::mem::take(&mut other.ocids));
         for (id, s) in other.suppliers {
             let e = self.suppliers.entry(id).or_default();
             e.awards += s.awards;
@@ -404,10 +439,13 @@ impl Gathered {
             for (s, (n, ocids)) in b.awards_by_supplier {
                 let x = e.awards_by_supplier.entry(s).or_default();
                 x.0 += n;
-                x.1.extend(ocids);
+                x.1.extend(ocids.into_iter().map(|i| i + base));
             }
             for (s, ocids) in b.direct_by_supplier {
-                e.direct_by_supplier.entry(s).or_default().extend(ocids);
+                e.direct_by_supplier
+                    .entry(s)
+                    .or_default()
+                    .extend(ocids.into_iter().map(|i| i + base));
             }
         }
         self.m003.extend(other.m003);
@@ -465,7 +503,7 @@ impl Gathered {
                             id.to_string(),
                             sup.to_string(),
                             share,
-                            sorted(ocids),
+                            sorted(&self.ocids, ocids),
                         ));
                     }
                 }
@@ -477,7 +515,7 @@ impl Gathered {
                         id.to_string(),
                         sup.to_string(),
                         ocids.len() as f64,
-                        sorted(ocids),
+                        sorted(&self.ocids, ocids),
                     ));
                 }
             }
@@ -493,8 +531,8 @@ fn cents(m: &mut ByCurrency) {
     }
 }
 
-fn sorted(ocids: &[Box<str>]) -> Vec<String> {
-    let mut v: Vec<String> = ocids.iter().map(|o| o.to_string()).collect();
+fn sorted(all: &Ocids, ocids: &[u32]) -> Vec<String> {
+    let mut v: Vec<String> = ocids.iter().map(|i| all.get(*i).to_owned()).collect();
     v.sort();
     v.dedup();
     v

@@ -265,7 +265,9 @@ impl Feeder {
                     self.release(v)
                 }
             }
-            Event::Package(_) | Event::LinkedOnly => Ok(()),
+            // A record whose releases are only linked: its compiled release is analysed as is.
+            Event::LinkedOnly(Some(compiled)) => self.send(serde_json::to_vec(&compiled)?),
+            Event::Package(_) | Event::LinkedOnly(None) => Ok(()),
         }
     }
 

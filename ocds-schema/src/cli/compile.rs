@@ -291,7 +291,7 @@ fn read_groups(
             Event::RawRelease { line, .. } => {
                 spill.push(&serde_json::from_slice(&line)?, &mergers.current)
             }
-            Event::LinkedOnly => out.package(linked_marker()),
+            Event::LinkedOnly(_) => out.package(linked_marker()),
             Event::RawLines { .. } => anyhow::bail!("unexpected unpeeked lines"),
         })?;
         spill.drain(&mut |group| out.group(group))?;
@@ -306,7 +306,7 @@ fn read_groups(
                 mergers.package(&meta)?;
                 return out.package(meta);
             }
-            Event::LinkedOnly => return out.package(linked_marker()),
+            Event::LinkedOnly(_) => return out.package(linked_marker()),
             Event::Release(release) => (ocid_key(&release), Item::Parsed(release)),
             Event::RawRelease { ocid, line } => (ocid, Item::Raw(line)),
             Event::RawLines { .. } => anyhow::bail!("unexpected unpeeked lines"),

@@ -44,7 +44,7 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<ExitCode> {
         &mut |event| {
             match event {
                 Event::Release(release) => stats.add(&release),
-                Event::LinkedOnly => stats.linked_only += 1,
+                Event::LinkedOnly(_) => stats.linked_only += 1,
                 Event::Package(_) | Event::RawRelease { .. } | Event::RawLines { .. } => {}
             }
             Ok(())
