@@ -110,6 +110,46 @@ fn compile_states_the_grouping_rule_when_an_ocid_comes_back() {
         .collect();
     titles.sort_by_key(Value::to_string);
     assert_eq!(titles, [json!("B"), json!("C")]);
+
+    // A file is checked first and spilled when it needs it: no flag, the same result.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("feed.jsonl");
+    std::fs::write(&path, &input).expect("writes");
+    let path = path.to_str().expect("utf-8 path");
+    let auto = ocds(
+        &["compile", "--output", "compiled", "--no-progress", path],
+        b"",
+    );
+    assert!(
+        auto.status.success(),
+        "{}",
+        String::from_utf8_lossy(&auto.stderr)
+    );
+    let mut from_file = lines(&auto);
+    let mut spilled = lines(&spilled);
+    from_file.sort_by_key(|c| c["ocid"].to_string());
+    spilled.sort_by_key(|c| c["ocid"].to_string());
+    assert_eq!(from_file, spilled);
+    // A grouped file still streams in input order.
+    let grouped = jsonl(&[
+        release("ocds-b-9", "1", "2020-01-01T00:00:00Z", "Z"),
+        release("ocds-a-1", "1", "2020-01-01T00:00:00Z", "A"),
+        release("ocds-a-1", "2", "2020-01-02T00:00:00Z", "B"),
+    ]);
+    let path2 = dir.path().join("grouped.jsonl");
+    std::fs::write(&path2, &grouped).expect("writes");
+    let out = ocds(
+        &[
+            "compile",
+            "--output",
+            "compiled",
+            "--no-progress",
+            path2.to_str().expect("utf-8"),
+        ],
+        b"",
+    );
+    let ocids: Vec<Value> = lines(&out).iter().map(|c| c["ocid"].clone()).collect();
+    assert_eq!(ocids, [json!("ocds-b-9"), json!("ocds-a-1")]);
 }
 
 #[test]

@@ -1,9 +1,11 @@
 //! `ocds compile`: releases to records, compiled releases or versioned releases, streaming.
 //!
 //! Input grouped by `ocid` (every release of a process together, as in a file sorted by ocid)
-//! streams in constant memory: a group is merged as soon as the next ocid starts. An ocid that
-//! reappears after its group ended is an error naming the rule; `--unsorted` instead spills the
-//! releases to temporary bucket files by ocid and merges bucket by bucket.
+//! streams: a group is merged as soon as the next ocid starts. Input in any other order (a bulk
+//! file or a harvest of a release feed, in publication order) is spilled to temporary bucket
+//! files by ocid and merged bucket by bucket. Files are read once beforehand, looking only at
+//! each release's ocid, to choose the path; standard input cannot be read twice, so there an
+//! ocid that reappears after its group ended is an error unless `--unsorted` is given.
 //! One thread reads and groups lines (reading only each JSON Lines release's `ocid`), worker
 //! threads parse, merge and serialize batches of groups, and the main thread writes them in
 //! input order.
@@ -40,7 +42,8 @@ pub struct CompileArgs {
     /// Extension ids or URLs whose merge rules apply, besides those the packages declare.
     #[arg(long = "extension")]
     extensions: Vec<String>,
-    /// Input is not grouped by ocid: spill releases to temporary files by ocid first.
+    /// Input is not grouped by ocid: spill releases to temporary files by ocid first, without
+    /// looking (files are checked and spilled when they need it; standard input is not).
     #[arg(long)]
     unsorted: bool,
     /// Record package `uri` (default: the first input package's).
@@ -135,7 +138,7 @@ pub fn run(args: &CompileArgs) -> anyhow::Result<ExitCode> {
     drop(to_writer);
     let files = args.inputs.files.clone();
     let progress = !args.inputs.no_progress;
-    let unsorted = args.unsorted;
+    let unsorted = args.unsorted || needs_spill(&files, progress)?;
     let reader =
         std::thread::spawn(move || read_groups(&files, progress, unsorted, mergers, &to_workers));
     let written = write_in_order(&done, &mut output);
@@ -268,6 +271,62 @@ impl Sender<'_> {
     }
 }
 
+/// Whether the input files hold some ocid's releases apart from each other, found by reading
+/// only each release's ocid. Standard input cannot be read twice: it is taken as grouped.
+fn needs_spill(files: &[PathBuf], progress: bool) -> anyhow::Result<bool> {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    if files.is_empty() || files.iter().any(|f| f.as_os_str() == "-") {
+        return Ok(false);
+    }
+    // Hashes of the ocids whose group ended: a repeat hash means a split group, or (rarely) a
+    // collision, which only costs the spill.
+    let state = rustc_hash::FxBuildHasher;
+    let hash = |ocid: &str| {
+        let mut h = state.build_hasher();
+        ocid.hash(&mut h);
+        h.finish()
+    };
+    let mut finished: HashSet<u64> = HashSet::new();
+    let mut current: Option<u64> = None;
+    let mut split = false;
+    let found = input::read(files, progress, true, &mut |event| {
+        let ocid = match &event {
+            Event::Release(release) => ocid_key(release),
+            Event::RawRelease { ocid, .. } => ocid.clone(),
+            _ => return Ok(()),
+        };
+        let h = hash(&ocid);
+        if current != Some(h) {
+            if finished.contains(&h) {
+                split = true;
+                // Nothing more to learn: stop reading.
+                anyhow::bail!(SplitFound);
+            }
+            if let Some(done) = current.replace(h) {
+                finished.insert(done);
+            }
+        }
+        Ok(())
+    });
+    match found {
+        Ok(()) => Ok(false),
+        Err(_) if split => Ok(true),
+        Err(e) => Err(e),
+    }
+}
+
+/// Stops the grouping check at the first split group.
+#[derive(Debug)]
+struct SplitFound;
+
+impl std::fmt::Display for SplitFound {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an ocid's releases are apart")
+    }
+}
+
+impl std::error::Error for SplitFound {}
+
 fn read_groups(
     files: &[PathBuf],
     progress: bool,
@@ -319,7 +378,7 @@ fn read_groups(
                     anyhow::bail!(
                         "release {count} has ocid {ocid:?}, whose group ended earlier: `ocds compile` streams input \
                          grouped by ocid (all releases of a process next to each other, e.g. sorted by ocid). \
-                         Sort the input by ocid, or pass --unsorted to spill to temporary files"
+                         Standard input is read once: pass --unsorted, or give the file's name"
                     );
                 }
                 if let Some((done, releases)) = current.replace((ocid, vec![item])) {
