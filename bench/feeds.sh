@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Feeds benchmark (issue 5):
+# Feeds benchmark (issues 5 and 17):
 #  1. throughput of GET /ocds/releases?limit=100 with wrk, against nginx serving the same bytes
-#     as a static file (target: at least 0.5x nginx);
+#     as a static file (target: at least 0.5x nginx), for three pages: the first (a full page,
+#     kept in memory after the first request), the partial last page that pollers read (kept
+#     until the next release), and full pages at random cursors, which are rendered from the
+#     database on nearly every request (the memory for kept pages holds a few hundred of the
+#     10,000 pages);
 #  2. time to export COUNT releases to the bulk releases.jsonl.gz (plus the per-year files)
 #     from scratch, against `gzip -1` on the same uncompressed bytes (target: at least 0.5x gzip,
 #     i.e. the export takes at most twice as long as gzip -1).
@@ -102,12 +106,35 @@ page_bytes=$(stat -c %s "$nginx_dir/releases.json")
 rps() { wrk -t2 -c16 -d"${seconds}s" "$1" | awk '/Requests\/sec/ { print $2 }'; }
 marco_rps=$(rps "http://127.0.0.1:$marco_port/ocds/releases?limit=100")
 nginx_rps=$(rps "http://127.0.0.1:$nginx_port/releases.json")
-echo "   page of $page_bytes bytes: marco $marco_rps req/s, nginx $nginx_rps req/s"
+echo "   first page, $page_bytes bytes: marco $marco_rps req/s, nginx $nginx_rps req/s"
+
+# The partial last page: the 50 newest releases.
+last_cursor=$((count - 50))
+curl -fs "http://127.0.0.1:$marco_port/ocds/releases?cursor=$last_cursor&limit=100" > "$nginx_dir/last.json"
+chmod 644 "$nginx_dir/last.json"
+last_bytes=$(stat -c %s "$nginx_dir/last.json")
+marco_last=$(rps "http://127.0.0.1:$marco_port/ocds/releases?cursor=$last_cursor&limit=100")
+nginx_last=$(rps "http://127.0.0.1:$nginx_port/last.json")
+echo "   partial last page, $last_bytes bytes: marco $marco_last req/s, nginx $nginx_last req/s"
+
+# Full pages at random cursors, almost never kept: rendered from the database.
+cat > "$nginx_dir/random.lua" <<LUA
+math.randomseed(os.time())
+request = function()
+  return wrk.format("GET", "/ocds/releases?cursor=" .. math.random(0, $((count - 100))) .. "&limit=100")
+end
+LUA
+marco_random=$(wrk -t2 -c16 -d"${seconds}s" -s "$nginx_dir/random.lua" "http://127.0.0.1:$marco_port" | awk '/Requests\/sec/ { print $2 }')
+echo "   pages at random cursors (not yet kept): marco $marco_random req/s, against nginx's $nginx_rps req/s for a page of the same size"
 
 throughput=$(echo "scale=2; $marco_rps / $nginx_rps" | bc)
+last_ratio=$(echo "scale=2; $marco_last / $nginx_last" | bc)
+random_ratio=$(echo "scale=2; $marco_random / $nginx_rps" | bc)
 export_ratio=$(echo "scale=2; $gzip_s / $export_s" | bc)
 verdict() { if (( $(echo "$1 >= 0.5" | bc) )); then echo "meets the 0.5x target"; else echo "BELOW the 0.5x target"; fi; }
 echo
 echo "== feeds: $count releases"
-echo "   /ocds/releases?limit=100 throughput: ${throughput}x nginx ($(verdict "$throughput"))"
 echo "   bulk export speed: ${export_ratio}x gzip -1 ($(verdict "$export_ratio"))"
+echo "   first page (kept): ${throughput}x nginx ($(verdict "$throughput"))"
+echo "   partial last page: ${last_ratio}x nginx ($(verdict "$last_ratio"))"
+echo "   page not yet kept (random cursors): ${random_ratio}x nginx ($(verdict "$random_ratio"))"

@@ -5,8 +5,12 @@
 //! change: any later release has a higher sequence and belongs to a later page. Such pages
 //! are the bulk of what harvesters download, and serving them from memory skips the
 //! database and the JSON work. The package's `publishedDate` is the date of its newest
-//! release, so a cached page is byte for byte what a fresh render would give. The last,
-//! partial page is never cached.
+//! release, so a cached page is byte for byte what a fresh render would give.
+//!
+//! The last, partial page is what every harvester polls for new releases. It is kept too,
+//! with the head of the log it was rendered at, and served while the committed head is
+//! unchanged: any new release moves the head and the page is rendered again. Its `ETag` lets a
+//! poller get `304 Not Modified` until something new is published.
 
 use axum::body::Bytes;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
@@ -18,6 +22,9 @@ use sha2::{Digest, Sha256};
 
 /// Memory given to cached pages.
 const CAPACITY_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Memory given to partial pages (one per feed query that is polled).
+const PARTIAL_BYTES: u64 = 16 * 1024 * 1024;
 
 /// One rendered page with its entity tag.
 #[derive(Clone, Debug)]
@@ -35,9 +42,20 @@ impl Weighter<String, CachedPage> for PageWeight {
     }
 }
 
-/// Rendered full pages by the query that asked for them.
+/// Rendered full pages by the query that asked for them, and partial pages with the head
+/// they were rendered at.
 pub struct FeedPages {
     pages: Cache<String, CachedPage, PageWeight>,
+    partial: Cache<String, (i64, CachedPage), PartialWeight>,
+}
+
+#[derive(Clone)]
+struct PartialWeight;
+
+impl Weighter<String, (i64, CachedPage)> for PartialWeight {
+    fn weight(&self, key: &String, page: &(i64, CachedPage)) -> u64 {
+        (key.len() + page.1.body.len()) as u64
+    }
 }
 
 impl std::fmt::Debug for FeedPages {
@@ -53,6 +71,7 @@ impl Default for FeedPages {
     fn default() -> Self {
         FeedPages {
             pages: Cache::with_weighter(1024, CAPACITY_BYTES, PageWeight),
+            partial: Cache::with_weighter(256, PARTIAL_BYTES, PartialWeight),
         }
     }
 }
@@ -61,6 +80,21 @@ impl FeedPages {
     /// The page cached for `key`.
     pub fn get(&self, key: &str) -> Option<CachedPage> {
         self.pages.get(key)
+    }
+
+    /// The partial page cached for `key`, if it was rendered at `head`.
+    pub fn partial(&self, key: &str, head: i64) -> Option<CachedPage> {
+        self.partial
+            .get(key)
+            .filter(|(at, _)| *at == head)
+            .map(|(_, page)| page)
+    }
+
+    /// Keeps a partial page rendered at `head` and returns it.
+    pub fn keep_partial(&self, key: String, head: i64, body: Vec<u8>) -> CachedPage {
+        let page = CachedPage::new(body);
+        self.partial.insert(key, (head, page.clone()));
+        page
     }
 
     /// Keeps a full page and returns it.
@@ -86,6 +120,16 @@ impl CachedPage {
     /// The page as JSON, or 304 when the client already has it. A full page never changes,
     /// so caches may keep it for a day.
     pub fn respond(&self, request: &HeaderMap) -> Response {
+        self.respond_with(request, HeaderValue::from_static("public, max-age=86400"))
+    }
+
+    /// A partial page: it changes when a release is published, so caches must ask again
+    /// (`no-cache`) and get 304 while it has not.
+    pub fn respond_partial(&self, request: &HeaderMap) -> Response {
+        self.respond_with(request, HeaderValue::from_static("no-cache"))
+    }
+
+    fn respond_with(&self, request: &HeaderMap, cache_control: HeaderValue) -> Response {
         let fresh = request
             .get(IF_NONE_MATCH)
             .and_then(|v| v.to_str().ok())
@@ -93,13 +137,7 @@ impl CachedPage {
                 tags.split(',')
                     .any(|t| t.trim().trim_start_matches("W/") == self.etag)
             });
-        let headers = [
-            (ETAG, self.etag.clone()),
-            (
-                CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=86400"),
-            ),
-        ];
+        let headers = [(ETAG, self.etag.clone()), (CACHE_CONTROL, cache_control)];
         if fresh {
             return (StatusCode::NOT_MODIFIED, headers).into_response();
         }

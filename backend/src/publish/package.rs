@@ -40,13 +40,18 @@ pub struct PackageMeta {
 impl PackageMeta {
     /// Metadata for a package at `uri` whose newest release is `newest`.
     pub fn new(state: &AppState, uri: String, newest: Option<&Release>) -> PackageMeta {
+        PackageMeta::dated(state, uri, newest.map(|r| r.date.as_str()))
+    }
+
+    /// Metadata for a package at `uri` whose newest release has the date `newest`.
+    pub fn dated(state: &AppState, uri: String, newest: Option<&str>) -> PackageMeta {
         let config = &state.config;
         PackageMeta {
             uri,
             version: "1.1",
             extensions: state.publisher.extension_urls(&state.config.public_url),
             published_date: newest
-                .map(|r| r.date.clone())
+                .map(str::to_owned)
                 .unwrap_or_else(|| Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)),
             publisher: PackagePublisher {
                 name: config.publisher_name.clone(),
@@ -86,6 +91,32 @@ impl ReleasePackage {
             releases,
         }
     }
+}
+
+/// The bytes of a release package of `bodies` (canonical JSON as stored), exactly as
+/// serializing a [`ReleasePackage`] of them would give, without parsing them again: the
+/// package is written with no releases and the bodies are put between the brackets of its
+/// last member, `releases`.
+pub fn release_package_bytes<'a>(
+    meta: PackageMeta,
+    next: Option<String>,
+    bodies: impl ExactSizeIterator<Item = &'a str>,
+) -> serde_json::Result<Vec<u8>> {
+    let empty = ReleasePackage::new(meta, Vec::new(), next);
+    let mut out = serde_json::to_vec(&empty)?;
+    let tail = b"\"releases\":[]}";
+    debug_assert!(out.ends_with(tail), "releases is the package's last member");
+    out.truncate(out.len() - 2);
+    let mut first = true;
+    for body in bodies {
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        out.extend_from_slice(body.as_bytes());
+    }
+    out.extend_from_slice(b"]}");
+    Ok(out)
 }
 
 /// A linked release inside a record.
@@ -183,5 +214,47 @@ pub fn feed_url(public_url: &str, path: &str, query: &impl Serialize) -> String 
         format!("{public_url}{path}")
     } else {
         format!("{public_url}{path}?{query}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta() -> PackageMeta {
+        PackageMeta {
+            uri: "https://marco.example/ocds/releases?limit=2".into(),
+            version: "1.1",
+            extensions: vec!["https://marco.example/ext/a/extension.json".into()],
+            published_date: "2026-01-01T00:00:00.000Z".into(),
+            publisher: PackagePublisher {
+                name: "Marco \"demo\" ñ".into(),
+                uri: "https://marco.example".into(),
+            },
+            license: "https://creativecommons.org/licenses/by/4.0/".into(),
+            publication_policy: "https://marco.example/open-data#publication-policy".into(),
+        }
+    }
+
+    #[test]
+    fn spliced_packages_are_the_bytes_serde_writes() {
+        let bodies = [
+            r#"{"id":"1","ocid":"ocds-a","tag":["tender"]}"#,
+            r#"{"id":"2","ocid":"ocds-a","tender":{"title":"\"releases\":[]}"}}"#,
+        ];
+        for (next, count) in [(None, 0), (None, 1), (Some("https://x/next".to_owned()), 2)] {
+            let raws: Vec<Box<RawValue>> = bodies[..count]
+                .iter()
+                .map(|b| RawValue::from_string((*b).to_owned()).unwrap())
+                .collect();
+            let expected =
+                serde_json::to_vec(&ReleasePackage::new(meta(), raws, next.clone())).unwrap();
+            let spliced =
+                release_package_bytes(meta(), next, bodies[..count].iter().copied()).unwrap();
+            assert_eq!(
+                String::from_utf8(spliced).unwrap(),
+                String::from_utf8(expected).unwrap()
+            );
+        }
     }
 }

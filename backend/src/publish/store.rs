@@ -139,6 +139,54 @@ pub async fn list_releases<C: ConnectionTrait>(
     filter: &ReleaseFilter,
     limit: u64,
 ) -> Result<Vec<release::Model>, sea_orm::DbErr> {
+    releases_query(filter, limit).all(db).await
+}
+
+/// One release of a feed page: what the page needs and nothing more.
+#[derive(Clone, Debug, PartialEq, Eq, sea_orm::FromQueryResult)]
+pub struct FeedRow {
+    /// Its sequence number.
+    pub sequence: i64,
+    /// Its `date`.
+    pub date: String,
+    /// Its canonical JSON, as published.
+    pub body: String,
+}
+
+/// The releases of a feed page, reading only their sequence, date and body.
+pub async fn list_feed_rows<C: ConnectionTrait>(
+    db: &C,
+    filter: &ReleaseFilter,
+    limit: u64,
+) -> Result<Vec<FeedRow>, sea_orm::DbErr> {
+    releases_query(filter, limit)
+        .select_only()
+        .columns([
+            release::Column::Sequence,
+            release::Column::Date,
+            release::Column::Body,
+        ])
+        .into_model::<FeedRow>()
+        .all(db)
+        .await
+}
+
+/// The committed head of the log: the last sequence number given (0 before any release).
+pub async fn head<C: ConnectionTrait>(db: &C) -> Result<i64, sea_orm::DbErr> {
+    let backend = db.get_database_backend();
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            backend,
+            "SELECT last_sequence FROM publication_head WHERE id = 1",
+        ))
+        .await?;
+    match row {
+        Some(row) => row.try_get("", "last_sequence"),
+        None => Ok(0),
+    }
+}
+
+fn releases_query(filter: &ReleaseFilter, limit: u64) -> sea_orm::Select<release::Entity> {
     let mut query = release::Entity::find()
         .filter(release::Column::Sequence.gt(filter.after))
         .order_by_asc(release::Column::Sequence)
@@ -167,7 +215,7 @@ pub async fn list_releases<C: ConnectionTrait>(
             query = query.filter(release::Column::Sequence.in_subquery(sequences));
         }
     }
-    query.all(db).await
+    query
 }
 
 /// One release by its id.

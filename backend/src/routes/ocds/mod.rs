@@ -244,7 +244,14 @@ pub(crate) async fn list_releases(
     if let Some(page) = state.feed_pages.get(&key) {
         return Ok(page.respond(&headers));
     }
-    let rows = store::list_releases(&state.db, &filter, limit).await?;
+    // A partial page stands while the committed head of the log is where it was. The head is
+    // read before the rows: rows committed in between only make the kept page newer than the
+    // head it is filed under, and the next reader, seeing the new head, renders it again.
+    let head = store::head(&state.db).await?;
+    if let Some(page) = state.feed_pages.partial(&key, head) {
+        return Ok(page.respond_partial(&headers));
+    }
+    let rows = store::list_feed_rows(&state.db, &filter, limit).await?;
     let next = (rows.len() as u64 == limit)
         .then(|| rows.last().map(|r| r.sequence))
         .flatten()
@@ -256,22 +263,25 @@ pub(crate) async fn list_releases(
             };
             package::feed_url(&state.config.public_url, "/ocds/releases", &next_query)
         });
-    let meta = PackageMeta::new(
+    let meta = PackageMeta::dated(
         &state,
         package::feed_url(&state.config.public_url, "/ocds/releases", &query),
-        rows.last(),
+        rows.last().map(|r| r.date.as_str()),
     );
-    let releases = rows
-        .iter()
-        .map(|r| raw(&r.body))
-        .collect::<Result<Vec<_>, _>>()?;
     let full = next.is_some();
-    let package = ReleasePackage::new(meta, releases, next);
-    if !full {
-        return Ok(json(&package));
+    let body = package::release_package_bytes(meta, next, rows.iter().map(|r| r.body.as_str()))
+        .map_err(|e| AppError::Internal(e.into()))?;
+    if full {
+        return Ok(state.feed_pages.keep(key, body).respond(&headers));
     }
-    let body = serde_json::to_vec(&package).map_err(|e| AppError::Internal(e.into()))?;
-    Ok(state.feed_pages.keep(key, body).respond(&headers))
+    if rows.is_empty() {
+        // An empty page says when it was asked for (its publishedDate): not kept.
+        return Ok(([(CONTENT_TYPE, "application/json")], body).into_response());
+    }
+    Ok(state
+        .feed_pages
+        .keep_partial(key, head, body)
+        .respond_partial(&headers))
 }
 
 /// Every matching release as JSON Lines, streamed page by page so memory stays flat.
