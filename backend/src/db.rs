@@ -59,20 +59,36 @@ pub fn backend_name(db: &DatabaseConnection) -> &'static str {
 /// The queue that this process's SQLite writers wait in, one at a time and in order.
 /// PostgreSQL needs none: it locks rows, not the whole database.
 #[derive(Clone, Debug)]
-pub struct WriteGate(Option<Arc<Semaphore>>);
+pub struct WriteGate {
+    gate: Option<Arc<Semaphore>>,
+    /// Write transactions this process has committed: pages kept in memory that depend on
+    /// the database (the partial feed page) know that nothing changed here while it stands.
+    commits: Arc<std::sync::atomic::AtomicU64>,
+}
 
 impl WriteGate {
     /// The gate for `db`: one writer at a time on SQLite, none on PostgreSQL.
     pub fn for_database(db: &DatabaseConnection) -> WriteGate {
         match db.get_database_backend() {
-            DbBackend::Sqlite => WriteGate(Some(Arc::new(Semaphore::new(1)))),
-            _ => WriteGate(None),
+            DbBackend::Sqlite => WriteGate {
+                gate: Some(Arc::new(Semaphore::new(1))),
+                commits: Arc::default(),
+            },
+            _ => WriteGate {
+                gate: None,
+                commits: Arc::default(),
+            },
         }
+    }
+
+    /// How many write transactions this process has committed so far.
+    pub fn commits(&self) -> u64 {
+        self.commits.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Opens a write transaction on `db`, after this process's earlier writers.
     pub async fn begin(&self, db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
-        let permit = match &self.0 {
+        let permit = match &self.gate {
             Some(gate) => Some(
                 tokio::time::timeout(WRITE_WAIT, gate.clone().acquire_owned())
                     .await
@@ -85,6 +101,7 @@ impl WriteGate {
         Ok(WriteTxn {
             txn,
             _permit: permit,
+            commits: Arc::clone(&self.commits),
         })
     }
 }
@@ -128,12 +145,16 @@ pub fn is_unique_violation(err: &DbErr) -> bool {
 pub struct WriteTxn {
     txn: DatabaseTransaction,
     _permit: Option<OwnedSemaphorePermit>,
+    commits: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl WriteTxn {
     /// Commits the transaction and lets the next writer in.
     pub async fn commit(self) -> Result<(), DbErr> {
-        self.txn.commit().await
+        self.txn.commit().await?;
+        self.commits
+            .fetch_add(1, std::sync::atomic::Ordering::Release);
+        Ok(())
     }
 
     /// Rolls the transaction back and lets the next writer in.

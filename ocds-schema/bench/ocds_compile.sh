@@ -70,7 +70,7 @@ IN="$WORK/grouped.jsonl"
 echo -e "task\twall_s\tcpu_s\tpeak_rss_MB"
 measure "ocds compile --output compiled" "$WORK/ours-compiled.jsonl" "$OCDS" compile --no-progress --output compiled "$IN"
 measure "ocds compile --output records --versioned" "$WORK/ours-records.jsonl" "$OCDS" compile --no-progress --output records --versioned "$IN"
-measure "ocds compile --unsorted (feed order input)" "$WORK/ours-unsorted.jsonl" "$OCDS" compile --no-progress --unsorted --output compiled "$WORK/releases.jsonl"
+measure "ocds compile, no flag (feed order input: checked, then spilled)" "$WORK/ours-unsorted.jsonl" "$OCDS" compile --no-progress --output compiled "$WORK/releases.jsonl"
 measure "ocdsmerge_rs compiled (oracle --engine rs)" "$WORK/rs-compiled.jsonl" "$PY" "$HERE/ocds_merge_oracle.py" --engine rs --schema "$SCHEMA" "$IN"
 measure "ocdsmerge compiled (oracle --engine py)" "$WORK/py-compiled.jsonl" "$PY" "$HERE/ocds_merge_oracle.py" --engine py --schema "$SCHEMA" "$IN"
 measure "ocdskit compile" "$WORK/kit-compiled.jsonl" sh -c "'$WORK/venv/bin/ocdskit' compile --schema '$SCHEMA' < '$IN'"
@@ -109,3 +109,15 @@ for name, ours, theirs in checks:
 sys.exit(1 if failed else 0)
 PYEOF
 echo "results: $RESULTS"
+# The ratios, last: the fastest reference tool in this run over ours, and our peak memory.
+awk -F'\t' '
+  $1 == "ocds compile --output compiled" { ours_c = $2; rss_c = $4 }
+  $1 == "ocds compile --output records --versioned" { ours_v = $2; rss_v = $4 }
+  $1 ~ /^ocds compile, no flag/ { ours_u = $2; rss_u = $4 }
+  $1 ~ /^(ocdsmerge_rs|ocdsmerge) compiled|^ocdskit compile$/ { if (best_c == "" || $2 < best_c) { best_c = $2; tool_c = $1 } }
+  $1 ~ /records\+versioned|--versioned"?$/ && $1 !~ /^ocds compile/ { if (best_v == "" || $2 < best_v) { best_v = $2; tool_v = $1 } }
+  END {
+    printf "compiled: %.1fx the fastest reference (%s, %.2f s; ours %.2f s), peak %d MB\n", best_c / ours_c, tool_c, best_c, ours_c, rss_c
+    printf "versioned: %.1fx the fastest reference (%s, %.2f s; ours %.2f s), peak %d MB\n", best_v / ours_v, tool_v, best_v, ours_v, rss_v
+    printf "feed-ordered, no flag: %.1fx the fastest compiled reference (ours %.2f s), peak %d MB\n", best_c / ours_u, ours_u, rss_u
+  }' "$RESULTS"

@@ -92,6 +92,22 @@ async fn full_feed_pages_are_cached_exactly_and_the_last_page_keeps_growing() {
     assert_eq!(grown.status, 200, "a new release changes the page");
     assert_eq!(grown.json()["releases"].as_array().unwrap().len(), 4);
     assert_ne!(grown.header("etag"), Some(partial_tag));
+    // A release committed outside this process's write queue (another instance on the same
+    // database) shows up once the page is checked again, within RECHECK.
+    let txn = marco::db::begin_immediate(&app.state.db).await.unwrap();
+    publish(
+        &txn,
+        &app.state.publisher,
+        "ocds-demo00-cache-elsewhere",
+        &["tender"],
+        tender(99),
+    )
+    .await
+    .unwrap();
+    txn.commit().await.unwrap();
+    tokio::time::sleep(marco::http::feed_pages::RECHECK).await;
+    let elsewhere = app.get(&path).await;
+    assert_eq!(elsewhere.json()["releases"].as_array().unwrap().len(), 5);
     // The grown page is the same as a full render: its first releases are the old ones.
     assert_eq!(
         grown.json()["releases"].as_array().unwrap()[..2],

@@ -1,7 +1,7 @@
 //! The report as rows for pages, CSV files and the API: every raised flag with what it is
 //! raised on, and the supplier and buyer figures, in the reader's language.
 
-use ocds_schema::analyse::{ByCurrency, DEFINITIONS, Report};
+use ocds_schema::analyse::{ByCurrency, DEFINITIONS, Raised, Report};
 use serde::Serialize;
 
 /// One raised flag.
@@ -24,46 +24,37 @@ pub struct Flag {
     pub ocids: Vec<String>,
 }
 
-/// Every raised flag, processes first, in code order.
+/// Every raised flag, in code order (the engine's rows, as the API documents them).
 pub fn flags(report: &Report) -> Vec<Flag> {
-    let mut out = Vec::new();
-    for (group, map) in [
-        ("ocid", &report.ocid),
-        ("buyer", &report.buyer),
-        ("procuringEntity", &report.procuring_entity),
-        ("tenderer", &report.tenderer),
-    ] {
-        for (id, codes) in map {
-            for (code, value) in codes {
-                out.push(Flag {
-                    code,
-                    group,
-                    id: id.clone(),
-                    buyer: (group == "buyer").then(|| id.clone()),
-                    supplier: (group == "tenderer").then(|| id.clone()),
-                    value: *value,
-                    ocids: if group == "ocid" {
-                        vec![id.clone()]
-                    } else {
-                        Vec::new()
-                    },
-                });
-            }
+    report.raised().into_iter().map(Flag::from).collect()
+}
+
+impl From<Raised> for Flag {
+    fn from(r: Raised) -> Flag {
+        Flag {
+            code: r.code,
+            group: r.group,
+            id: r.id,
+            buyer: r.buyer,
+            supplier: r.supplier,
+            value: r.value,
+            ocids: r.ocids,
         }
     }
-    for f in &report.marco.pair_flags {
-        out.push(Flag {
+}
+
+impl From<&Flag> for Raised {
+    fn from(f: &Flag) -> Raised {
+        Raised {
             code: f.code,
-            group: "buyerSupplier",
-            id: format!("{} → {}", f.buyer, f.supplier),
-            buyer: Some(f.buyer.clone()),
-            supplier: Some(f.supplier.clone()),
+            group: f.group,
+            id: f.id.clone(),
+            buyer: f.buyer.clone(),
+            supplier: f.supplier.clone(),
             value: f.value,
             ocids: f.ocids.clone(),
-        });
+        }
     }
-    out.sort_by(|a, b| (a.code, &a.id).cmp(&(b.code, &b.id)));
-    out
 }
 
 /// The codes of every flag, Cardinal's then Marco's.
@@ -91,25 +82,12 @@ pub fn percent(share: Option<f64>) -> String {
     share.map_or_else(|| "—".to_owned(), |s| format!("{:.1} %", s * 100.0))
 }
 
-/// The CSV of `flags`.
+/// The CSV of `flags`, written as `ocds analyse --csv` writes it.
 pub fn flags_csv(flags: &[Flag]) -> anyhow::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["code", "name", "group", "id", "value", "ocids"])?;
-    for f in flags {
-        let name = DEFINITIONS
-            .iter()
-            .find(|d| d.0 == f.code)
-            .map_or("", |d| d.1);
-        w.write_record([
-            f.code,
-            name,
-            f.group,
-            &f.id,
-            &f.value.to_string(),
-            &f.ocids.join(" "),
-        ])?;
-    }
-    Ok(w.into_inner()?)
+    let rows: Vec<Raised> = flags.iter().map(Raised::from).collect();
+    let mut out = Vec::new();
+    ocds_schema::analyse::csv_out::flags(&rows, &mut out)?;
+    Ok(out)
 }
 
 /// The CSV of the supplier figures.

@@ -9,8 +9,11 @@
 //!
 //! The last, partial page is what every harvester polls for new releases. It is kept too,
 //! with the head of the log it was rendered at, and served while the committed head is
-//! unchanged: any new release moves the head and the page is rendered again. Its `ETag` lets a
-//! poller get `304 Not Modified` until something new is published.
+//! unchanged: any new release moves the head and the page is rendered again. The head is not
+//! read on every request: while this process has committed no write since the page was
+//! checked, and for at most [`RECHECK`] (for writers in other processes, such as other
+//! instances on one PostgreSQL), the page stands as checked. Its `ETag` lets a poller get
+//! `304 Not Modified` until something new is published.
 
 use axum::body::Bytes;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
@@ -25,6 +28,20 @@ const CAPACITY_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Memory given to partial pages (one per feed query that is polled).
 const PARTIAL_BYTES: u64 = 16 * 1024 * 1024;
+
+/// How long a partial page stands without reading the head again, when this process has
+/// committed nothing since: the most a release committed by another process can wait.
+pub const RECHECK: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// A partial page, the head it was rendered at, and when and after how many of this
+/// process's commits the head was last found unchanged.
+#[derive(Clone, Debug)]
+struct Partial {
+    head: i64,
+    page: CachedPage,
+    checked_at: std::time::Instant,
+    commits: u64,
+}
 
 /// One rendered page with its entity tag.
 #[derive(Clone, Debug)]
@@ -46,15 +63,15 @@ impl Weighter<String, CachedPage> for PageWeight {
 /// they were rendered at.
 pub struct FeedPages {
     pages: Cache<String, CachedPage, PageWeight>,
-    partial: Cache<String, (i64, CachedPage), PartialWeight>,
+    partial: Cache<String, Partial, PartialWeight>,
 }
 
 #[derive(Clone)]
 struct PartialWeight;
 
-impl Weighter<String, (i64, CachedPage)> for PartialWeight {
-    fn weight(&self, key: &String, page: &(i64, CachedPage)) -> u64 {
-        (key.len() + page.1.body.len()) as u64
+impl Weighter<String, Partial> for PartialWeight {
+    fn weight(&self, key: &String, page: &Partial) -> u64 {
+        (key.len() + page.page.body.len()) as u64
     }
 }
 
@@ -82,18 +99,38 @@ impl FeedPages {
         self.pages.get(key)
     }
 
-    /// The partial page cached for `key`, if it was rendered at `head`.
-    pub fn partial(&self, key: &str, head: i64) -> Option<CachedPage> {
+    /// The partial page kept for `key`, when it needs no check: this process has made no
+    /// commit since it was last checked (`commits` is the count now), less than [`RECHECK`] ago.
+    pub fn partial_unchecked(&self, key: &str, commits: u64) -> Option<CachedPage> {
         self.partial
             .get(key)
-            .filter(|(at, _)| *at == head)
-            .map(|(_, page)| page)
+            .filter(|p| p.commits == commits && p.checked_at.elapsed() < RECHECK)
+            .map(|p| p.page)
     }
 
-    /// Keeps a partial page rendered at `head` and returns it.
-    pub fn keep_partial(&self, key: String, head: i64, body: Vec<u8>) -> CachedPage {
+    /// The partial page kept for `key`, if it was rendered at `head`; it is marked checked.
+    pub fn partial(&self, key: &str, head: i64, commits: u64) -> Option<CachedPage> {
+        let mut found = self.partial.get(key).filter(|p| p.head == head)?;
+        found.checked_at = std::time::Instant::now();
+        found.commits = commits;
+        let page = found.page.clone();
+        self.partial.insert(key.to_owned(), found);
+        Some(page)
+    }
+
+    /// Keeps a partial page rendered at `head`, after `commits` commits of this process that
+    /// were all made before the head was read, and returns it.
+    pub fn keep_partial(&self, key: String, head: i64, commits: u64, body: Vec<u8>) -> CachedPage {
         let page = CachedPage::new(body);
-        self.partial.insert(key, (head, page.clone()));
+        self.partial.insert(
+            key,
+            Partial {
+                head,
+                page: page.clone(),
+                checked_at: std::time::Instant::now(),
+                commits,
+            },
+        );
         page
     }
 

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::collections::BTreeMap;
 
 use super::market::Market;
-use super::{ByCurrency, Report};
+use super::{ByCurrency, DEFINITIONS, Raised, Report};
 
 fn money(values: &ByCurrency) -> String {
     values
@@ -35,6 +35,28 @@ fn nested(values: &BTreeMap<String, ByCurrency>) -> String {
 
 fn share(v: Option<f64>) -> String {
     v.map(|x| format!("{x:.4}")).unwrap_or_default()
+}
+
+/// Writes one row per raised flag, with the flag's name.
+pub fn flags<'f>(flags: impl IntoIterator<Item = &'f Raised>, out: impl Write) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["code", "name", "group", "id", "value", "ocids"])?;
+    for f in flags {
+        let name = DEFINITIONS
+            .iter()
+            .find(|d| d.0 == f.code)
+            .map_or("", |d| d.1);
+        w.write_record([
+            f.code,
+            name,
+            f.group,
+            &f.id,
+            &f.value.to_string(),
+            &f.ocids.join(" "),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
 }
 
 /// Writes one row per supplier.

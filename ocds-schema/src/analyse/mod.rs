@@ -137,6 +137,70 @@ pub struct PairFlag {
     pub ocids: Vec<String>,
 }
 
+/// One raised flag as a row: what it is raised on, the value and the processes behind it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Raised {
+    /// The code: Cardinal's (R003…) or Marco's (M001–M003).
+    pub code: &'static str,
+    /// What it is raised on: `ocid`, `buyer`, `procuringEntity`, `tenderer` or `buyerSupplier`.
+    pub group: &'static str,
+    /// The process, organisation, or `buyer → supplier`.
+    pub id: String,
+    /// The buyer of a `buyer` or `buyerSupplier` flag.
+    pub buyer: Option<String>,
+    /// The supplier of a `buyerSupplier` flag, or the tenderer.
+    pub supplier: Option<String>,
+    /// The indicator's value (a ratio, a count, or 1 for yes).
+    pub value: f64,
+    /// The processes that raise it.
+    pub ocids: Vec<String>,
+}
+
+impl Report {
+    /// Every raised flag, in code order then by what it is raised on.
+    pub fn raised(&self) -> Vec<Raised> {
+        let mut out = Vec::new();
+        for (group, map) in [
+            ("ocid", &self.ocid),
+            ("buyer", &self.buyer),
+            ("procuringEntity", &self.procuring_entity),
+            ("tenderer", &self.tenderer),
+        ] {
+            for (id, codes) in map {
+                for (code, value) in codes {
+                    out.push(Raised {
+                        code,
+                        group,
+                        id: id.clone(),
+                        buyer: (group == "buyer").then(|| id.clone()),
+                        supplier: (group == "tenderer").then(|| id.clone()),
+                        value: *value,
+                        ocids: if group == "ocid" {
+                            vec![id.clone()]
+                        } else {
+                            Vec::new()
+                        },
+                    });
+                }
+            }
+        }
+        for f in &self.marco.pair_flags {
+            out.push(Raised {
+                code: f.code,
+                group: "buyerSupplier",
+                id: format!("{} → {}", f.buyer, f.supplier),
+                buyer: Some(f.buyer.clone()),
+                supplier: Some(f.supplier.clone()),
+                value: f.value,
+                ocids: f.ocids.clone(),
+            });
+        }
+        out.sort_by(|a, b| (a.code, &a.id).cmp(&(b.code, &b.id)));
+        out
+    }
+}
+
 /// Marco's part of the report.
 #[derive(Clone, Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]

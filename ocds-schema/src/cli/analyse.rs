@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::sync::mpsc::sync_channel;
 
 use anyhow::Context;
-use ocds_schema::analyse::{Analyser, DEFINITIONS, Report, Settings, pipe_list};
+use ocds_schema::analyse::{Analyser, Report, Settings, pipe_list};
 use ocds_schema::merge::Merger;
 use serde_json::Value;
 
@@ -358,38 +358,11 @@ fn write_json(report: &Report, to: Option<&PathBuf>) -> anyhow::Result<()> {
 
 fn write_csv(report: &Report, dir: &PathBuf) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let name = |code: &str| DEFINITIONS.iter().find(|d| d.0 == code).map_or("", |d| d.1);
-    let mut flags = csv::Writer::from_path(dir.join("flags.csv"))?;
-    flags.write_record(["code", "name", "group", "id", "value", "ocids"])?;
-    for (group, map) in [
-        ("ocid", &report.ocid),
-        ("buyer", &report.buyer),
-        ("procuringEntity", &report.procuring_entity),
-        ("tenderer", &report.tenderer),
-    ] {
-        for (id, codes) in map {
-            for (code, value) in codes {
-                let ocids = if group == "ocid" { id.as_str() } else { "" };
-                flags.write_record([code, name(code), group, id, &value.to_string(), ocids])?;
-            }
-        }
-    }
-    for f in &report.marco.pair_flags {
-        let id = format!("{} → {}", f.buyer, f.supplier);
-        flags.write_record([
-            f.code,
-            name(f.code),
-            "buyerSupplier",
-            &id,
-            &f.value.to_string(),
-            &f.ocids.join(" "),
-        ])?;
-    }
-    flags.flush()?;
     let create = |name: &str| {
         std::fs::File::create(dir.join(name))
             .with_context(|| format!("writing {}", dir.join(name).display()))
     };
+    ocds_schema::analyse::csv_out::flags(&report.raised(), create("flags.csv")?)?;
     ocds_schema::analyse::csv_out::suppliers(report, create("suppliers.csv")?)?;
     ocds_schema::analyse::csv_out::buyers(report, create("buyers.csv")?)?;
     ocds_schema::analyse::csv_out::markets(&report.marco.markets, create("markets.csv")?)?;

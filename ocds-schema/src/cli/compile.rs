@@ -274,18 +274,14 @@ impl Sender<'_> {
 /// Whether the input files hold some ocid's releases apart from each other, found by reading
 /// only each release's ocid. Standard input cannot be read twice: it is taken as grouped.
 fn needs_spill(files: &[PathBuf], progress: bool) -> anyhow::Result<bool> {
-    use std::hash::{BuildHasher, Hash, Hasher};
+    use std::hash::BuildHasher;
     if files.is_empty() || files.iter().any(|f| f.as_os_str() == "-") {
         return Ok(false);
     }
     // Hashes of the ocids whose group ended: a repeat hash means a split group, or (rarely) a
     // collision, which only costs the spill.
     let state = rustc_hash::FxBuildHasher;
-    let hash = |ocid: &str| {
-        let mut h = state.build_hasher();
-        ocid.hash(&mut h);
-        h.finish()
-    };
+    let hash = |ocid: &str| state.hash_one(ocid);
     let mut finished: HashSet<u64> = HashSet::new();
     let mut current: Option<u64> = None;
     let mut split = false;

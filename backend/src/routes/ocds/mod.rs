@@ -247,8 +247,14 @@ pub(crate) async fn list_releases(
     // A partial page stands while the committed head of the log is where it was. The head is
     // read before the rows: rows committed in between only make the kept page newer than the
     // head it is filed under, and the next reader, seeing the new head, renders it again.
+    // This process's commits are counted before the head is read, so a commit that lands in
+    // between only makes the page be checked again next time.
+    let commits = state.writes.commits();
+    if let Some(page) = state.feed_pages.partial_unchecked(&key, commits) {
+        return Ok(page.respond_partial(&headers));
+    }
     let head = store::head(&state.db).await?;
-    if let Some(page) = state.feed_pages.partial(&key, head) {
+    if let Some(page) = state.feed_pages.partial(&key, head, commits) {
         return Ok(page.respond_partial(&headers));
     }
     let rows = store::list_feed_rows(&state.db, &filter, limit).await?;
@@ -280,7 +286,7 @@ pub(crate) async fn list_releases(
     }
     Ok(state
         .feed_pages
-        .keep_partial(key, head, body)
+        .keep_partial(key, head, commits, body)
         .respond_partial(&headers))
 }
 
