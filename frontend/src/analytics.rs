@@ -153,6 +153,17 @@ pub struct Figure {
     pub id: String,
 }
 
+impl Figure {
+    /// The figure labelled by the text of `key` in the reader's language.
+    pub fn new(tr: &crate::i18n::Tr, id: &str, key: &str, value: String) -> Figure {
+        Figure {
+            id: id.to_owned(),
+            label: tr.t(key),
+            value,
+        }
+    }
+}
+
 /// One table cell, with an optional link.
 #[derive(Clone, Debug)]
 pub struct Cell {

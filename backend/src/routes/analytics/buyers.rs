@@ -29,11 +29,7 @@ fn buyer_flags(s: &Snapshot, id: &str) -> Vec<rows::Flag> {
 
 fn figures(tr: &Tr, b: &Buyer) -> Vec<Figure> {
     let lang = tr.lang.code();
-    let fig = |id: &str, key: &str, value: String| Figure {
-        id: id.to_owned(),
-        label: tr.t(key),
-        value,
-    };
+    let fig = |id: &str, key: &str, value: String| Figure::new(tr, id, key, value);
     vec![
         fig("buyer-processes", "an-processes", b.processes.to_string()),
         fig("buyer-awards", "an-awards", b.awards.to_string()),

@@ -169,11 +169,7 @@ pub(super) async fn show_market(
 
 fn market_figures(tr: &Tr, m: &Market) -> Vec<Figure> {
     let lang = tr.lang.code();
-    let fig = |id: &str, key: &str, value: String| Figure {
-        id: id.to_owned(),
-        label: tr.t(key),
-        value,
-    };
+    let fig = |id: &str, key: &str, value: String| Figure::new(tr, id, key, value);
     vec![
         fig("market-awards", "an-awards", m.awards.to_string()),
         fig("market-value", "an-value", rows::money(&m.value, lang)),

@@ -172,11 +172,7 @@ fn supplier_row(tr: &Tr, id: &str, s: &Supplier) -> SupplierRow {
 
 fn delivery_figures(tr: &Tr, s: &Supplier) -> Vec<Figure> {
     let lang = tr.lang.code();
-    let fig = |id: &str, key: &str, value: String| Figure {
-        id: id.to_owned(),
-        label: tr.t(key),
-        value,
-    };
+    let fig = |id: &str, key: &str, value: String| Figure::new(tr, id, key, value);
     let of = |part: u64, whole: u64| {
         tr.ta(
             "an-of",
