@@ -86,10 +86,14 @@ token=$(curl -fsS -H 'content-type: application/json' \
 echo "fuzz: schemathesis for ${seconds}s with $workers worker(s) against 127.0.0.1:$port"
 mkdir -p "$state"
 rc=0
+# filter_too_much: Hypothesis gives up on an operation when most of the values it draws for a
+# path segment cannot be sent in a URL (`/ocds/extensions/{extension}/{file}` failed on it
+# once in CI); that says nothing about the API, and every check still runs on what is sent.
 config=$(realpath tests/fuzz/schemathesis.toml)
 (cd "$state" && exec "$venv/bin/schemathesis" --no-color --config-file "$config" run "http://127.0.0.1:$port/api/v1/openapi.json" \
   --checks all \
   --header "Authorization: Bearer $token" \
+  --suppress-health-check filter_too_much \
   --max-time "$seconds" \
   --workers "$workers" \
   --report junit,json --report-junit-path "$report/junit.xml" --report-json-path "$report/report.json" \

@@ -447,8 +447,21 @@ async fn market_insights_match_a_recount_and_filters_narrow_them() {
     );
     // A bad date is refused with a message, on the API and on the page.
     let bad = app.get("/api/v1/analytics/markets?from=31-12-2026").await;
-    assert_eq!(bad.status, 400);
-    assert!(bad.text().contains("as a date"), "{}", bad.text());
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.json()["error"]["fields"]["from"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("as a date")),
+        "{}",
+        bad.text()
+    );
+    let reversed = app
+        .get("/api/v1/analytics/flags?from=2026-05-01&to=2026-01-01")
+        .await;
+    assert_eq!(reversed.status, 422);
+    // The API refuses an empty date; a page's form, which sends empty fields, does not.
+    assert_eq!(app.get("/api/v1/analytics/markets?to=").await.status, 422);
+    assert_eq!(app.get("/analytics/markets?from=&to=").await.status, 200);
     let page = app.get("/analytics/red-flags?from=2026-13-01").await;
     assert_eq!(page.status, 200);
     assert!(

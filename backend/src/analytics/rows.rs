@@ -62,8 +62,11 @@ pub fn codes() -> impl Iterator<Item = &'static str> {
     DEFINITIONS.iter().map(|d| d.0)
 }
 
-/// Money by currency as people reading `lang` write it, largest first.
+/// Money by currency as people reading `lang` write it, largest first; a dash for none.
 pub fn money(values: &ByCurrency, lang: &str) -> String {
+    if values.is_empty() {
+        return "—".to_owned();
+    }
     let mut list: Vec<(&String, &f64)> = values.iter().collect();
     list.sort_by(|a, b| b.1.total_cmp(a.1));
     list.iter()

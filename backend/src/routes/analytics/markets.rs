@@ -60,7 +60,7 @@ pub(super) async fn show_markets(
     let tr = shell.tr;
     let lang = tr.lang.code();
     let names = directory::names(&state.db, lang).await?;
-    let (scope, errors) = q.parse(&tr);
+    let (scope, errors) = q.parse(&tr, false);
     let markets = state
         .analytics
         .get()
@@ -111,7 +111,7 @@ pub(super) async fn show_market(
     let names = directory::names(&state.db, lang).await?;
     let outside = framework == "none";
     q.framework = (!outside).then(|| framework.clone());
-    let (mut scope, errors) = q.parse(&tr);
+    let (mut scope, errors) = q.parse(&tr, false);
     let snapshot = state.analytics.get();
     let known = outside
         || names.iter().any(|n| n.ocid == framework)
@@ -257,13 +257,19 @@ async fn market_charts(state: &AppState, tr: &Tr, m: &Market) -> Result<Vec<BarC
     ])
 }
 
-/// A filter the API could not read.
-pub(super) fn bad_filter(message: &str) -> AppError {
-    AppError::BadRequest {
-        status: axum::http::StatusCode::BAD_REQUEST,
-        code: "invalid_filter",
-        detail: Some(message.to_owned()),
+/// The filters the API could not read, each with its message (422, as the feeds answer).
+pub(super) fn bad_filters(errors: &[(String, String)]) -> AppError {
+    let mut fields = crate::error::FieldErrors::new();
+    for (field, message) in errors {
+        fields.insert(
+            field.clone(),
+            crate::error::FieldError {
+                code: "invalid".into(),
+                message: message.clone(),
+            },
+        );
     }
+    AppError::Invalid(fields)
 }
 
 pub(super) async fn download_markets(
@@ -271,9 +277,9 @@ pub(super) async fn download_markets(
     Query(q): Query<ScopeQuery>,
 ) -> Result<Response, AppError> {
     let s = snapshot(&state)?;
-    let (scope, errors) = q.parse(&Tr::new(marco_frontend::i18n::Lang::En));
-    if let Some((_, message)) = errors.first() {
-        return Err(bad_filter(message));
+    let (scope, errors) = q.parse(&Tr::new(marco_frontend::i18n::Lang::En), true);
+    if !errors.is_empty() {
+        return Err(bad_filters(&errors));
     }
     let mut out = Vec::new();
     ocds_schema::analyse::csv_out::markets(&scope.markets(&s), &mut out)
@@ -290,7 +296,7 @@ pub(super) async fn download_markets(
     params(ScopeQuery),
     responses(
         (status = 200, description = "One entry per framework and lot (`lot` null: all its lots): awards, value, active and admitted suppliers, HHI, top-5 share, SME shares, first-time winners by quarter, the ten largest suppliers", body = Vec<Object>),
-        (status = 400, description = "A filter could not be read, such as a date not written YYYY-MM-DD", body = crate::routes::api::ApiError),
+        (status = 422, description = "A filter could not be read, such as a date not written YYYY-MM-DD or `from` after `to`; see the fields", body = crate::routes::api::ApiError),
         (status = 404, description = "Not computed yet", body = crate::routes::api::ApiError),
     ))]
 pub(crate) async fn api_markets(
@@ -298,9 +304,9 @@ pub(crate) async fn api_markets(
     Query(q): Query<ScopeQuery>,
 ) -> Result<ApiJson<Vec<Market>>, AppError> {
     let s = snapshot(&state)?;
-    let (scope, errors) = q.parse(&Tr::new(marco_frontend::i18n::Lang::En));
-    if let Some((_, message)) = errors.first() {
-        return Err(bad_filter(message));
+    let (scope, errors) = q.parse(&Tr::new(marco_frontend::i18n::Lang::En), true);
+    if !errors.is_empty() {
+        return Err(bad_filters(&errors));
     }
     Ok(ApiJson(scope.markets(&s)))
 }

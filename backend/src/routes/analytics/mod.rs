@@ -55,8 +55,10 @@ pub(crate) struct FlagFilter {
     /// Only flags whose process, organisation or processes contain this text.
     q: Option<String>,
     /// On or after this day (YYYY-MM-DD), by award date or else the tender's start.
+    #[param(value_type = Option<chrono::NaiveDate>)]
     from: Option<String>,
     /// On or before this day (YYYY-MM-DD).
+    #[param(value_type = Option<chrono::NaiveDate>)]
     to: Option<String>,
     /// Processes calling off from this framework (its ocid).
     framework: Option<String>,
@@ -81,8 +83,13 @@ impl FlagFilter {
     }
 
     /// The flags kept by every filter, and the messages of filters that could not be read.
-    fn apply(&self, s: &Snapshot, tr: &Tr) -> (Vec<rows::Flag>, Vec<(String, String)>) {
-        let (scope, errors) = self.scope().parse(tr);
+    fn apply(
+        &self,
+        s: &Snapshot,
+        tr: &Tr,
+        strict: bool,
+    ) -> (Vec<rows::Flag>, Vec<(String, String)>) {
+        let (scope, errors) = self.scope().parse(tr, strict);
         let kept = rows::flags(&s.report)
             .into_iter()
             .filter(|f| self.keep(f) && scope.keeps(s, f))
@@ -317,8 +324,8 @@ async fn show_flags(
 ) -> Result<FlagsPage, AppError> {
     let tr = shell.tr;
     let (kept, errors) = match state.analytics.get() {
-        Some(s) => filter.apply(&s, &tr),
-        None => (Vec::new(), filter.scope().parse(&tr).1),
+        Some(s) => filter.apply(&s, &tr, false),
+        None => (Vec::new(), filter.scope().parse(&tr, false).1),
     };
     let rows: Vec<FlagRow> = kept.iter().map(|f| flag_row(&tr, f)).collect();
     let names = crate::frameworks::directory::names(&state.db, tr.lang.code()).await?;
@@ -408,9 +415,9 @@ async fn download_flags(
     Query(filter): Query<FlagFilter>,
 ) -> Result<Response, AppError> {
     let s = snapshot(&state)?;
-    let (flags, errors) = filter.apply(&s, &Tr::new(marco_frontend::i18n::Lang::En));
-    if let Some((_, message)) = errors.first() {
-        return Err(markets::bad_filter(message));
+    let (flags, errors) = filter.apply(&s, &Tr::new(marco_frontend::i18n::Lang::En), true);
+    if !errors.is_empty() {
+        return Err(markets::bad_filters(&errors));
     }
     Ok(download(
         rows::flags_csv(&flags)?,
@@ -480,7 +487,7 @@ pub(crate) async fn api_report(
     params(FlagFilter),
     responses(
         (status = 200, description = "The flags raised", body = Vec<rows::Flag>),
-        (status = 400, description = "A filter could not be read, such as a date not written YYYY-MM-DD", body = crate::routes::api::ApiError),
+        (status = 422, description = "A filter could not be read, such as a date not written YYYY-MM-DD or `from` after `to`; see the fields", body = crate::routes::api::ApiError),
         (status = 404, description = "Not computed yet", body = crate::routes::api::ApiError),
     ))]
 pub(crate) async fn api_flags(
@@ -488,9 +495,9 @@ pub(crate) async fn api_flags(
     Query(filter): Query<FlagFilter>,
 ) -> Result<ApiJson<Vec<rows::Flag>>, AppError> {
     let s = snapshot(&state)?;
-    let (flags, errors) = filter.apply(&s, &Tr::new(marco_frontend::i18n::Lang::En));
-    if let Some((_, message)) = errors.first() {
-        return Err(markets::bad_filter(message));
+    let (flags, errors) = filter.apply(&s, &Tr::new(marco_frontend::i18n::Lang::En), true);
+    if !errors.is_empty() {
+        return Err(markets::bad_filters(&errors));
     }
     Ok(ApiJson(flags))
 }

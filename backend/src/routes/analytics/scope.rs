@@ -13,8 +13,10 @@ use crate::frameworks::directory::Named;
 #[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
 pub(crate) struct ScopeQuery {
     /// On or after this day (YYYY-MM-DD), by award date or else the tender's start.
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub(crate) from: Option<String>,
     /// On or before this day (YYYY-MM-DD).
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub(crate) to: Option<String>,
     /// The framework's ocid.
     pub(crate) framework: Option<String>,
@@ -35,11 +37,20 @@ fn given(v: &Option<String>) -> Option<String> {
 
 impl ScopeQuery {
     /// The scope, and a (field, message) for each filter that could not be read; a bad filter
-    /// is left out rather than guessed.
-    pub(crate) fn parse(&self, tr: &Tr) -> (Scope, Vec<(String, String)>) {
+    /// is left out rather than guessed. Forms send empty fields for "any"; `strict` (the API
+    /// and downloads) refuses an empty date as any other value that is not a date.
+    pub(crate) fn parse(&self, tr: &Tr, strict: bool) -> (Scope, Vec<(String, String)>) {
         let mut errors = Vec::new();
         let mut date = |field: &str, v: &Option<String>| {
-            let raw = given(v)?;
+            let raw = match (given(v), v) {
+                (Some(raw), _) => raw,
+                (None, Some(_)) if strict => {
+                    let label = tr.t(&format!("an-{field}"));
+                    errors.push((field.to_owned(), tr.ta("an-err-date", &[("field", label)])));
+                    return None;
+                }
+                (None, _) => return None,
+            };
             match NaiveDate::parse_from_str(&raw, "%Y-%m-%d") {
                 Ok(d) => Some(d),
                 Err(_) => {
