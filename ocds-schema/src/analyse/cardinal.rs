@@ -300,12 +300,7 @@ impl Gathered {
 
         // R048: the categories each supplier wins in.
         let mut counted: HashSet<&str> = HashSet::new();
-        for a in r
-            .awards
-            .items()
-            .iter()
-            .filter(|a| a.status.get() == Some("active"))
-        {
+        for a in r.active_awards() {
             let [supplier] = a.suppliers.items() else {
                 continue;
             };

@@ -167,12 +167,7 @@ impl Gathered {
         if r.is_framework() {
             // A framework's own process admits suppliers; it buys nothing itself.
             self.markets.admit(ocid, r);
-            for a in r
-                .awards
-                .items()
-                .iter()
-                .filter(|a| a.status.get() == Some("active"))
-            {
+            for a in r.active_awards() {
                 for id in a.suppliers.items().iter().filter_map(|x| x.id.get()) {
                     slot(&mut self.suppliers, id).framework_admissions += 1;
                 }
@@ -230,21 +225,9 @@ impl Gathered {
         }
         let method = r.tender.get().and_then(|t| t.procurement_method.get());
         let direct = method.is_some_and(|m| s.m002_methods.iter().any(|x| x == m));
-        let scale = |id: &str| {
-            r.parties
-                .items()
-                .iter()
-                .find(|p| p.id.get() == Some(id))
-                .and_then(|p| p.details.get())
-                .and_then(|d| d.scale.get())
-        };
+        let scale = |id: &str| r.scale_of(id);
         let mut winners: HashSet<&str> = HashSet::new();
-        for a in r
-            .awards
-            .items()
-            .iter()
-            .filter(|a| a.status.get() == Some("active"))
-        {
+        for a in r.active_awards() {
             let money = a.value.get().and_then(|v| v.money());
             for sup in a.suppliers.items() {
                 let Some(id) = sup.id.get() else { continue };

@@ -90,21 +90,9 @@ pub struct Fact {
 impl Fact {
     /// The fact of one compiled release that is not a framework's own process.
     pub fn of(ocid: &str, r: &Compiled) -> Fact {
-        let scale = |id: &str| {
-            r.parties
-                .items()
-                .iter()
-                .find(|p| p.id.get() == Some(id))
-                .and_then(|p| p.details.get())
-                .and_then(|d| d.scale.get())
-        };
+        let scale = |id: &str| r.scale_of(id);
         let mut awards = Vec::new();
-        for a in r
-            .awards
-            .items()
-            .iter()
-            .filter(|a| a.status.get() == Some("active"))
-        {
+        for a in r.active_awards() {
             let money = a.value.get().and_then(|v| v.money());
             let date = day(a.date.get());
             let lots: Vec<&str> = a.related_lots.iter().collect();
@@ -207,12 +195,7 @@ pub struct Markets {
 impl Markets {
     /// Records the admitted suppliers of a framework's own process (its active awards).
     pub fn admit(&mut self, framework: &str, r: &Compiled) {
-        for a in r
-            .awards
-            .items()
-            .iter()
-            .filter(|a| a.status.get() == Some("active"))
-        {
+        for a in r.active_awards() {
             for sup in a.suppliers.items().iter().filter_map(|s| s.id.get()) {
                 self.admitted
                     .entry((Some(framework.to_owned()), None))

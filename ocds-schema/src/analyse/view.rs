@@ -40,7 +40,25 @@ pub struct Compiled<'a> {
     pub date: Text<'a>,
 }
 
-impl Compiled<'_> {
+impl<'a> Compiled<'a> {
+    /// The awards whose status is `active`.
+    pub fn active_awards(&self) -> impl Iterator<Item = &Award<'a>> {
+        self.awards
+            .items()
+            .iter()
+            .filter(|a| a.status.get() == Some("active"))
+    }
+
+    /// The size (`details.scale`) the parties give for organisation `id`.
+    pub fn scale_of(&self, id: &str) -> Option<&str> {
+        self.parties
+            .items()
+            .iter()
+            .find(|p| p.id.get() == Some(id))
+            .and_then(|p| p.details.get())
+            .and_then(|d| d.scale.get())
+    }
+
     /// The ocid of the framework agreement this process calls off from (`relatedProcesses`
     /// with the relationship `framework` and the scheme `ocid`).
     pub fn framework(&self) -> Option<&str> {
