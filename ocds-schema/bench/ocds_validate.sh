@@ -77,6 +77,9 @@ measure() {
   printf '%-12s %8.2f s %10.0f releases/s %6d MB\n' "$name" "$secs" "$(echo "$RELEASES / $secs" | bc -l)" "${RSS[$name]}"
 }
 echo "package: $RELEASES releases, $(du -m "$PACKAGE" | cut -f1) MB ($PACKAGE)"
+# Every tool reads the package from the page cache: the first one measured would otherwise
+# also time the disk.
+cat "$PACKAGE" > /dev/null
 measure ours "$OCDS" validate --quiet "$PACKAGE"
 measure libcoveocds "$venv/bin/libcoveocds" --standard-zip "$WORK/standard.zip" "$PACKAGE"
 measure jsonschema "$venv/bin/python" "$WORK/jsonschema_check.py" "$SCHEMA" "$PACKAGE"

@@ -59,8 +59,23 @@ fn peek_release(line: &[u8]) -> Option<String> {
             b'"' => {
                 let begin = i + 1;
                 i = begin;
-                while i < line.len() && line[i] != b'"' {
-                    i += if line[i] == b'\\' { 2 } else { 1 };
+                // The closing quote: the next quote not escaped, found with memchr (most of a
+                // line is inside strings).
+                loop {
+                    match line
+                        .get(i..)
+                        .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+                    {
+                        Some(at) if line[i + at] == b'"' => {
+                            i += at;
+                            break;
+                        }
+                        Some(at) => i += at + 2,
+                        None => {
+                            i = line.len();
+                            break;
+                        }
+                    }
                 }
                 let text = line.get(begin..i)?;
                 i += 1;
@@ -184,15 +199,60 @@ pub fn release_lines(
 
 /// Reads whole documents (packages, releases, records) one after another, without splitting
 /// packages: for validating them as published.
+///
+/// JSON Lines (the first line is a whole document) are read line by line, so memory holds one
+/// document at a time however long the stream. Anything else (a package over many lines,
+/// concatenated JSON) is read into memory and parsed from there, which is much faster than
+/// parsing from a reader byte by byte; a document's parsed tree takes more memory than its
+/// text anyway.
 pub fn documents(
-    reader: impl Read,
+    mut reader: impl BufRead,
     sink: &mut dyn FnMut(Value) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let stream = serde_json::Deserializer::from_reader(reader).into_iter::<Value>();
-    for (n, document) in stream.enumerate() {
-        sink(document.with_context(|| format!("document {} is not JSON", n + 1))?)?;
+    let mut number = 0_usize;
+    let mut line = Vec::new();
+    reader.read_until(b'\n', &mut line)?;
+    let mut lines = line.iter().any(|b| !b.is_ascii_whitespace());
+    while lines {
+        let Some(rest) = each_document(&line, &mut number, sink, false)? else {
+            line.clear();
+            if reader.read_until(b'\n', &mut line)? == 0 {
+                return Ok(());
+            }
+            continue;
+        };
+        // A document runs over several lines: not JSON Lines after all.
+        line.drain(..rest);
+        lines = false;
     }
+    reader.read_to_end(&mut line)?;
+    each_document(&line, &mut number, sink, true)?;
     Ok(())
+}
+
+/// Sends every document in `bytes` to `sink`, counting them in `number`. When the last one is
+/// cut short and this is not the `end` of the input, returns where it starts.
+fn each_document(
+    bytes: &[u8],
+    number: &mut usize,
+    sink: &mut dyn FnMut(Value) -> anyhow::Result<()>,
+    end: bool,
+) -> anyhow::Result<Option<usize>> {
+    let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<Value>();
+    loop {
+        let start = stream.byte_offset();
+        match stream.next() {
+            None => return Ok(None),
+            Some(Ok(document)) => {
+                *number += 1;
+                sink(document)?;
+            }
+            Some(Err(error)) if error.is_eof() && !end => return Ok(Some(start)),
+            Some(Err(error)) => {
+                return Err(error).with_context(|| format!("document {} is not JSON", *number + 1));
+            }
+        }
+    }
 }
 
 fn read_one(
@@ -385,6 +445,51 @@ impl<'de> Visitor<'de> for ItemsSeed<'_> {
 mod tests {
     use super::*;
 
+    fn all_documents(input: &[u8]) -> anyhow::Result<Vec<Value>> {
+        let mut seen = Vec::new();
+        documents(decompressed(input)?, &mut |document| {
+            seen.push(document);
+            Ok(())
+        })?;
+        Ok(seen)
+    }
+
+    #[test]
+    fn documents_are_read_in_every_layout() {
+        let ids = |docs: Vec<Value>| docs.iter().map(|d| d["id"].clone()).collect::<Vec<_>>();
+        let expected = vec![
+            serde_json::json!(1),
+            serde_json::json!(2),
+            serde_json::json!(3),
+        ];
+        // JSON Lines, with a blank line and no final newline.
+        let lines = b"{\"id\":1}\n\n{\"id\":2}\n{\"id\":3}";
+        assert_eq!(ids(all_documents(lines).unwrap()), expected);
+        // Pretty-printed, concatenated.
+        let pretty = b"{\n  \"id\": 1\n}\n{\n  \"id\": 2\n} {\"id\": 3}\n";
+        assert_eq!(ids(all_documents(pretty).unwrap()), expected);
+        // JSON Lines at first, then a document over several lines, then two on one line.
+        let mixed = b"{\"id\":1}\n{\n\"id\":2}\n{\"id\":3}\n";
+        assert_eq!(ids(all_documents(mixed).unwrap()), expected);
+        let two = b"{\"id\":1} {\"id\":2}\n{\"id\":3}\n";
+        assert_eq!(ids(all_documents(two).unwrap()), expected);
+        // gzip.
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, pretty).unwrap();
+        assert_eq!(ids(all_documents(&gz.finish().unwrap()).unwrap()), expected);
+        assert!(all_documents(b"").unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_bad_or_cut_document_is_named_by_its_number() {
+        let bad = all_documents(b"{\"id\":1}\n{\"id\":}\n").unwrap_err();
+        assert_eq!(bad.to_string(), "document 2 is not JSON");
+        let cut = all_documents(b"{\"id\":1}\n{\"id\":2}\n{\"id\":").unwrap_err();
+        assert_eq!(cut.to_string(), "document 3 is not JSON");
+        let cut_pretty = all_documents(b"{\n\"id\": 1").unwrap_err();
+        assert_eq!(cut_pretty.to_string(), "document 1 is not JSON");
+    }
+
     fn all_events(input: &[u8]) -> Vec<String> {
         let mut seen = Vec::new();
         let reader = decompressed(input).unwrap();
@@ -486,5 +591,56 @@ mod tests {
         assert_eq!(peek_release(br#"{"ocid": 5}"#), None);
         assert_eq!(peek_release(br#"[{"ocid": "x"}]"#), None);
         assert_eq!(peek_release(br#"{"id": "1"}"#), None);
+    }
+
+    fn json_value() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let key = prop::sample::select(vec![
+            "ocid",
+            "id",
+            "releases",
+            "records",
+            "compiledRelease",
+            "tag",
+            "q\"uote",
+            "back\\slash",
+        ]);
+        let text =
+            prop::string::string_regex("[a-z\"\\\\{}\\[\\],: \u{e9}\u{1}]{0,8}").expect("regex");
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i32>().prop_map(Value::from),
+            text.prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 40, 6, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::vec((key.clone(), inner), 0..6).prop_map(|pairs| {
+                    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+                }),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// Peeking agrees with parsing: the top-level string ocid of an object that is not a
+        /// package, record or record-like object, when it needs no escape; nothing otherwise.
+        #[test]
+        fn peeking_agrees_with_parsing(value in json_value()) {
+            let line = serde_json::to_vec(&value).expect("serializes");
+            let expected = match &value {
+                Value::Object(map)
+                    if !["releases", "records", "compiledRelease"].iter().any(|k| map.contains_key(*k)) =>
+                {
+                    map.get("ocid")
+                        .and_then(Value::as_str)
+                        .filter(|ocid| !ocid.chars().any(|c| c == '"' || c == '\\' || c < ' '))
+                        .map(str::to_owned)
+                }
+                _ => None,
+            };
+            proptest::prop_assert_eq!(peek_release(&line), expected);
+        }
     }
 }

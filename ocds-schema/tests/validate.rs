@@ -213,3 +213,58 @@ fn fields_outside_the_schema_are_warnings_with_pointers() {
         one("/releases/0/tender/colour", "additionalField")
     );
 }
+
+#[test]
+fn a_package_is_checked_around_its_releases_and_in_each_of_them() {
+    // The package's own fields and the shape of its releases array are checked once; each
+    // release is checked on its own (in parallel), and its errors keep their place.
+    let errors = mutate("frameworks/open_multiple_award.json", |p| {
+        p["publishedDate"] = json!("last week");
+        p["uri"] = json!(7);
+        let mut releases = Vec::new();
+        for i in 0..40 {
+            let mut release = p["releases"][0].clone();
+            release["id"] = json!(format!("r{i}"));
+            if i % 13 == 5 {
+                release["date"] = json!(format!("day {i}"));
+            }
+            releases.push(release);
+        }
+        p["releases"] = json!(releases);
+    });
+    assert_eq!(
+        errors,
+        [
+            ("/publishedDate", "format"),
+            ("/uri", "type"),
+            ("/releases/5/date", "format"),
+            ("/releases/18/date", "format"),
+            ("/releases/31/date", "format"),
+        ]
+        .map(|(p, r)| (p.to_owned(), r.to_owned()))
+    );
+}
+
+#[test]
+fn identical_releases_and_an_empty_or_misshapen_releases_array_are_package_errors() {
+    let twice = mutate("frameworks/open_multiple_award.json", |p| {
+        let release = p["releases"][0].clone();
+        p["releases"] = json!([release.clone(), release]);
+    });
+    assert!(
+        twice.contains(&(String::from("/releases"), String::from("uniqueItems"))),
+        "{twice:?}"
+    );
+    let empty = mutate("frameworks/open_multiple_award.json", |p| {
+        p["releases"] = json!([])
+    });
+    assert_eq!(empty, one("/releases", "minItems"));
+    let object = mutate("frameworks/open_multiple_award.json", |p| {
+        p["releases"] = json!({"ocid": "x"})
+    });
+    assert_eq!(object, one("/releases", "type"));
+    let not_objects = mutate("frameworks/open_multiple_award.json", |p| {
+        p["releases"] = json!(["a release"])
+    });
+    assert_eq!(not_objects, one("/releases/0", "type"));
+}

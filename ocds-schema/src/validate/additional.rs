@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::ValidationError;
-use super::checks::escape;
+use super::checks::{push_index, push_key};
 
 /// Nesting deeper than this is not inspected (guards against recursive schemas).
 const MAX_DEPTH: usize = 24;
@@ -17,14 +17,14 @@ pub(super) fn warn(
     pointer: &str,
     out: &mut Vec<ValidationError>,
 ) {
-    walk(root, schema, instance, pointer, 0, out);
+    walk(root, schema, instance, &mut pointer.to_owned(), 0, out);
 }
 
 fn walk(
     root: &Value,
     schema: &Value,
     instance: &Value,
-    pointer: &str,
+    pointer: &mut String,
     depth: usize,
     out: &mut Vec<ValidationError>,
 ) {
@@ -38,29 +38,39 @@ fn walk(
                 return;
             };
             for (key, value) in map {
-                let at = format!("{pointer}/{}", escape(key));
                 match properties.get(key) {
-                    Some(property) => walk(root, property, value, &at, depth + 1, out),
+                    Some(property) => {
+                        if value.is_object() || value.is_array() {
+                            let len = pointer.len();
+                            push_key(pointer, key);
+                            walk(root, property, value, pointer, depth + 1, out);
+                            pointer.truncate(len);
+                        }
+                    }
                     None if is_translation(key, properties) => {}
-                    None => out.push(ValidationError {
-                        pointer: at,
-                        rule: "additionalField".to_owned(),
-                        message: format!("{key:?} is not in the schema or the declared extensions"),
-                    }),
+                    None => {
+                        let mut at = pointer.clone();
+                        push_key(&mut at, key);
+                        out.push(ValidationError {
+                            pointer: at,
+                            rule: "additionalField".to_owned(),
+                            message: format!(
+                                "{key:?} is not in the schema or the declared extensions"
+                            ),
+                        });
+                    }
                 }
             }
         }
         Value::Array(items) => {
             if let Some(item_schema) = schema.get("items") {
                 for (i, item) in items.iter().enumerate() {
-                    walk(
-                        root,
-                        item_schema,
-                        item,
-                        &format!("{pointer}/{i}"),
-                        depth + 1,
-                        out,
-                    );
+                    if item.is_object() || item.is_array() {
+                        let len = pointer.len();
+                        push_index(pointer, i);
+                        walk(root, item_schema, item, pointer, depth + 1, out);
+                        pointer.truncate(len);
+                    }
                 }
             }
         }

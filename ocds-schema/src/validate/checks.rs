@@ -57,7 +57,7 @@ pub(super) fn release(
     if let Some(roles) = roles {
         references(release, pointer, roles, out);
     }
-    walk(release, pointer, out);
+    walk(release, &mut pointer.to_owned(), out);
 }
 
 /// Appends an error for each release `id` used twice within one `ocid`.
@@ -153,7 +153,9 @@ fn references(
 }
 
 /// Negative `amount`s and periods that end before they start, anywhere in the release.
-fn walk(value: &Value, pointer: &str, out: &mut Vec<ValidationError>) {
+/// `pointer` is the JSON pointer of `value`; segments are pushed and popped as the walk goes,
+/// so no pointer is built for a node that raises nothing.
+fn walk(value: &Value, pointer: &mut String, out: &mut Vec<ValidationError>) {
     match value {
         Value::Object(map) => {
             if let Some(amount) = map.get("amount").and_then(Value::as_f64)
@@ -177,17 +179,42 @@ fn walk(value: &Value, pointer: &str, out: &mut Vec<ValidationError>) {
             }
             for (key, child) in map {
                 if child.is_object() || child.is_array() {
-                    walk(child, &format!("{pointer}/{}", escape(key)), out);
+                    let len = pointer.len();
+                    push_key(pointer, key);
+                    walk(child, pointer, out);
+                    pointer.truncate(len);
                 }
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                walk(item, &format!("{pointer}/{i}"), out);
+                if item.is_object() || item.is_array() {
+                    let len = pointer.len();
+                    push_index(pointer, i);
+                    walk(item, pointer, out);
+                    pointer.truncate(len);
+                }
             }
         }
         _ => {}
     }
+}
+
+/// Appends `/key` to a JSON pointer, escaping `~` and `/`.
+pub(super) fn push_key(pointer: &mut String, key: &str) {
+    pointer.push('/');
+    if key.contains(['~', '/']) {
+        pointer.push_str(&escape(key));
+    } else {
+        pointer.push_str(key);
+    }
+}
+
+/// Appends `/i` to a JSON pointer.
+pub(super) fn push_index(pointer: &mut String, i: usize) {
+    use std::fmt::Write;
+    // Writing to a String cannot fail.
+    let _ = write!(pointer, "/{i}");
 }
 
 fn date(value: Option<&Value>) -> Option<DateTime<chrono::FixedOffset>> {

@@ -29,6 +29,7 @@ pub use stream::ReleaseStream;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -141,10 +142,9 @@ impl Validator {
     /// Errors and warnings in a release package.
     pub fn check_release_package(&self, package: &Value) -> Report {
         let mut report = Report::default();
-        if let Some(schemas) = self.schemas_or_report(&declared(package), &mut report) {
-            report
-                .errors
-                .extend(schemas.errors(Kind::ReleasePackage, package, ""));
+        let schemas = self.schemas_or_report(&declared(package), &mut report);
+        if let Some(schemas) = &schemas {
+            report.errors.extend(schemas.package_shell_errors(package));
             let package_schema = &schemas.release_package_schema;
             additional::warn(
                 package_schema,
@@ -153,22 +153,6 @@ impl Validator {
                 "",
                 &mut report.warnings,
             );
-            let schema = &schemas.release_schema;
-            for (i, release) in package
-                .get("releases")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
-                additional::warn(
-                    schema,
-                    schema,
-                    release,
-                    &format!("/releases/{i}"),
-                    &mut report.warnings,
-                );
-            }
         }
         let releases = package
             .get("releases")
@@ -176,22 +160,34 @@ impl Validator {
             .map(Vec::as_slice)
             .unwrap_or_default();
         let roles = by_ocid(releases.iter());
-        for (i, release) in releases.iter().enumerate() {
-            let group = roles
-                .get(
-                    release
-                        .get("ocid")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default(),
-                )
-                .and_then(Option::as_ref);
-            checks::release(
-                release,
-                &format!("/releases/{i}"),
-                self.ocid_prefix.as_deref(),
-                group,
-                &mut report.errors,
-            );
+        let prefix = self.ocid_prefix.as_deref();
+        // Releases are checked independently, on every core; results are kept in order.
+        let checked: Vec<ReleaseChecks> = releases
+            .par_iter()
+            .enumerate()
+            .map(|(i, release)| {
+                let pointer = format!("/releases/{i}");
+                let mut checked = ReleaseChecks::default();
+                if let Some(schemas) = &schemas {
+                    checked.schema = schemas.errors(Kind::Release, release, &pointer);
+                    let schema = &schemas.release_schema;
+                    additional::warn(schema, schema, release, &pointer, &mut checked.warnings);
+                }
+                let ocid = release
+                    .get("ocid")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let group = roles.get(ocid).and_then(Option::as_ref);
+                checks::release(release, &pointer, prefix, group, &mut checked.rules);
+                checked
+            })
+            .collect();
+        for release in &checked {
+            report.errors.extend_from_slice(&release.schema);
+            report.warnings.extend_from_slice(&release.warnings);
+        }
+        for release in checked {
+            report.errors.extend(release.rules);
         }
         checks::unique_ids(
             releases
@@ -370,6 +366,14 @@ impl Validator {
 }
 
 /// Party roles per ocid (`None` for an ocid none of whose releases has `parties`).
+/// What [`Validator::check_release_package`] finds in one release.
+#[derive(Default)]
+struct ReleaseChecks {
+    schema: Vec<ValidationError>,
+    warnings: Vec<ValidationError>,
+    rules: Vec<ValidationError>,
+}
+
 fn by_ocid<'a>(
     releases: impl Iterator<Item = &'a Value> + Clone,
 ) -> HashMap<&'a str, Option<checks::PartyRoles<'a>>> {

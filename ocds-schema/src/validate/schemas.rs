@@ -15,7 +15,9 @@ pub(super) struct Schemas {
     /// The patched record package schema.
     pub record_package_schema: Value,
     release: jsonschema::Validator,
-    release_package: jsonschema::Validator,
+    /// The release package schema without its `releases` items' schema: the package around
+    /// its releases, which are checked one by one (in parallel) against `release`.
+    release_package_shell: jsonschema::Validator,
     record_package: jsonschema::Validator,
 }
 
@@ -23,7 +25,6 @@ pub(super) struct Schemas {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Kind {
     Release,
-    ReleasePackage,
     RecordPackage,
 }
 
@@ -80,9 +81,19 @@ impl Schemas {
         let release_package_schema =
             schema::patched_schema(SchemaKind::ReleasePackage, extensions)?;
         let record_package_schema = schema::patched_schema(SchemaKind::RecordPackage, extensions)?;
+        let mut shell = release_package_schema.clone();
+        let items = shell
+            .pointer_mut("/properties/releases")
+            .and_then(Value::as_object_mut)
+            .and_then(|releases| releases.remove("items"));
+        if items.is_none() {
+            return Err(SchemaError::Build(
+                "the release package schema has no releases items to check one by one".to_owned(),
+            ));
+        }
         Ok(Self {
             release: build(&release)?,
-            release_package: build(&release_package_schema)?,
+            release_package_shell: build(&shell)?,
             record_package: build(&record_package_schema)?,
             release_schema: release,
             release_package_schema,
@@ -94,12 +105,23 @@ impl Schemas {
     pub fn errors(&self, kind: Kind, document: &Value, prefix: &str) -> Vec<ValidationError> {
         let validator = match kind {
             Kind::Release => &self.release,
-            Kind::ReleasePackage => &self.release_package,
             Kind::RecordPackage => &self.record_package,
         };
         validator
             .iter_errors(document)
             .map(|error| convert(&error, prefix))
+            .collect()
+    }
+}
+
+impl Schemas {
+    /// Schema errors of a release package apart from its releases (each of which
+    /// [`Schemas::errors`] checks as a [`Kind::Release`] at `/releases/{i}`): together they
+    /// are the errors of the whole package.
+    pub fn package_shell_errors(&self, package: &Value) -> Vec<ValidationError> {
+        self.release_package_shell
+            .iter_errors(package)
+            .map(|error| convert(&error, ""))
             .collect()
     }
 }
