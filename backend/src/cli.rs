@@ -235,6 +235,10 @@ async fn serve_with_mail(
         board.clone(),
     );
     jobs.start(
+        std::sync::Arc::new(crate::publish::segment::SegmentJob::new(state.clone())),
+        board.clone(),
+    );
+    jobs.start(
         std::sync::Arc::new(crate::analytics::AnalyticsJob::new(state.clone())),
         board,
     );

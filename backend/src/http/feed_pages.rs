@@ -21,7 +21,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
-use sha2::{Digest, Sha256};
 
 /// Memory given to cached pages.
 const CAPACITY_BYTES: u64 = 64 * 1024 * 1024;
@@ -143,10 +142,11 @@ impl FeedPages {
 }
 
 impl CachedPage {
-    /// A page with its entity tag (the start of the body's SHA-256).
+    /// A page with its entity tag: the body's 128-bit XXH3 hash. An entity tag only has to
+    /// change when the bytes do, and SHA-256 took 6% of the server's time on pages rendered
+    /// for random cursors.
     pub fn new(body: Vec<u8>) -> CachedPage {
-        let digest = Sha256::digest(&body);
-        let etag = format!("\"{}\"", hex::encode(&digest[..16]));
+        let etag = format!("\"{:032x}\"", xxhash_rust::xxh3::xxh3_128(&body));
         CachedPage {
             body: Bytes::from(body),
             // Hex digits in quotes are always a valid header value.

@@ -15,6 +15,7 @@ pub mod ocids;
 pub mod package;
 pub mod parties;
 pub mod record;
+pub mod segment;
 pub mod store;
 
 use chrono::{SecondsFormat, Utc};

@@ -93,28 +93,52 @@ impl ReleasePackage {
     }
 }
 
-/// The bytes of a release package of `bodies` (canonical JSON as stored), exactly as
-/// serializing a [`ReleasePackage`] of them would give, without parsing them again: the
-/// package is written with no releases and the bodies are put between the brackets of its
-/// last member, `releases`.
-pub fn release_package_bytes<'a>(
+/// A release package's bytes around releases already serialized and joined by commas (as
+/// [`crate::publish::store::feed_page`] reads them): the same bytes as serializing the package
+/// with those releases embedded, without parsing them again.
+pub fn release_package_bytes(
     meta: PackageMeta,
     next: Option<String>,
-    bodies: impl ExactSizeIterator<Item = &'a str>,
+    joined_bodies: &str,
 ) -> serde_json::Result<Vec<u8>> {
+    release_package_filled(meta, next, joined_bodies.len(), |space| {
+        space.copy_from_slice(joined_bodies.as_bytes());
+        Ok(())
+    })
+    .map_err(|e| match e {
+        PackageBytesError::Json(e) => e,
+        PackageBytesError::Io(e) => serde_json::Error::io(e),
+    })
+}
+
+/// Why a package's bytes could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PackageBytesError {
+    /// The package's metadata did not serialize.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    /// The releases could not be read.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// Like [`release_package_bytes`], with `fill` writing the `len` bytes of joined releases
+/// straight into the package (the feed segment reads them from its file there).
+pub fn release_package_filled(
+    meta: PackageMeta,
+    next: Option<String>,
+    len: usize,
+    fill: impl FnOnce(&mut [u8]) -> std::io::Result<()>,
+) -> Result<Vec<u8>, PackageBytesError> {
     let empty = ReleasePackage::new(meta, Vec::new(), next);
     let mut out = serde_json::to_vec(&empty)?;
     let tail = b"\"releases\":[]}";
     debug_assert!(out.ends_with(tail), "releases is the package's last member");
     out.truncate(out.len() - 2);
-    let mut first = true;
-    for body in bodies {
-        if !first {
-            out.push(b',');
-        }
-        first = false;
-        out.extend_from_slice(body.as_bytes());
-    }
+    let start = out.len();
+    out.reserve_exact(len + 2);
+    out.resize(start + len, 0);
+    fill(&mut out[start..])?;
     out.extend_from_slice(b"]}");
     Ok(out)
 }
@@ -249,8 +273,7 @@ mod tests {
                 .collect();
             let expected =
                 serde_json::to_vec(&ReleasePackage::new(meta(), raws, next.clone())).unwrap();
-            let spliced =
-                release_package_bytes(meta(), next, bodies[..count].iter().copied()).unwrap();
+            let spliced = release_package_bytes(meta(), next, &bodies[..count].join(",")).unwrap();
             assert_eq!(
                 String::from_utf8(spliced).unwrap(),
                 String::from_utf8(expected).unwrap()

@@ -133,6 +133,18 @@ pub struct ReleaseFilter {
     pub tag: Option<String>,
 }
 
+impl ReleaseFilter {
+    /// Whether the filter selects every release after its cursor.
+    pub fn is_whole_log(&self) -> bool {
+        self.since.is_none()
+            && self.until.is_none()
+            && self.ocid.is_none()
+            && self.buyer.is_none()
+            && self.supplier.is_none()
+            && self.tag.is_none()
+    }
+}
+
 /// One page of releases in publication order.
 pub async fn list_releases<C: ConnectionTrait>(
     db: &C,
@@ -142,32 +154,107 @@ pub async fn list_releases<C: ConnectionTrait>(
     releases_query(filter, limit).all(db).await
 }
 
-/// One release of a feed page: what the page needs and nothing more.
-#[derive(Clone, Debug, PartialEq, Eq, sea_orm::FromQueryResult)]
-pub struct FeedRow {
-    /// Its sequence number.
-    pub sequence: i64,
-    /// Its `date`.
-    pub date: String,
-    /// Its canonical JSON, as published.
-    pub body: String,
+/// A page of the release feed as the database joins it: the page needs its releases' bodies
+/// in order, separated by commas, and the sequence and date of its last release.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FeedPage {
+    /// How many releases the page holds.
+    pub count: u64,
+    /// The sequence number of its last release (the next page's cursor).
+    pub last_sequence: Option<i64>,
+    /// The `date` of its last release.
+    pub last_date: Option<String>,
+    /// The releases' canonical JSON as published, in sequence order, joined by commas.
+    pub bodies: String,
 }
 
-/// The releases of a feed page, reading only their sequence, date and body.
-pub async fn list_feed_rows<C: ConnectionTrait>(
+/// One page of the release feed in a single row: the database joins the bodies
+/// (`string_agg`, in SQLite since 3.44 and in PostgreSQL), so a page of hundreds of releases
+/// crosses from the database as one value instead of a row each.
+pub async fn feed_page<C: ConnectionTrait>(
     db: &C,
     filter: &ReleaseFilter,
     limit: u64,
-) -> Result<Vec<FeedRow>, sea_orm::DbErr> {
-    releases_query(filter, limit)
+) -> Result<FeedPage, sea_orm::DbErr> {
+    let backend = db.get_database_backend();
+    let page = releases_query(filter, limit)
         .select_only()
         .columns([
             release::Column::Sequence,
             release::Column::Date,
             release::Column::Body,
         ])
-        .into_model::<FeedRow>()
+        .build(backend);
+    let sql = format!(
+        "WITH page AS ({}) SELECT count(*) AS n, max(sequence) AS last_sequence, \
+         (SELECT date FROM page ORDER BY sequence DESC LIMIT 1) AS last_date, \
+         string_agg(body, ',' ORDER BY sequence) AS bodies FROM page",
+        page.sql
+    );
+    let statement = match page.values {
+        Some(values) => sea_orm::Statement::from_sql_and_values(backend, sql, values),
+        None => sea_orm::Statement::from_string(backend, sql),
+    };
+    let Some(row) = db.query_one_raw(statement).await? else {
+        return Ok(FeedPage::default());
+    };
+    let count: i64 = row.try_get("", "n")?;
+    Ok(FeedPage {
+        count: u64::try_from(count).unwrap_or_default(),
+        last_sequence: row.try_get("", "last_sequence")?,
+        last_date: row.try_get("", "last_date")?,
+        bodies: row
+            .try_get::<Option<String>>("", "bodies")?
+            .unwrap_or_default(),
+    })
+}
+
+/// A release as the feed segment copies it.
+#[derive(Clone, Debug, PartialEq, Eq, sea_orm::FromQueryResult)]
+pub struct SegmentRow {
+    /// Its sequence number.
+    pub sequence: i64,
+    /// Its `date`.
+    pub date: String,
+    /// Its canonical JSON, as published.
+    pub body: String,
+    /// The log's chain hash after it.
+    pub chain_hash: String,
+}
+
+/// Up to `limit` releases after sequence `after`, in order, for the feed segment.
+pub async fn segment_rows<C: ConnectionTrait>(
+    db: &C,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<SegmentRow>, sea_orm::DbErr> {
+    release::Entity::find()
+        .filter(release::Column::Sequence.gt(after))
+        .order_by_asc(release::Column::Sequence)
+        .limit(limit)
+        .select_only()
+        .columns([
+            release::Column::Sequence,
+            release::Column::Date,
+            release::Column::Body,
+            release::Column::ChainHash,
+        ])
+        .into_model::<SegmentRow>()
         .all(db)
+        .await
+}
+
+/// The chain hash of the log after release `sequence`, if there is one.
+pub async fn chain_hash_at<C: ConnectionTrait>(
+    db: &C,
+    sequence: i64,
+) -> Result<Option<String>, sea_orm::DbErr> {
+    release::Entity::find()
+        .filter(release::Column::Sequence.eq(sequence))
+        .select_only()
+        .column(release::Column::ChainHash)
+        .into_tuple::<String>()
+        .one(db)
         .await
 }
 

@@ -249,6 +249,11 @@ pub(crate) async fn list_releases(
     // head it is filed under, and the next reader, seeing the new head, renders it again.
     // This process's commits are counted before the head is read, so a commit that lands in
     // between only makes the page be checked again next time.
+    if filter.is_whole_log()
+        && let Some(page) = segment_page(&state, &query, &filter, limit).await?
+    {
+        return Ok(state.feed_pages.keep(key, page).respond(&headers));
+    }
     let commits = state.writes.commits();
     if let Some(page) = state.feed_pages.partial_unchecked(&key, commits) {
         return Ok(page.respond_partial(&headers));
@@ -257,9 +262,9 @@ pub(crate) async fn list_releases(
     if let Some(page) = state.feed_pages.partial(&key, head, commits) {
         return Ok(page.respond_partial(&headers));
     }
-    let rows = store::list_feed_rows(&state.db, &filter, limit).await?;
-    let next = (rows.len() as u64 == limit)
-        .then(|| rows.last().map(|r| r.sequence))
+    let page = store::feed_page(&state.db, &filter, limit).await?;
+    let next = (page.count == limit)
+        .then_some(page.last_sequence)
         .flatten()
         .map(|last| {
             let next_query = ReleasesQuery {
@@ -272,15 +277,15 @@ pub(crate) async fn list_releases(
     let meta = PackageMeta::dated(
         &state,
         package::feed_url(&state.config.public_url, "/ocds/releases", &query),
-        rows.last().map(|r| r.date.as_str()),
+        page.last_date.as_deref(),
     );
     let full = next.is_some();
-    let body = package::release_package_bytes(meta, next, rows.iter().map(|r| r.body.as_str()))
+    let body = package::release_package_bytes(meta, next, &page.bodies)
         .map_err(|e| AppError::Internal(e.into()))?;
     if full {
         return Ok(state.feed_pages.keep(key, body).respond(&headers));
     }
-    if rows.is_empty() {
+    if page.count == 0 {
         // An empty page says when it was asked for (its publishedDate): not kept.
         return Ok(([(CONTENT_TYPE, "application/json")], body).into_response());
     }
@@ -288,6 +293,41 @@ pub(crate) async fn list_releases(
         .feed_pages
         .keep_partial(key, head, commits, body)
         .respond_partial(&headers))
+}
+
+/// A full page of the unfiltered feed read from the log's segment file, when the file holds it.
+async fn segment_page(
+    state: &AppState,
+    query: &ReleasesQuery,
+    filter: &ReleaseFilter,
+    limit: u64,
+) -> Result<Option<Vec<u8>>, AppError> {
+    // The reads below are of a few index entries and one run of bytes, from the page cache
+    // on a server that is serving its feed: tens of microseconds, less than handing them to
+    // the blocking pool costs.
+    let page = match state.segment.page(filter.after, limit) {
+        Ok(Some(page)) => page,
+        Ok(None) => return Ok(None),
+        Err(err) => {
+            // The database can still render the page.
+            tracing::warn!(error = %err, "feed segment unreadable");
+            return Ok(None);
+        }
+    };
+    let next_query = ReleasesQuery {
+        cursor: Some(page.last_sequence.to_string()),
+        limit: Some(limit.to_string()),
+        ..query.clone()
+    };
+    let next = package::feed_url(&state.config.public_url, "/ocds/releases", &next_query);
+    let meta = PackageMeta::dated(
+        state,
+        package::feed_url(&state.config.public_url, "/ocds/releases", query),
+        Some(&page.last_date),
+    );
+    package::release_package_filled(meta, Some(next), page.len, |out| page.read_into(out))
+        .map(Some)
+        .map_err(|e| AppError::Internal(e.into()))
 }
 
 /// Every matching release as JSON Lines, streamed page by page so memory stays flat.
