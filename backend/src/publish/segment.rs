@@ -125,10 +125,13 @@ impl Segment {
         let Some(first) = first_after(&index, entries, after)? else {
             return Ok(None);
         };
-        let last = first + limit - 1;
-        if limit == 0 || last >= entries {
+        let Some(last) = first
+            .checked_add(limit)
+            .and_then(|end| end.checked_sub(1))
+            .filter(|last| limit > 0 && *last < entries)
+        else {
             return Ok(None);
-        }
+        };
         let start = if first == 0 {
             0
         } else {
