@@ -58,7 +58,7 @@ impl SegmentPage {
 }
 
 /// The open files and how much of them is complete and checked.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Open {
     bodies: Arc<File>,
     index: Arc<File>,
@@ -374,19 +374,13 @@ impl crate::jobs::Job for SegmentJob {
         tokio::task::spawn_blocking(move || -> io::Result<()> {
             // The job is the only writer: it takes the files out, appends and puts them back,
             // while readers keep using the entries already counted.
-            let mut open = {
-                let guard = segment.open.read().unwrap_or_else(|e| e.into_inner());
-                let Some(open) = guard.as_ref() else {
-                    return Ok(());
-                };
-                Open {
-                    bodies: open.bodies.clone(),
-                    index: open.index.clone(),
-                    entries: open.entries,
-                    bodies_len: open.bodies_len,
-                    last_sequence: open.last_sequence,
-                    last_chain: open.last_chain.clone(),
-                }
+            let open = segment
+                .open
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
+            let Some(mut open) = open else {
+                return Ok(());
             };
             segment.append(&mut open, &rows)?;
             *segment.open.write().unwrap_or_else(|e| e.into_inner()) = Some(open);
