@@ -48,6 +48,13 @@ pub enum Event {
 /// Anything unusual (an escaped ocid, a non-object line) gives `None`: the line is then parsed
 /// in full. Malformed lines are reported by the worker that parses them.
 fn peek_release(line: &[u8]) -> Option<String> {
+    release_ocid(line).map(str::to_owned)
+}
+
+/// The ocid of a JSON Lines release as `ocds compile` groups it: what [`Event::RawRelease`]
+/// carries for the line, or `None` when the line is not read that way (not a release object, an
+/// escaped ocid, a package or record line), and is parsed in full instead.
+pub fn release_ocid(line: &[u8]) -> Option<&str> {
     let start = line.iter().position(|b| !b.is_ascii_whitespace())?;
     if line[start] != b'{' {
         return None;
@@ -59,18 +66,14 @@ fn peek_release(line: &[u8]) -> Option<String> {
             b'"' => {
                 let begin = i + 1;
                 i = begin;
-                // The closing quote: the next quote not escaped, found with memchr (most of a
-                // line is inside strings).
+                // The closing quote: the next quote not escaped (most of a line is inside strings).
                 loop {
-                    match line
-                        .get(i..)
-                        .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
-                    {
-                        Some(at) if line[i + at] == b'"' => {
-                            i += at;
+                    match quote_or_backslash(line, i) {
+                        Some(at) if line[at] == b'"' => {
+                            i = at;
                             break;
                         }
-                        Some(at) => i += at + 2,
+                        Some(at) => i = at + 2,
                         None => {
                             i = line.len();
                             break;
@@ -95,7 +98,7 @@ fn peek_release(line: &[u8]) -> Option<String> {
                             if value[end] != b'"' {
                                 return None;
                             }
-                            ocid = Some(String::from_utf8(value[..end].to_vec()).ok()?);
+                            ocid = Some(std::str::from_utf8(&value[..end]).ok()?);
                             i += colon + 1 + quote + 1 + end + 1;
                         }
                         _ => {}
@@ -119,6 +122,32 @@ fn peek_release(line: &[u8]) -> Option<String> {
         }
     }
     ocid
+}
+
+/// The position of the first `"` or `\\` in `bytes` from `from`. OCDS strings are short, so this
+/// reads eight bytes at a time inline rather than calling `memchr` for each string.
+fn quote_or_backslash(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0_u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let slash = w ^ (ONES * u64::from(b'\\'));
+        // A byte is zero in `quote` or `slash` where it matches; the lowest flag is exact.
+        let found = (quote.wrapping_sub(ONES) & !quote | slash.wrapping_sub(ONES) & !slash) & HIGH;
+        if found != 0 {
+            return Some(i + (found.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    bytes
+        .get(i..)?
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\')
+        .map(|at| i + at)
 }
 
 /// Wraps `reader` so that gzipped input is decompressed transparently (detected by its magic

@@ -278,6 +278,11 @@ fn needs_spill(files: &[PathBuf], progress: bool) -> anyhow::Result<bool> {
     if files.is_empty() || files.iter().any(|f| f.as_os_str() == "-") {
         return Ok(false);
     }
+    if let [file] = files
+        && let Some(split) = split_by_scan(file)?
+    {
+        return Ok(split);
+    }
     // Hashes of the ocids whose group ended: a repeat hash means a split group, or (rarely) a
     // collision, which only costs the spill.
     let state = rustc_hash::FxBuildHasher;
@@ -308,6 +313,105 @@ fn needs_spill(files: &[PathBuf], progress: bool) -> anyhow::Result<bool> {
         Ok(()) => Ok(false),
         Err(_) if split => Ok(true),
         Err(e) => Err(e),
+    }
+}
+
+/// Files smaller than this are checked by the reader in one thread.
+const SCAN_MIN_BYTES: u64 = 1 << 20;
+
+/// The grouping check of one plain JSON Lines file whose every line is a release (the usual bulk
+/// file or harvest), in two halves on two threads, reading only each line's ocid: whether some
+/// ocid's releases are apart. `None` when the file is anything else (gzip, small, a line that is
+/// not such a release), for the general check.
+fn split_by_scan(path: &std::path::Path) -> anyhow::Result<Option<bool>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file =
+        std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let len = file.metadata()?.len();
+    if len < SCAN_MIN_BYTES {
+        return Ok(None);
+    }
+    let mut magic = [0_u8; 2];
+    file.read_exact(&mut magic)?;
+    if magic == [0x1f, 0x8b] {
+        return Ok(None);
+    }
+    // The second half starts at the line after the middle byte.
+    file.seek(SeekFrom::Start(len / 2))?;
+    let mut reader = std::io::BufReader::new(file);
+    let mut skipped = Vec::new();
+    let middle = len / 2 + std::io::BufRead::read_until(&mut reader, b'\n', &mut skipped)? as u64;
+    let halves = std::thread::scope(|scope| {
+        let second = scope.spawn(|| scan_range(path, middle, len));
+        let first = scan_range(path, 0, middle);
+        (first, second.join())
+    });
+    let (Some(first), Some(second)) = (
+        halves.0?,
+        halves
+            .1
+            .map_err(|_| anyhow::anyhow!("the grouping check panicked"))??,
+    ) else {
+        return Ok(None);
+    };
+    if first.split || second.split {
+        return Ok(Some(true));
+    }
+    // A group may run on from the first half into the second; any other ocid in both is apart.
+    let continued = first.last.filter(|last| second.first == Some(*last));
+    let split = second
+        .seen
+        .iter()
+        .any(|h| first.seen.contains(h) && Some(*h) != continued);
+    Ok(Some(split))
+}
+
+/// What one range of lines says about grouping.
+struct RangeScan {
+    /// Hashes of every ocid whose group is in the range.
+    seen: HashSet<u64>,
+    first: Option<u64>,
+    last: Option<u64>,
+    /// An ocid came back after another one within the range.
+    split: bool,
+}
+
+/// Reads the lines from `start` to `end` (both at line starts) and hashes their ocids; `None`
+/// when a line is not a release whose ocid can be read without parsing it.
+fn scan_range(path: &std::path::Path, start: u64, end: u64) -> anyhow::Result<Option<RangeScan>> {
+    use std::hash::BuildHasher;
+    use std::io::{BufRead, Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path)?;
+    file.seek(SeekFrom::Start(start))?;
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, file.take(end - start));
+    let state = rustc_hash::FxBuildHasher;
+    let mut scan = RangeScan {
+        seen: HashSet::new(),
+        first: None,
+        last: None,
+        split: false,
+    };
+    let mut line = Vec::with_capacity(1 << 16);
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            return Ok(Some(scan));
+        }
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let Some(ocid) = ocds_schema::read::release_ocid(&line) else {
+            return Ok(None);
+        };
+        let hash = state.hash_one(ocid);
+        if scan.last != Some(hash) {
+            if !scan.seen.insert(hash) {
+                scan.split = true;
+                return Ok(Some(scan));
+            }
+            scan.first.get_or_insert(hash);
+            scan.last = Some(hash);
+        }
     }
 }
 
@@ -409,4 +513,109 @@ fn linked_marker() -> Map<String, Value> {
     let mut map = Map::new();
     map.insert(super::output::LINKED_MARKER.to_owned(), Value::Bool(true));
     map
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    /// A JSON Lines file of releases over `ocids` in the given order (over 1 MB, so it is scanned).
+    fn file_of(ocids: &[usize]) -> tempfile::NamedTempFile {
+        let mut file = tempfile::NamedTempFile::new().expect("temp file");
+        let padding = "x".repeat(300);
+        for (n, ocid) in ocids.iter().enumerate() {
+            writeln!(
+                file,
+                r#"{{"ocid":"ocds-213czf-{ocid}","id":"{n}","date":"2020-01-01T00:00:00Z","tender":{{"ocid":"inner","title":"{padding}"}}}}"#
+            )
+            .expect("write");
+        }
+        file.flush().expect("flush");
+        file
+    }
+
+    #[test]
+    fn the_two_halves_scan_finds_split_groups_wherever_they_are() -> anyhow::Result<()> {
+        // 4,000 releases, three per ocid: about 1.5 MB.
+        let grouped: Vec<usize> = (0..4000).map(|n| n / 3).collect();
+        let file = file_of(&grouped);
+        assert!(std::fs::metadata(file.path())?.len() > SCAN_MIN_BYTES);
+        assert_eq!(split_by_scan(file.path())?, Some(false));
+        // Every group boundary as the middle: a group running on into the second half is whole.
+        for shift in 0..3 {
+            let mut ocids = vec![9999; shift];
+            ocids.extend(&grouped);
+            assert_eq!(
+                split_by_scan(file_of(&ocids).path())?,
+                Some(false),
+                "shift {shift}"
+            );
+        }
+        // A release of the first group at the end: apart across the halves.
+        let mut across = grouped.clone();
+        across.push(0);
+        assert_eq!(split_by_scan(file_of(&across).path())?, Some(true));
+        // Apart within the first half, and within the second.
+        let mut first = grouped.clone();
+        first.swap(1, 10);
+        assert_eq!(split_by_scan(file_of(&first).path())?, Some(true));
+        let mut second = grouped.clone();
+        second.swap(3000, 3500);
+        assert_eq!(split_by_scan(file_of(&second).path())?, Some(true));
+        // Each answer agrees with the reader's own check in one thread.
+        for ocids in [&grouped, &across, &first, &second] {
+            let file = file_of(ocids);
+            let general = {
+                let mut finished = HashSet::new();
+                let mut current = None;
+                let mut split = false;
+                input::read(&[file.path().to_owned()], false, true, &mut |event| {
+                    let ocid = match event {
+                        Event::RawRelease { ocid, .. } => ocid,
+                        Event::Release(release) => ocid_key(&release),
+                        _ => return Ok(()),
+                    };
+                    if current.as_ref() != Some(&ocid) {
+                        split |= finished.contains(&ocid);
+                        if let Some(done) = current.replace(ocid) {
+                            finished.insert(done);
+                        }
+                    }
+                    Ok(())
+                })?;
+                split
+            };
+            assert_eq!(split_by_scan(file.path())?, Some(general));
+            assert_eq!(needs_spill(&[file.path().to_owned()], false)?, general);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn files_the_scan_does_not_read_go_to_the_general_check() -> anyhow::Result<()> {
+        let grouped: Vec<usize> = (0..4000).map(|n| n / 3).collect();
+        let file = file_of(&grouped);
+        // A package line among the releases.
+        let mut text = std::fs::read(file.path())?;
+        text.extend_from_slice(b"{\"uri\":\"u\",\"releases\":[]}\n");
+        let mut with_package = tempfile::NamedTempFile::new()?;
+        with_package.write_all(&text)?;
+        assert_eq!(split_by_scan(with_package.path())?, None);
+        // Gzip.
+        let mut gz = tempfile::NamedTempFile::new()?;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(&std::fs::read(file.path())?)?;
+        gz.write_all(&encoder.finish()?)?;
+        assert_eq!(split_by_scan(gz.path())?, None);
+        assert!(!needs_spill(&[gz.path().to_owned()], false)?);
+        // Small files.
+        assert_eq!(split_by_scan(file_of(&[1, 2, 1]).path())?, None);
+        assert!(needs_spill(
+            &[file_of(&[1, 2, 1]).path().to_owned()],
+            false
+        )?);
+        Ok(())
+    }
 }

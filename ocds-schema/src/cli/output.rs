@@ -3,6 +3,7 @@
 use std::io::{BufWriter, StdoutLock, Write};
 
 use anyhow::Context;
+use ocds_schema::merge::Val;
 use serde_json::{Map, Value};
 
 use super::compile::{Group, Item};
@@ -160,52 +161,48 @@ pub struct Rendered {
 }
 
 /// Parses, merges and serializes one group (runs on worker threads).
+///
+/// JSON Lines releases are parsed into [`Val`]s that borrow from their lines, and written back
+/// as is inside records; releases already parsed (from packages and records) are viewed the same
+/// way.
 pub fn render(group: Group, kind: OutputKind, versioned: bool) -> anyhow::Result<Rendered> {
-    let Group { releases, merger } = group;
-    // JSON Lines releases keep their line, written back as is inside records (no re-serializing).
-    let mut parsed = Vec::with_capacity(releases.len());
-    let mut lines = Vec::with_capacity(releases.len());
-    for item in releases {
-        match item {
-            Item::Parsed(value) => {
-                parsed.push(value);
-                lines.push(None);
-            }
+    let Group {
+        releases: items,
+        merger,
+    } = group;
+    let mut releases = Vec::with_capacity(items.len());
+    for item in &items {
+        releases.push(match item {
+            Item::Parsed(value) => Val::from_value(value),
             Item::Raw(line) => {
-                parsed.push(
-                    serde_json::from_slice(&line)
-                        .context("a JSON Lines release is not valid JSON")?,
-                );
-                lines.push(Some(line));
+                Val::parse(line).context("a JSON Lines release is not valid JSON")?
             }
-        }
+        });
     }
-    let releases = parsed;
     let ocid = releases
         .first()
         .and_then(|r| r.get("ocid"))
-        .cloned()
-        .unwrap_or(Value::Null);
+        .map_or(Value::Null, Val::to_value);
     let failed = |e| anyhow::Error::new(e).context(format!("merging the releases of ocid {ocid}"));
     let newest_date = releases
         .iter()
-        .filter_map(|r| r.get("date").and_then(Value::as_str))
+        .filter_map(|r| r.get("date").and_then(Val::as_str))
         .max()
         .unwrap_or_default()
         .to_owned();
     let mut bytes = Vec::with_capacity(4096);
     match kind {
         OutputKind::Compiled => merger
-            .write_compiled(&releases, &mut bytes)
+            .write_compiled_val(&releases, &mut bytes)
             .map_err(failed)?,
         OutputKind::Versioned => merger
-            .write_versioned(&releases, &mut bytes)
+            .write_versioned_val(&releases, &mut bytes)
             .map_err(failed)?,
         OutputKind::Records | OutputKind::RecordPackage => {
             // Records list releases oldest first (stable); the merge already checked the dates.
             let mut order: Vec<usize> = (0..releases.len()).collect();
             if releases.len() > 1 {
-                order.sort_by_key(|&i| releases[i].get("date").and_then(Value::as_str));
+                order.sort_by_key(|&i| releases[i].get("date").and_then(Val::as_str));
             }
             bytes.extend_from_slice(b"{\"ocid\":");
             serde_json::to_writer(&mut bytes, &ocid)?;
@@ -214,19 +211,19 @@ pub fn render(group: Group, kind: OutputKind, versioned: bool) -> anyhow::Result
                 if n > 0 {
                     bytes.push(b',');
                 }
-                match &lines[i] {
-                    Some(line) => bytes.extend_from_slice(line.trim_ascii()),
-                    None => serde_json::to_writer(&mut bytes, &releases[i])?,
+                match &items[i] {
+                    Item::Raw(line) => bytes.extend_from_slice(line.trim_ascii()),
+                    Item::Parsed(value) => serde_json::to_writer(&mut bytes, value)?,
                 }
             }
             bytes.extend_from_slice(b"],\"compiledRelease\":");
             merger
-                .write_compiled(&releases, &mut bytes)
+                .write_compiled_val(&releases, &mut bytes)
                 .map_err(failed)?;
             if versioned {
                 bytes.extend_from_slice(b",\"versionedRelease\":");
                 merger
-                    .write_versioned(&releases, &mut bytes)
+                    .write_versioned_val(&releases, &mut bytes)
                     .map_err(failed)?;
             }
             bytes.push(b'}');

@@ -25,12 +25,16 @@
 
 mod rules;
 mod tree;
+mod val;
 mod write;
+
+use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
 pub use rules::{Rule, Rules};
 use tree::{Folder, Node, ReleaseMeta};
+pub use val::Val;
 
 use crate::schema::{self, SchemaError, SchemaKind};
 
@@ -107,16 +111,35 @@ impl Merger {
 
     /// Appends the compiled release's JSON to `out` (faster than serializing [`Merger::compile`]).
     pub fn write_compiled(&self, releases: &[Value], out: &mut Vec<u8>) -> Result<(), MergeError> {
-        self.fold(releases, false, |root, metas| root.write_root(metas, out))
+        self.write_compiled_val(&views(releases), out)
     }
 
     /// Appends the versioned release's JSON to `out` (faster than serializing [`Merger::versioned`]).
     pub fn write_versioned(&self, releases: &[Value], out: &mut Vec<u8>) -> Result<(), MergeError> {
+        self.write_versioned_val(&views(releases), out)
+    }
+
+    /// [`Merger::write_compiled`] of releases parsed with [`Val::parse`]: the same bytes, and the
+    /// fast path for many releases (no `serde_json::Value` is built).
+    pub fn write_compiled_val(
+        &self,
+        releases: &[Val<'_>],
+        out: &mut Vec<u8>,
+    ) -> Result<(), MergeError> {
+        self.fold(releases, false, |root, metas| root.write_root(metas, out))
+    }
+
+    /// [`Merger::write_versioned`] of releases parsed with [`Val::parse`].
+    pub fn write_versioned_val(
+        &self,
+        releases: &[Val<'_>],
+        out: &mut Vec<u8>,
+    ) -> Result<(), MergeError> {
         self.fold(releases, true, |root, metas| root.write_root(metas, out))
     }
 
     fn merge(&self, releases: &[Value], versioned: bool) -> Result<Value, MergeError> {
-        self.fold(releases, versioned, |root, metas| {
+        self.fold(&views(releases), versioned, |root, metas| {
             Ok(root
                 .emit(metas, "")?
                 .unwrap_or_else(|| Value::Object(Map::new())))
@@ -124,41 +147,41 @@ impl Merger {
     }
 
     /// Folds the releases into a tree and hands it to `finish`.
-    fn fold<T>(
+    fn fold<'a, T>(
         &self,
-        releases: &[Value],
+        releases: &'a [Val<'a>],
         versioned: bool,
-        finish: impl FnOnce(Node<'_>, &[ReleaseMeta]) -> Result<T, MergeError>,
+        finish: impl FnOnce(Node<'a>, &[ReleaseMeta<'a>]) -> Result<T, MergeError>,
     ) -> Result<T, MergeError> {
         let ordered = sorted(releases)?;
         let mut root = Node::default();
         let mut metas = Vec::with_capacity(ordered.len());
         if !versioned {
-            root.set_value("tag", Value::Array(vec![Value::from("compiled")]));
+            root.set_value("tag", Val::Arr(vec![Val::Str(Cow::Borrowed("compiled"))]));
         }
-        for (position, release) in ordered.into_iter().enumerate() {
-            let ocid = release.get("ocid").cloned().unwrap_or(Value::Null);
-            let date = release.get("date").cloned().unwrap_or(Value::Null);
+        for (position, (release, members)) in ordered.into_iter().enumerate() {
+            let field = |key| release.get(key).cloned().unwrap_or(Val::Null);
+            let (ocid, date) = (field("ocid"), field("date"));
             if versioned {
                 root.set_value("ocid", ocid);
             } else {
                 root.set_value(
                     "id",
-                    Value::from(format!("{}-{}", py_str(&ocid), py_str(&date))),
+                    Val::Str(Cow::Owned(format!("{}-{}", py_str(&ocid), py_str(&date)))),
                 );
                 root.set_value("date", date.clone());
                 root.set_value("ocid", ocid);
             }
             metas.push(ReleaseMeta {
-                id: release.get("id").cloned().unwrap_or(Value::Null),
+                id: field("id"),
                 date,
-                tag: release.get("tag").cloned().unwrap_or(Value::Null),
+                tag: field("tag"),
             });
             let folder = Folder {
                 versioned,
                 release: position,
             };
-            folder.release(&mut root, release, &self.rules)?;
+            folder.release(&mut root, members, &self.rules)?;
         }
         finish(root, &metas)
     }
@@ -172,41 +195,49 @@ impl Default for Merger {
 
 /// Orders releases by `date`, stably (identical dates keep input order), as the reference does;
 /// a single release is taken as it is.
-fn sorted(releases: &[Value]) -> Result<Vec<&Map<String, Value>>, MergeError> {
+/// A release object and its members.
+type Release<'a> = (&'a Val<'a>, &'a [(Cow<'a, str>, Val<'a>)]);
+
+fn sorted<'a>(releases: &'a [Val<'a>]) -> Result<Vec<Release<'a>>, MergeError> {
     let mut out = Vec::with_capacity(releases.len());
     for (index, release) in releases.iter().enumerate() {
-        let object = release
-            .as_object()
-            .ok_or(MergeError::NotAnObject { index })?;
-        out.push(object);
+        let Val::Obj(members) = release else {
+            return Err(MergeError::NotAnObject { index });
+        };
+        out.push((release, members.as_slice()));
     }
     if out.len() == 1 {
         return Ok(out);
     }
-    for (index, release) in out.iter().enumerate() {
-        if !release.get("date").is_some_and(Value::is_string) {
+    for (index, (release, _)) in out.iter().enumerate() {
+        if release.get("date").and_then(Val::as_str).is_none() {
             return Err(MergeError::BadDate { index });
         }
     }
-    out.sort_by_key(|r| r.get("date").and_then(Value::as_str).unwrap_or_default());
+    out.sort_by_key(|(r, _)| r.get("date").and_then(Val::as_str).unwrap_or_default());
     Ok(out)
 }
 
+/// Borrowed views of parsed releases.
+fn views(releases: &[Value]) -> Vec<Val<'_>> {
+    releases.iter().map(Val::from_value).collect()
+}
+
 /// Python's `str()` of a JSON value, as used in the reference's compiled `id`.
-fn py_str(value: &Value) -> String {
+fn py_str(value: &Val<'_>) -> String {
     match value {
-        Value::String(s) => s.clone(),
-        Value::Null => "None".to_owned(),
-        Value::Bool(true) => "True".to_owned(),
-        Value::Bool(false) => "False".to_owned(),
-        other => other.to_string(),
+        Val::Str(s) => s.to_string(),
+        Val::Null => "None".to_owned(),
+        Val::Bool(true) => "True".to_owned(),
+        Val::Bool(false) => "False".to_owned(),
+        other => serde_json::to_string(other).unwrap_or_default(),
     }
 }
 
 /// Python's `==` on JSON values: numbers compare by value (`1 == 1.0`), and booleans equal 0 and 1.
-pub(crate) fn py_eq(a: &Value, b: &Value) -> bool {
+pub(crate) fn py_eq(a: &Val<'_>, b: &Val<'_>) -> bool {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
+        (Val::Num(x), Val::Num(y)) => {
             if let (Some(x), Some(y)) = (x.as_i64(), y.as_i64()) {
                 x == y
             } else if let (Some(x), Some(y)) = (x.as_u64(), y.as_u64()) {
@@ -215,14 +246,18 @@ pub(crate) fn py_eq(a: &Value, b: &Value) -> bool {
                 x.as_f64() == y.as_f64()
             }
         }
-        (Value::Bool(x), Value::Number(n)) | (Value::Number(n), Value::Bool(x)) => {
+        (Val::Bool(x), Val::Num(n)) | (Val::Num(n), Val::Bool(x)) => {
             n.as_f64() == Some(f64::from(u8::from(*x)))
         }
-        (Value::Array(x), Value::Array(y)) => {
+        (Val::Arr(x), Val::Arr(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(x, y)| py_eq(x, y))
         }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| py_eq(v, w)))
+        // Members are sorted by key, each key once: equal objects pair up in order.
+        (Val::Obj(x), Val::Obj(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((k, v), (l, w))| k == l && py_eq(v, w))
         }
         _ => a == b,
     }

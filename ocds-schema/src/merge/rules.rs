@@ -4,8 +4,7 @@
 //! followed (a `$ref` replaces its object, as `jsonref` does), and a rule is recorded for the
 //! path of each property (array positions do not appear in rule paths).
 
-use std::collections::HashMap;
-
+use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 /// What the merge does with the values at one path.
@@ -21,7 +20,8 @@ pub enum Rule {
 #[derive(Debug, Default, Clone)]
 pub struct Rules {
     rule: Option<Rule>,
-    children: HashMap<String, Rules>,
+    /// Looked up for every field of every release merged: a fast hash (the keys are the schema's).
+    children: FxHashMap<String, Rules>,
 }
 
 /// Nesting deeper than this is ignored, which guards against recursive schemas.

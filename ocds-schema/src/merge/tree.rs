@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use super::rules::{Rule, Rules};
+use super::val::Val;
 use super::{MergeError, py_eq};
 
 /// A node of the merged tree: a value at this path, children, or (in bad data) both.
@@ -22,7 +23,7 @@ pub(super) struct Node<'a> {
     /// The path first held a value (not an object or array of objects).
     pub(super) created_as_leaf: bool,
     /// Compiled merge: the latest value at this path.
-    pub(super) leaf: Option<Cow<'a, Value>>,
+    pub(super) leaf: Option<Cow<'a, Val<'a>>>,
     /// Versioned merge: the history of values at this path.
     pub(super) history: Vec<Version<'a>>,
     pub(super) kids: Kids<'a>,
@@ -41,7 +42,7 @@ pub(super) struct Element<'a> {
     /// Matching key: the string form of `id`, or `None` for an object without `id` (never matched).
     key: Option<Cow<'a, str>>,
     /// The first non-null `id` seen, written back unversioned.
-    pub(super) id: Option<&'a Value>,
+    pub(super) id: Option<&'a Val<'a>>,
     pub(super) node: Node<'a>,
 }
 
@@ -49,15 +50,15 @@ pub(super) struct Element<'a> {
 #[derive(Debug)]
 pub(super) struct Version<'a> {
     pub(super) release: usize,
-    pub(super) value: &'a Value,
+    pub(super) value: &'a Val<'a>,
 }
 
 /// The identity of a release, recorded with each versioned value.
 #[derive(Debug)]
-pub(super) struct ReleaseMeta {
-    pub id: Value,
-    pub date: Value,
-    pub tag: Value,
+pub(super) struct ReleaseMeta<'a> {
+    pub id: Val<'a>,
+    pub date: Val<'a>,
+    pub tag: Val<'a>,
 }
 
 /// Folding state shared by the compiled and versioned merges.
@@ -71,7 +72,7 @@ impl Folder {
     pub fn release<'a>(
         &self,
         root: &mut Node<'a>,
-        release: &'a Map<String, Value>,
+        release: &'a [(Cow<'a, str>, Val<'a>)],
         rules: &Rules,
     ) -> Result<(), MergeError> {
         self.object(root, release, Some(rules), "", true)
@@ -81,13 +82,14 @@ impl Folder {
     fn object<'a>(
         &self,
         node: &mut Node<'a>,
-        object: &'a Map<String, Value>,
+        object: &'a [(Cow<'a, str>, Val<'a>)],
         rules: Option<&Rules>,
         path: &str,
         top: bool,
     ) -> Result<(), MergeError> {
         let mut hint = 0;
         for (key, value) in object {
+            let key: &'a str = key;
             // At the top, `tag` is always dropped, and the versioned release does not version `ocid`.
             if top && (key == "tag" || (self.versioned && key == "ocid")) {
                 continue;
@@ -110,15 +112,15 @@ impl Folder {
     fn field<'a>(
         &self,
         node: &mut Node<'a>,
-        value: &'a Value,
+        value: &'a Val<'a>,
         rules: Option<&Rules>,
         rule: Option<Rule>,
         key: &str,
     ) -> Result<(), MergeError> {
         let is_leaf = rule == Some(Rule::WholeList)
             || match value {
-                Value::Object(_) => false,
-                Value::Array(items) => items.iter().any(|item| !item.is_object()),
+                Val::Obj(_) => false,
+                Val::Arr(items) => items.iter().any(|item| !item.is_object()),
                 _ => true,
             };
         if is_leaf {
@@ -126,12 +128,12 @@ impl Folder {
             return Ok(());
         }
         match value {
-            Value::Object(map) if !map.is_empty() => self.object(node, map, rules, key, false),
-            Value::Array(items) if !items.is_empty() => {
+            Val::Obj(map) if !map.is_empty() => self.object(node, map, rules, key, false),
+            Val::Arr(items) if !items.is_empty() => {
                 let path = key;
                 for item in items {
-                    if let Value::Object(map) = item {
-                        let (element, fresh) = node.element(map.get("id"), path)?;
+                    if let Val::Obj(map) = item {
+                        let (element, fresh) = node.element(item.get("id"), path)?;
                         self.object(element, map, rules, path, false)?;
                         if fresh && element.is_empty() {
                             node.drop_last();
@@ -145,7 +147,7 @@ impl Folder {
         }
     }
 
-    fn set<'a>(&self, node: &mut Node<'a>, value: &'a Value) {
+    fn set<'a>(&self, node: &mut Node<'a>, value: &'a Val<'a>) {
         if node.is_new() {
             node.created_as_leaf = true;
         }
@@ -206,7 +208,7 @@ impl<'a> Node<'a> {
     }
 
     /// Sets a compiled value directly (the compiled release's `tag`, `id`, `date`, `ocid`).
-    pub fn set_value(&mut self, key: &'a str, value: Value) {
+    pub fn set_value(&mut self, key: &'a str, value: Val<'a>) {
         if let Ok((child, _)) = self.object_child(key, "", &mut 0) {
             if child.is_new() {
                 child.created_as_leaf = true;
@@ -251,7 +253,7 @@ impl<'a> Node<'a> {
     /// The index of the array element matching `id` (appended if none) and whether it was created.
     fn element(
         &mut self,
-        id: Option<&'a Value>,
+        id: Option<&'a Val<'a>>,
         path: &str,
     ) -> Result<(&mut Node<'a>, bool), MergeError> {
         if !self.has_kids() && !matches!(self.kids, Kids::Array(_)) {
@@ -282,11 +284,11 @@ impl<'a> Node<'a> {
     }
 
     /// Writes the merged tree out; `None` means the path is absent from the output.
-    pub fn emit(self, metas: &[ReleaseMeta], path: &str) -> Result<Option<Value>, MergeError> {
+    pub fn emit(self, metas: &[ReleaseMeta<'_>], path: &str) -> Result<Option<Value>, MergeError> {
         let has_kids = self.has_kids();
         if self.created_as_leaf {
             let value = if self.history.is_empty() {
-                self.leaf.filter(|v| !v.is_null()).map(Cow::into_owned)
+                self.leaf.filter(|v| !v.is_null()).map(|v| v.to_value())
             } else {
                 Some(Value::Array(
                     self.history.into_iter().map(|v| v.emit(metas)).collect(),
@@ -320,7 +322,7 @@ impl<'a> Node<'a> {
                         _ => Map::new(),
                     };
                     if let Some(id) = element.id {
-                        map.insert("id".to_owned(), id.clone());
+                        map.insert("id".to_owned(), id.to_value());
                     }
                     out.push(Value::Object(map));
                 }
@@ -331,25 +333,25 @@ impl<'a> Node<'a> {
 }
 
 impl Version<'_> {
-    fn emit(self, metas: &[ReleaseMeta]) -> Value {
+    fn emit(self, metas: &[ReleaseMeta<'_>]) -> Value {
         let mut map = Map::new();
         if let Some(meta) = metas.get(self.release) {
-            map.insert("releaseID".to_owned(), meta.id.clone());
-            map.insert("releaseDate".to_owned(), meta.date.clone());
-            map.insert("releaseTag".to_owned(), meta.tag.clone());
+            map.insert("releaseID".to_owned(), meta.id.to_value());
+            map.insert("releaseDate".to_owned(), meta.date.to_value());
+            map.insert("releaseTag".to_owned(), meta.tag.to_value());
         }
-        map.insert("value".to_owned(), self.value.clone());
+        map.insert("value".to_owned(), self.value.to_value());
         Value::Object(map)
     }
 }
 
 /// The string an `id` is matched by, as Python's `str()` would give it.
-fn id_key(id: &Value) -> Cow<'_, str> {
+fn id_key<'a>(id: &'a Val<'a>) -> Cow<'a, str> {
     match id {
-        Value::String(s) => Cow::Borrowed(s),
-        Value::Null => Cow::Borrowed("None"),
-        Value::Bool(true) => Cow::Borrowed("True"),
-        Value::Bool(false) => Cow::Borrowed("False"),
-        other => Cow::Owned(other.to_string()),
+        Val::Str(s) => Cow::Borrowed(s),
+        Val::Null => Cow::Borrowed("None"),
+        Val::Bool(true) => Cow::Borrowed("True"),
+        Val::Bool(false) => Cow::Borrowed("False"),
+        other => Cow::Owned(serde_json::to_string(other).unwrap_or_default()),
     }
 }

@@ -18,7 +18,7 @@ impl Node<'_> {
     /// Appends the node's JSON to `out` (the caller checked [`Node::present`]).
     pub(super) fn write(
         &self,
-        metas: &[ReleaseMeta],
+        metas: &[ReleaseMeta<'_>],
         path: &str,
         out: &mut Vec<u8>,
     ) -> Result<(), MergeError> {
@@ -95,7 +95,7 @@ impl Node<'_> {
     /// Appends the whole tree (the merged release) to `out`.
     pub(super) fn write_root(
         &self,
-        metas: &[ReleaseMeta],
+        metas: &[ReleaseMeta<'_>],
         out: &mut Vec<u8>,
     ) -> Result<(), MergeError> {
         if self.present() {
@@ -107,7 +107,7 @@ impl Node<'_> {
 }
 
 impl Version<'_> {
-    fn write(&self, metas: &[ReleaseMeta], out: &mut Vec<u8>) -> Result<(), MergeError> {
+    fn write(&self, metas: &[ReleaseMeta<'_>], out: &mut Vec<u8>) -> Result<(), MergeError> {
         out.push(b'{');
         let mut first = true;
         if let Some(meta) = metas.get(self.release) {
