@@ -4,7 +4,8 @@
 //! streams: a group is merged as soon as the next ocid starts. Input in any other order (a bulk
 //! file or a harvest of a release feed, in publication order) is spilled to temporary bucket
 //! files by ocid and merged bucket by bucket. Files are read once beforehand, looking only at
-//! each release's ocid, to choose the path; standard input cannot be read twice, so there an
+//! each release's ocid, to choose the path (a plain JSON Lines file of releases in two halves, on
+//! two threads); standard input cannot be read twice, so there an
 //! ocid that reappears after its group ended is an error unless `--unsorted` is given.
 //! One thread reads and groups lines (reading only each JSON Lines release's `ocid`), worker
 //! threads parse, merge and serialize batches of groups, and the main thread writes them in
