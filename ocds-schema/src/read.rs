@@ -51,6 +51,20 @@ fn peek_release(line: &[u8]) -> Option<String> {
     release_ocid(line).map(str::to_owned)
 }
 
+/// The ocid of a line that starts `{"ocid":"…"` (no escape), without looking further: a guess
+/// at [`release_ocid`] for the usual JSON Lines release, which whoever parses the line must
+/// confirm (the line could be a record, or name another `ocid` later).
+pub fn leading_ocid(line: &[u8]) -> Option<&str> {
+    let rest = line.trim_ascii_start().strip_prefix(b"{\"ocid\":\"")?;
+    let end = rest
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+    if rest[end] != b'"' {
+        return None;
+    }
+    std::str::from_utf8(&rest[..end]).ok()
+}
+
 /// The ocid of a JSON Lines release as `ocds compile` groups it: what [`Event::RawRelease`]
 /// carries for the line, or `None` when the line is not read that way (not a release object, an
 /// escaped ocid, a package or record line), and is parsed in full instead.
@@ -293,8 +307,12 @@ fn read_one(
     reader.read_until(b'\n', &mut first)?;
     let first_doc = serde_json::from_slice::<Value>(&first).ok();
     if let Some(doc) = first_doc {
-        // JSON Lines (of releases, records or whole packages): the first line is a complete document.
-        classify(doc, sink)?;
+        // JSON Lines (of releases, records or whole packages): the first line is a complete
+        // document. A release is sent as its line, like every line after it.
+        match peek_release(&first).filter(|_| raw) {
+            Some(ocid) => sink(Event::RawRelease { ocid, line: first })?,
+            None => classify(doc, sink)?,
+        }
         let mut number = 1;
         loop {
             let mut line = Vec::with_capacity(1 << 12);
@@ -620,6 +638,10 @@ mod tests {
         assert_eq!(peek_release(br#"{"ocid": 5}"#), None);
         assert_eq!(peek_release(br#"[{"ocid": "x"}]"#), None);
         assert_eq!(peek_release(br#"{"id": "1"}"#), None);
+        assert_eq!(leading_ocid(br#" {"ocid":"a","tag":[]}"#), Some("a"));
+        assert_eq!(leading_ocid(br#"{"ocid":"a\u0041"}"#), None);
+        assert_eq!(leading_ocid(br#"{"ocid": "a"}"#), None);
+        assert_eq!(leading_ocid(br#"{"id":"1","ocid":"a"}"#), None);
     }
 
     fn json_value() -> impl proptest::strategy::Strategy<Value = Value> {

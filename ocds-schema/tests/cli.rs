@@ -205,3 +205,117 @@ fn stats_counts_processes_releases_awards_and_value() {
         json!({"CLP": "1", "EUR": "12"})
     );
 }
+
+/// Runs `ocds` with standard output written to a regular file that already holds `before`
+/// (opened for appending and positioned at its end); gives the exit code, the whole file and
+/// stderr.
+fn ocds_into_file(args: &[&str], before: &[u8]) -> (Option<i32>, Vec<u8>, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("out");
+    std::fs::write(&path, before).expect("writes");
+    let mut out = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .expect("opens");
+    // At the end, so that the output starts where the file ends and can be cut back to there.
+    std::io::Seek::seek(&mut out, std::io::SeekFrom::End(0)).expect("seeks");
+    let output = Command::new(env!("CARGO_BIN_EXE_ocds"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("the binary runs");
+    (
+        output.status.code(),
+        std::fs::read(&path).expect("reads"),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// A file compiled into a file is read once, as grouped, and read again when it is not: every
+/// way gives what standard input (grouped) or `--unsorted` gives, and what the output file held
+/// before stays.
+#[test]
+fn compile_into_a_file_starts_over_when_the_input_is_not_what_it_looked_like() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = |name: &str, text: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("writes");
+        path.to_str().expect("utf-8").to_owned()
+    };
+    let grouped = jsonl(&[
+        release("ocds-b-9", "1", "2020-01-01T00:00:00Z", "Z"),
+        release("ocds-a-1", "1", "2020-01-01T00:00:00Z", "A"),
+        release("ocds-a-1", "2", "2020-01-02T00:00:00Z", "B"),
+    ]);
+    let apart = jsonl(&[
+        release("ocds-a-1", "1", "2020-01-01T00:00:00Z", "A"),
+        release("ocds-b-9", "1", "2020-01-01T00:00:00Z", "Z"),
+        release("ocds-a-1", "2", "2020-01-02T00:00:00Z", "B"),
+    ]);
+    // A record line whose own `ocid` comes first: grouped by its releases, not by the guess.
+    let mut with_record = grouped.clone();
+    with_record.extend_from_slice(
+        br#"{"ocid":"ocds-a-1","releases":[{"ocid":"ocds-c-3","id":"9","date":"2021-01-01T00:00:00Z","tag":["tender"]}]}"#,
+    );
+    with_record.push(b'\n');
+    // A second top-level `ocid`, which is the one a parser keeps.
+    let mut two_ocids = grouped.clone();
+    two_ocids.extend_from_slice(
+        br#"{"ocid":"ocds-a-1","id":"3","date":"2020-01-03T00:00:00Z","ocid":"ocds-d-4","tag":["tender"]}"#,
+    );
+    two_ocids.push(b'\n');
+    for kind in ["compiled", "records"] {
+        for (name, text) in [
+            ("grouped", &grouped),
+            ("with-record", &with_record),
+            ("two-ocids", &two_ocids),
+        ] {
+            let path = file(name, text);
+            let expected = ocds(&["compile", "--output", kind, "--no-progress", "-"], text);
+            assert!(expected.status.success(), "{name}");
+            let (code, out, stderr) = ocds_into_file(
+                &["compile", "--output", kind, "--no-progress", &path],
+                b"kept\n",
+            );
+            assert_eq!(code, Some(0), "{name}: {stderr}");
+            assert_eq!(
+                out,
+                [&b"kept\n"[..], &expected.stdout].concat(),
+                "{name} {kind}"
+            );
+            // Written to a new file (`>`): the same.
+            let (code, fresh, _) =
+                ocds_into_file(&["compile", "--output", kind, "--no-progress", &path], b"");
+            assert_eq!((code, fresh), (Some(0), expected.stdout.clone()), "{name}");
+        }
+        let path = file("apart", &apart);
+        let spilled = ocds(&["compile", "--unsorted", "--output", kind, "-"], &apart);
+        let (code, out, stderr) =
+            ocds_into_file(&["compile", "--output", kind, "--no-progress", &path], b"");
+        assert_eq!(code, Some(0), "{stderr}");
+        assert!(stderr.contains("compiled again"), "{stderr}");
+        let sorted = |bytes: &[u8]| {
+            let mut lines: Vec<String> = String::from_utf8_lossy(bytes)
+                .lines()
+                .map(str::to_owned)
+                .collect();
+            lines.sort();
+            lines
+        };
+        assert_eq!(sorted(&out), sorted(&spilled.stdout), "{kind}");
+    }
+    // A line that is not JSON fails as it does from standard input, once.
+    let mut bad = grouped.clone();
+    bad.extend_from_slice(b"{\"ocid\":\"ocds-e-5\", nope}\n");
+    let path = file("bad", &bad);
+    let from_stdin = ocds(&["compile", "--output", "compiled", "-"], &bad);
+    let (code, out, stderr) = ocds_into_file(
+        &["compile", "--output", "compiled", "--no-progress", &path],
+        b"",
+    );
+    assert_eq!(code, from_stdin.status.code());
+    assert_eq!(out, from_stdin.stdout);
+    assert_eq!(stderr.matches("not valid JSON").count(), 1, "{stderr}");
+}

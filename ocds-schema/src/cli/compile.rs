@@ -3,10 +3,18 @@
 //! Input grouped by `ocid` (every release of a process together, as in a file sorted by ocid)
 //! streams: a group is merged as soon as the next ocid starts. Input in any other order (a bulk
 //! file or a harvest of a release feed, in publication order) is spilled to temporary bucket
-//! files by ocid and merged bucket by bucket. Files are read once beforehand, looking only at
-//! each release's ocid, to choose the path (a plain JSON Lines file of releases in two halves, on
-//! two threads); standard input cannot be read twice, so there an
-//! ocid that reappears after its group ended is an error unless `--unsorted` is given.
+//! files by ocid and merged bucket by bucket. The path is chosen without a flag:
+//! - **files written to a regular file** (`ocds compile in.jsonl > out.jsonl`) are compiled as
+//!   grouped straight away ([`Path::Hopeful`]), each line grouped by the `{"ocid":"…"` it starts
+//!   with; the workers confirm each guess once the line is parsed. If an ocid comes back, or a
+//!   line is not the plain release it looked like, the output is cut back to where it started
+//!   and the input is read again the careful way below. A grouped file is read once.
+//! - **other files** (written to a pipe or a terminal, which cannot be cut back) are first read
+//!   for their ocids only (a plain JSON Lines file of releases in two halves, on two threads)
+//!   to choose between streaming and spilling;
+//! - **standard input** cannot be read twice: an ocid that reappears after its group ended is an
+//!   error unless `--unsorted` is given.
+//!
 //! One thread reads and groups lines (reading only each JSON Lines release's `ocid`), worker
 //! threads parse, merge and serialize batches of groups, and the main thread writes them in
 //! input order.
@@ -88,6 +96,10 @@ pub struct Group {
     pub releases: Vec<Item>,
     /// Merger for the package's declared extensions.
     pub merger: Arc<Merger>,
+    /// The ocid the lines were grouped by from their start alone ([`Path::Hopeful`]): the worker
+    /// confirms, once they are parsed, that each is a release with that ocid, or answers
+    /// [`StartOver`].
+    pub guessed: Option<String>,
 }
 
 /// What the reader thread sends, in input order.
@@ -107,8 +119,80 @@ enum Done {
 /// Groups per batch: enough to make channel traffic negligible, few enough to keep memory low.
 const BATCH: usize = 64;
 
+/// How the input is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Path {
+    /// Grouped by ocid: an ocid that comes back is an error.
+    Grouped,
+    /// Grouped, as far as is known: an ocid that comes back stops the run with [`SplitFound`].
+    Hopeful,
+    /// Spilled to bucket files by ocid first.
+    Spill,
+}
+
 /// Runs `ocds compile`.
+///
+/// Files written to a file are compiled as grouped straight away, without the grouping check:
+/// if an ocid comes back, the output is cut back to where it started and the input compiled
+/// again through the spill. That reads grouped files once instead of twice.
 pub fn run(args: &CompileArgs) -> anyhow::Result<ExitCode> {
+    let files = &args.inputs.files;
+    if args.unsorted {
+        return compile(args, Path::Spill);
+    }
+    if files.is_empty() || files.iter().any(|f| f.as_os_str() == "-") {
+        return compile(args, Path::Grouped);
+    }
+    if let Some(start) = OutputStart::of_stdout() {
+        match compile(args, Path::Hopeful) {
+            Err(error) if error.chain().any(|e| e.is::<SplitFound>()) => {
+                start.cut()?;
+                eprintln!(
+                    "ocds: the releases of an ocid are apart in the input, so it is compiled again \
+                     through temporary files"
+                );
+                return compile(args, Path::Spill);
+            }
+            // Lines that are not all plain releases: read again, the careful way.
+            Err(error) if error.chain().any(|e| e.is::<StartOver>()) => start.cut()?,
+            other => return other,
+        }
+    }
+    let spill = needs_spill(files, !args.inputs.no_progress)?;
+    compile(args, if spill { Path::Spill } else { Path::Grouped })
+}
+
+/// Where the output began in a regular file on standard output, so that it can be cut back.
+struct OutputStart {
+    file: std::fs::File,
+    at: u64,
+}
+
+impl OutputStart {
+    /// Standard output when it is a regular file written at its end (`> file`, or `>>` to a new
+    /// or empty file); `None` for anything else (a pipe, a terminal, `/dev/null`).
+    fn of_stdout() -> Option<Self> {
+        use std::io::Seek;
+        use std::os::fd::AsFd;
+        let fd = std::io::stdout().as_fd().try_clone_to_owned().ok()?;
+        let mut file = std::fs::File::from(fd);
+        let meta = file.metadata().ok()?;
+        let at = file.stream_position().ok()?;
+        (meta.is_file() && at == meta.len()).then_some(Self { file, at })
+    }
+
+    /// Cuts what was written since, and writes from there again.
+    fn cut(mut self) -> anyhow::Result<()> {
+        use std::io::{Seek, SeekFrom};
+        self.file
+            .set_len(self.at)
+            .context("cutting back the output to compile again")?;
+        self.file.seek(SeekFrom::Start(self.at))?;
+        Ok(())
+    }
+}
+
+fn compile(args: &CompileArgs, path: Path) -> anyhow::Result<ExitCode> {
     let kind = match args.output {
         Format::RecordPackage => OutputKind::RecordPackage,
         Format::Records => OutputKind::Records,
@@ -139,9 +223,8 @@ pub fn run(args: &CompileArgs) -> anyhow::Result<ExitCode> {
     drop(to_writer);
     let files = args.inputs.files.clone();
     let progress = !args.inputs.no_progress;
-    let unsorted = args.unsorted || needs_spill(&files, progress)?;
     let reader =
-        std::thread::spawn(move || read_groups(&files, progress, unsorted, mergers, &to_workers));
+        std::thread::spawn(move || read_groups(&files, progress, path, mergers, &to_workers));
     let written = write_in_order(&done, &mut output);
     drop(done);
     let read = reader
@@ -152,8 +235,14 @@ pub fn run(args: &CompileArgs) -> anyhow::Result<ExitCode> {
             .join()
             .map_err(|_| anyhow::anyhow!("a worker thread panicked"))?;
     }
-    read?;
-    let summary = written?;
+    // A start-over found by the writer stops the reader too: it comes first.
+    let summary = match written {
+        Err(error) if error.is::<StartOver>() => return Err(error),
+        written => {
+            read?;
+            written?
+        }
+    };
     if summary.linked_only > 0 {
         eprintln!(
             "ocds: skipped {} records whose releases are only linked (no embedded releases to merge)",
@@ -215,6 +304,7 @@ fn write_in_order(done: &Receiver<(u64, Done)>, output: &mut Output) -> anyhow::
                     for group in groups {
                         match group {
                             Ok(rendered) => output.write(&rendered)?,
+                            Err(error) if error.is::<StartOver>() => return Err(error),
                             Err(error) => {
                                 failed += 1;
                                 eprintln!("ocds: {error:#}");
@@ -431,7 +521,7 @@ impl std::error::Error for SplitFound {}
 fn read_groups(
     files: &[PathBuf],
     progress: bool,
-    unsorted: bool,
+    path: Path,
     mut mergers: Mergers,
     channel: &SyncSender<(u64, Message)>,
 ) -> anyhow::Result<()> {
@@ -440,7 +530,7 @@ fn read_groups(
         seq: 0,
         batch: Vec::with_capacity(BATCH),
     };
-    if unsorted {
+    if path == Path::Spill {
         let mut spill = Spill::new()?;
         input::read(files, progress, false, &mut |event| match event {
             Event::Package(meta) => {
@@ -456,6 +546,9 @@ fn read_groups(
         })?;
         spill.drain(&mut |group| out.group(group))?;
         return out.flush();
+    }
+    if path == Path::Hopeful {
+        return read_hopefully(files, progress, &mergers, &mut out);
     }
     let mut current: Option<(String, Vec<Item>)> = None;
     let mut finished: HashSet<String> = HashSet::new();
@@ -476,6 +569,9 @@ fn read_groups(
             Some((open, releases)) if *open == ocid => releases.push(item),
             _ => {
                 if finished.contains(&ocid) {
+                    if path == Path::Hopeful {
+                        anyhow::bail!(SplitFound);
+                    }
                     anyhow::bail!(
                         "release {count} has ocid {ocid:?}, whose group ended earlier: `ocds compile` streams input \
                          grouped by ocid (all releases of a process next to each other, e.g. sorted by ocid). \
@@ -483,7 +579,11 @@ fn read_groups(
                     );
                 }
                 if let Some((done, releases)) = current.replace((ocid, vec![item])) {
-                    out.group(Group { releases, merger: Arc::clone(&mergers.current) })?;
+                    out.group(Group {
+                        releases,
+                        merger: Arc::clone(&mergers.current),
+                        guessed: None,
+                    })?;
                     finished.insert(done);
                 }
             }
@@ -495,10 +595,75 @@ fn read_groups(
         out.group(Group {
             releases,
             merger: Arc::clone(&mergers.current),
+            guessed: None,
         })?;
     }
     out.flush()
 }
+
+/// [`Path::Hopeful`]: JSON Lines of releases grouped by ocid, each line's ocid read from its
+/// start (`{"ocid":"…"`) or, failing that, by walking its top level. A line that is not a
+/// release, or an ocid that comes back, stops the run ([`StartOver`], [`SplitFound`]).
+fn read_hopefully(
+    files: &[PathBuf],
+    progress: bool,
+    mergers: &Mergers,
+    out: &mut Sender<'_>,
+) -> anyhow::Result<()> {
+    let mut current: Option<(String, Vec<Item>, bool)> = None;
+    let mut finished: HashSet<String> = HashSet::new();
+    let send = |releases, guessed: Option<String>, out: &mut Sender<'_>| {
+        out.group(Group {
+            releases,
+            merger: Arc::clone(&mergers.current),
+            guessed,
+        })
+    };
+    input::lines(files, progress, &mut |line| {
+        let (ocid, guessed) = match ocds_schema::read::leading_ocid(&line) {
+            Some(ocid) => (ocid, true),
+            None => (
+                ocds_schema::read::release_ocid(&line).ok_or(StartOver)?,
+                false,
+            ),
+        };
+        match &mut current {
+            Some((open, releases, any_guessed)) if open == ocid => {
+                releases.push(Item::Raw(line));
+                *any_guessed |= guessed;
+            }
+            _ => {
+                if finished.contains(ocid) {
+                    anyhow::bail!(SplitFound);
+                }
+                let ocid = ocid.to_owned();
+                if let Some((done, releases, any_guessed)) =
+                    current.replace((ocid, vec![Item::Raw(line)], guessed))
+                {
+                    send(releases, any_guessed.then(|| done.clone()), out)?;
+                    finished.insert(done);
+                }
+            }
+        }
+        Ok(())
+    })?;
+    if let Some((done, releases, any_guessed)) = current {
+        send(releases, any_guessed.then_some(done), out)?;
+    }
+    out.flush()
+}
+
+/// The hopeful reading guessed wrong about a line: the input is read again the careful way.
+#[derive(Debug)]
+pub struct StartOver;
+
+impl std::fmt::Display for StartOver {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a line is not a plain JSON Lines release")
+    }
+}
+
+impl std::error::Error for StartOver {}
 
 /// The grouping key of a release: its `ocid` (a missing or non-string ocid groups as text).
 pub fn ocid_key(release: &Value) -> String {

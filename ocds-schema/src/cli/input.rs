@@ -51,6 +51,35 @@ pub fn release_lines(
     Ok(())
 }
 
+/// Reads every input file in turn as lines (gzip decompressed), sending each line that is not
+/// blank with its newline; for readers that decide themselves what the lines are.
+pub fn lines(
+    files: &[PathBuf],
+    progress: bool,
+    sink: &mut dyn FnMut(Vec<u8>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    use std::io::BufRead;
+    for path in files {
+        let (reader, bar) = open(path, progress)?;
+        let mut reader = read::decompressed(reader)?;
+        loop {
+            let mut line = Vec::with_capacity(1 << 12);
+            if reader
+                .read_until(b'\n', &mut line)
+                .with_context(|| format!("reading {}", display(path)))?
+                == 0
+            {
+                break;
+            }
+            if !line.iter().all(u8::is_ascii_whitespace) {
+                sink(line)?;
+            }
+        }
+        bar.finish_and_clear();
+    }
+    Ok(())
+}
+
 /// Reads whole documents (packages, releases, records) without splitting packages: for `validate`.
 pub fn documents(
     path: &Path,

@@ -6,7 +6,7 @@ use anyhow::Context;
 use ocds_schema::merge::Val;
 use serde_json::{Map, Value};
 
-use super::compile::{Group, Item};
+use super::compile::{Group, Item, StartOver};
 
 /// Key of the metadata message that only counts a linked-only record.
 pub const LINKED_MARKER: &str = "\u{0}linked-only";
@@ -169,15 +169,34 @@ pub fn render(group: Group, kind: OutputKind, versioned: bool) -> anyhow::Result
     let Group {
         releases: items,
         merger,
+        guessed,
     } = group;
     let mut releases = Vec::with_capacity(items.len());
     for item in &items {
         releases.push(match item {
             Item::Parsed(value) => Val::from_value(value),
-            Item::Raw(line) => {
-                Val::parse(line).context("a JSON Lines release is not valid JSON")?
-            }
+            Item::Raw(line) => match Val::parse(line) {
+                Ok(release) => release,
+                // A guessed group is read again the careful way, which reports bad lines.
+                Err(_) if guessed.is_some() => return Err(StartOver.into()),
+                Err(error) => {
+                    return Err(error).context("a JSON Lines release is not valid JSON");
+                }
+            },
         });
+    }
+    // The guess holds when every line is a release whose `ocid` is the one it was grouped by,
+    // as the careful reader would have found it.
+    if let Some(ocid) = &guessed {
+        let plain = |r: &Val<'_>| {
+            r.get("ocid").and_then(Val::as_str) == Some(ocid.as_str())
+                && ["releases", "records", "compiledRelease"]
+                    .iter()
+                    .all(|key| r.get(key).is_none())
+        };
+        if !releases.iter().all(plain) {
+            return Err(StartOver.into());
+        }
     }
     let ocid = releases
         .first()

@@ -94,7 +94,11 @@ impl Spill {
                         .get(index)
                         .cloned()
                         .context("corrupt spill file")?;
-                    send(Group { releases, merger })?;
+                    send(Group {
+                        releases,
+                        merger,
+                        guessed: None,
+                    })?;
                 }
             }
         }
