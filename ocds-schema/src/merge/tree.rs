@@ -238,7 +238,7 @@ impl<'a> Node<'a> {
         let len = entries.len();
         let found = (0..len)
             .map(|offset| (*hint + offset) % len)
-            .find(|&i| entries[i].0 == key);
+            .find(|&i| same_key(entries[i].0, key));
         let (index, fresh) = match found {
             Some(index) => (index, false),
             None => {
@@ -354,4 +354,10 @@ fn id_key<'a>(id: &'a Val<'a>) -> Cow<'a, str> {
         Val::Bool(false) => Cow::Borrowed("False"),
         other => Cow::Owned(serde_json::to_string(other).unwrap_or_default()),
     }
+}
+
+/// Whether two keys are equal, compared inline (see [`super::val::key_order`]).
+#[inline]
+fn same_key(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }

@@ -8,6 +8,7 @@
 //! kept (as a `BTreeMap` would), and it serializes to the same bytes as the `Value` would.
 
 use std::borrow::Cow;
+use std::cmp::Ordering;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -43,7 +44,7 @@ impl<'a> Val<'a> {
         // Most text takes the fast reader below; anything it does not take (bad JSON, escapes it
         // leaves to serde, nesting deeper than serde allows) is read by `serde_json`, which
         // gives the value or the error it always gave.
-        match std::str::from_utf8(text) {
+        match simdutf8::basic::from_utf8(text) {
             Ok(text) => match fast::parse(text) {
                 Some(val) => Ok(val),
                 None => serde_json::from_str(text),
@@ -90,7 +91,7 @@ impl<'a> Val<'a> {
     pub fn get(&self, key: &str) -> Option<&Self> {
         match self {
             Self::Obj(members) => members
-                .binary_search_by(|(k, _)| k.as_ref().cmp(key))
+                .binary_search_by(|(k, _)| key_order(k, key))
                 .ok()
                 .map(|i| &members[i].1),
             _ => None,
@@ -417,11 +418,14 @@ mod fast {
 
 /// Puts members in key order and keeps the last of a repeated key, as a `BTreeMap` would.
 fn sort_members(members: &mut Vec<(Cow<'_, str>, Val<'_>)>) {
-    if members.windows(2).all(|w| w[0].0 < w[1].0) {
+    if members
+        .windows(2)
+        .all(|w| key_order(&w[0].0, &w[1].0) == Ordering::Less)
+    {
         return;
     }
     // Stable: among equal keys the input order stays, so the last one is the last written.
-    members.sort_by(|a, b| a.0.cmp(&b.0));
+    members.sort_by(|a, b| key_order(&a.0, &b.0));
     members.dedup_by(|later, kept| {
         if later.0 == kept.0 {
             std::mem::swap(&mut later.1, &mut kept.1);
@@ -430,6 +434,19 @@ fn sort_members(members: &mut Vec<(Cow<'_, str>, Val<'_>)>) {
             false
         }
     });
+}
+
+/// The order of two keys: `str`'s (bytewise), compared inline. Keys are short and mostly differ
+/// in their first bytes, where a call to `memcmp` for each comparison cost more than the work.
+#[inline]
+pub(crate) fn key_order(a: &str, b: &str) -> Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x.cmp(y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// Reads an object key, borrowed when it has no escapes.
@@ -596,6 +613,13 @@ mod tests {
                 let fast = fast::parse(&text).map(|v| v.to_value());
                 prop_assert_eq!(fast, Some(value.clone()));
             }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn keys_order_as_strings_do(a in "[a-c\u{e9}\u{1F600}]{0,5}", b in "[a-c\u{e9}\u{1F600}]{0,5}") {
+            prop_assert_eq!(key_order(&a, &b), a.cmp(&b));
         }
     }
 
