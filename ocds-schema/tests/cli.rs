@@ -318,4 +318,32 @@ fn compile_into_a_file_starts_over_when_the_input_is_not_what_it_looked_like() {
     assert_eq!(code, from_stdin.status.code());
     assert_eq!(out, from_stdin.stdout);
     assert_eq!(stderr.matches("not valid JSON").count(), 1, "{stderr}");
+    // A group that cannot be merged (a release with no date) is reported once too, and the
+    // other groups are still written.
+    let mut undated = grouped.clone();
+    undated.extend_from_slice(
+        b"{\"ocid\":\"ocds-f-6\",\"id\":\"1\",\"date\":\"2020-01-01T00:00:00Z\"}\n",
+    );
+    undated.extend_from_slice(b"{\"ocid\":\"ocds-f-6\",\"id\":\"2\"}\n");
+    undated.extend_from_slice(&jsonl(&[release(
+        "ocds-g-7",
+        "1",
+        "2020-01-01T00:00:00Z",
+        "G",
+    )]));
+    // After it, a record line: the run starts over, and the first run's failure is not told twice.
+    undated.extend_from_slice(
+        b"{\"ocid\":\"ocds-h-8\",\"releases\":[{\"ocid\":\"ocds-h-8\",\"id\":\"1\",\"date\":\"2021-01-01T00:00:00Z\"}]}\n",
+    );
+    let path = file("undated", &undated);
+    let from_stdin = ocds(&["compile", "--output", "compiled", "-"], &undated);
+    let (code, out, stderr) = ocds_into_file(
+        &["compile", "--output", "compiled", "--no-progress", &path],
+        b"",
+    );
+    assert_eq!(code, Some(1));
+    assert_eq!(code, from_stdin.status.code());
+    assert_eq!(out, from_stdin.stdout);
+    assert_eq!(lines(&from_stdin).len(), 4, "the other groups are written");
+    assert_eq!(stderr.matches("ocds-f-6").count(), 1, "{stderr}");
 }

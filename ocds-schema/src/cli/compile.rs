@@ -5,7 +5,7 @@
 //! file or a harvest of a release feed, in publication order) is spilled to temporary bucket
 //! files by ocid and merged bucket by bucket. The path is chosen without a flag:
 //! - **files written to a regular file** (`ocds compile in.jsonl > out.jsonl`) are compiled as
-//!   grouped straight away ([`Path::Hopeful`]), each line grouped by the `{"ocid":"…"` it starts
+//!   grouped straight away ([`Route::Hopeful`]), each line grouped by the `{"ocid":"…"` it starts
 //!   with; the workers confirm each guess once the line is parsed. If an ocid comes back, or a
 //!   line is not the plain release it looked like, the output is cut back to where it started
 //!   and the input is read again the careful way below. A grouped file is read once.
@@ -96,7 +96,7 @@ pub struct Group {
     pub releases: Vec<Item>,
     /// Merger for the package's declared extensions.
     pub merger: Arc<Merger>,
-    /// The ocid the lines were grouped by from their start alone ([`Path::Hopeful`]): the worker
+    /// The ocid the lines were grouped by from their start alone ([`Route::Hopeful`]): the worker
     /// confirms, once they are parsed, that each is a release with that ocid, or answers
     /// [`StartOver`].
     pub guessed: Option<String>,
@@ -121,7 +121,7 @@ const BATCH: usize = 64;
 
 /// How the input is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Path {
+enum Route {
     /// Grouped by ocid: an ocid that comes back is an error.
     Grouped,
     /// Grouped, as far as is known: an ocid that comes back stops the run with [`SplitFound`].
@@ -138,20 +138,20 @@ enum Path {
 pub fn run(args: &CompileArgs) -> anyhow::Result<ExitCode> {
     let files = &args.inputs.files;
     if args.unsorted {
-        return compile(args, Path::Spill);
+        return compile(args, Route::Spill);
     }
     if files.is_empty() || files.iter().any(|f| f.as_os_str() == "-") {
-        return compile(args, Path::Grouped);
+        return compile(args, Route::Grouped);
     }
     if let Some(start) = OutputStart::of_stdout() {
-        match compile(args, Path::Hopeful) {
+        match compile(args, Route::Hopeful) {
             Err(error) if error.chain().any(|e| e.is::<SplitFound>()) => {
                 start.cut()?;
                 eprintln!(
                     "ocds: the releases of an ocid are apart in the input, so it is compiled again \
                      through temporary files"
                 );
-                return compile(args, Path::Spill);
+                return compile(args, Route::Spill);
             }
             // Lines that are not all plain releases: read again, the careful way.
             Err(error) if error.chain().any(|e| e.is::<StartOver>()) => start.cut()?,
@@ -159,7 +159,7 @@ pub fn run(args: &CompileArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let spill = needs_spill(files, !args.inputs.no_progress)?;
-    compile(args, if spill { Path::Spill } else { Path::Grouped })
+    compile(args, if spill { Route::Spill } else { Route::Grouped })
 }
 
 /// Where the output began in a regular file on standard output, so that it can be cut back.
@@ -192,7 +192,7 @@ impl OutputStart {
     }
 }
 
-fn compile(args: &CompileArgs, path: Path) -> anyhow::Result<ExitCode> {
+fn compile(args: &CompileArgs, route: Route) -> anyhow::Result<ExitCode> {
     let kind = match args.output {
         Format::RecordPackage => OutputKind::RecordPackage,
         Format::Records => OutputKind::Records,
@@ -224,8 +224,8 @@ fn compile(args: &CompileArgs, path: Path) -> anyhow::Result<ExitCode> {
     let files = args.inputs.files.clone();
     let progress = !args.inputs.no_progress;
     let reader =
-        std::thread::spawn(move || read_groups(&files, progress, path, mergers, &to_workers));
-    let written = write_in_order(&done, &mut output);
+        std::thread::spawn(move || read_groups(&files, progress, route, mergers, &to_workers));
+    let written = write_in_order(&done, &mut output, route == Route::Hopeful);
     drop(done);
     let read = reader
         .join()
@@ -290,7 +290,13 @@ struct Summary {
     linked_only: usize,
 }
 
-fn write_in_order(done: &Receiver<(u64, Done)>, output: &mut Output) -> anyhow::Result<Summary> {
+/// Writes results in input order. On the hopeful route any failed group starts the run over,
+/// so that the careful route reports it, once.
+fn write_in_order(
+    done: &Receiver<(u64, Done)>,
+    output: &mut Output,
+    hopeful: bool,
+) -> anyhow::Result<Summary> {
     let mut failed = 0;
     let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
     let mut next = 0_u64;
@@ -304,7 +310,9 @@ fn write_in_order(done: &Receiver<(u64, Done)>, output: &mut Output) -> anyhow::
                     for group in groups {
                         match group {
                             Ok(rendered) => output.write(&rendered)?,
-                            Err(error) if error.is::<StartOver>() => return Err(error),
+                            Err(error) if hopeful || error.is::<StartOver>() => {
+                                return Err(StartOver.into());
+                            }
                             Err(error) => {
                                 failed += 1;
                                 eprintln!("ocds: {error:#}");
@@ -521,7 +529,7 @@ impl std::error::Error for SplitFound {}
 fn read_groups(
     files: &[PathBuf],
     progress: bool,
-    path: Path,
+    route: Route,
     mut mergers: Mergers,
     channel: &SyncSender<(u64, Message)>,
 ) -> anyhow::Result<()> {
@@ -530,7 +538,7 @@ fn read_groups(
         seq: 0,
         batch: Vec::with_capacity(BATCH),
     };
-    if path == Path::Spill {
+    if route == Route::Spill {
         let mut spill = Spill::new()?;
         input::read(files, progress, false, &mut |event| match event {
             Event::Package(meta) => {
@@ -547,7 +555,7 @@ fn read_groups(
         spill.drain(&mut |group| out.group(group))?;
         return out.flush();
     }
-    if path == Path::Hopeful {
+    if route == Route::Hopeful {
         return read_hopefully(files, progress, &mergers, &mut out);
     }
     let mut current: Option<(String, Vec<Item>)> = None;
@@ -569,7 +577,7 @@ fn read_groups(
             Some((open, releases)) if *open == ocid => releases.push(item),
             _ => {
                 if finished.contains(&ocid) {
-                    if path == Path::Hopeful {
+                    if route == Route::Hopeful {
                         anyhow::bail!(SplitFound);
                     }
                     anyhow::bail!(
@@ -601,7 +609,7 @@ fn read_groups(
     out.flush()
 }
 
-/// [`Path::Hopeful`]: JSON Lines of releases grouped by ocid, each line's ocid read from its
+/// [`Route::Hopeful`]: JSON Lines of releases grouped by ocid, each line's ocid read from its
 /// start (`{"ocid":"…"`) or, failing that, by walking its top level. A line that is not a
 /// release, or an ocid that comes back, stops the run ([`StartOver`], [`SplitFound`]).
 fn read_hopefully(
