@@ -17,6 +17,8 @@ for attempt in 1 2; do
     exit 0
   fi
   echo "apt-get failed (attempt $attempt); retrying in 10 s" >&2
+  # An install stopped half-way (a killed run) leaves dpkg needing this before apt works again.
+  DEBIAN_FRONTEND=noninteractive $SUDO dpkg --configure -a || true
   sleep 10
 done
 exit 1
