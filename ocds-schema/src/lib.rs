@@ -36,6 +36,7 @@
 #![warn(missing_docs)]
 
 pub mod analyse;
+mod bytescan;
 pub mod merge;
 pub mod model;
 pub mod read;

@@ -82,7 +82,7 @@ pub fn release_ocid(line: &[u8]) -> Option<&str> {
                 i = begin;
                 // The closing quote: the next quote not escaped (most of a line is inside strings).
                 loop {
-                    match quote_or_backslash(line, i) {
+                    match crate::bytescan::string_stop::<false>(line, i) {
                         Some(at) if line[at] == b'"' => {
                             i = at;
                             break;
@@ -136,32 +136,6 @@ pub fn release_ocid(line: &[u8]) -> Option<&str> {
         }
     }
     ocid
-}
-
-/// The position of the first `"` or `\\` in `bytes` from `from`. OCDS strings are short, so this
-/// reads eight bytes at a time inline rather than calling `memchr` for each string.
-fn quote_or_backslash(bytes: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut i = from;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let mut word = [0_u8; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
-        let quote = w ^ (ONES * u64::from(b'"'));
-        let slash = w ^ (ONES * u64::from(b'\\'));
-        // A byte is zero in `quote` or `slash` where it matches; the lowest flag is exact.
-        let found = (quote.wrapping_sub(ONES) & !quote | slash.wrapping_sub(ONES) & !slash) & HIGH;
-        if found != 0 {
-            return Some(i + (found.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    bytes
-        .get(i..)?
-        .iter()
-        .position(|&b| b == b'"' || b == b'\\')
-        .map(|at| i + at)
 }
 
 /// Wraps `reader` so that gzipped input is decompressed transparently (detected by its magic

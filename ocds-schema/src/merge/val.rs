@@ -294,37 +294,14 @@ mod fast {
         /// A string from its opening quote.
         fn string(&mut self) -> Option<Cow<'a, str>> {
             let start = self.at + 1;
-            let mut i = start;
-            let bytes = self.bytes;
-            // Eight bytes at a time: stop at a quote, a backslash or a control character.
-            const ONES: u64 = 0x0101_0101_0101_0101;
-            const HIGH: u64 = 0x8080_8080_8080_8080;
-            while let Some(chunk) = bytes.get(i..i + 8) {
-                let mut word = [0_u8; 8];
-                word.copy_from_slice(chunk);
-                let w = u64::from_le_bytes(word);
-                let quote = w ^ (ONES * u64::from(b'"'));
-                let slash = w ^ (ONES * u64::from(b'\\'));
-                let found = (quote.wrapping_sub(ONES) & !quote
-                    | slash.wrapping_sub(ONES) & !slash
-                    | w.wrapping_sub(ONES * 0x20) & !w)
-                    & HIGH;
-                if found != 0 {
-                    i += (found.trailing_zeros() / 8) as usize;
-                    break;
+            let stop = crate::bytescan::string_stop::<true>(self.bytes, start)?;
+            match self.bytes[stop] {
+                b'"' => {
+                    self.at = stop + 1;
+                    self.text.get(start..stop).map(Cow::Borrowed)
                 }
-                i += 8;
-            }
-            loop {
-                match *bytes.get(i)? {
-                    b'"' => {
-                        self.at = i + 1;
-                        return self.text.get(start..i).map(Cow::Borrowed);
-                    }
-                    b'\\' => return self.escaped(start),
-                    0..=0x1f => return None,
-                    _ => i += 1,
-                }
+                b'\\' => self.escaped(start),
+                _ => None,
             }
         }
 
