@@ -558,8 +558,7 @@ fn read_groups(
     if route == Route::Hopeful {
         return read_hopefully(files, progress, &mergers, &mut out);
     }
-    let mut current: Option<(String, Vec<Item>)> = None;
-    let mut finished: HashSet<String> = HashSet::new();
+    let mut groups = Groups::default();
     let mut count = 0_u64;
     input::read(files, progress, true, &mut |event| {
         let (ocid, item) = match event {
@@ -573,40 +572,82 @@ fn read_groups(
             Event::RawLines { .. } => anyhow::bail!("unexpected unpeeked lines"),
         };
         count += 1;
-        match &mut current {
-            Some((open, releases)) if *open == ocid => releases.push(item),
-            _ => {
-                if finished.contains(&ocid) {
-                    if route == Route::Hopeful {
-                        anyhow::bail!(SplitFound);
-                    }
-                    anyhow::bail!(
-                        "release {count} has ocid {ocid:?}, whose group ended earlier: `ocds compile` streams input \
-                         grouped by ocid (all releases of a process next to each other, e.g. sorted by ocid). \
-                         Standard input is read once: pass --unsorted, or give the file's name"
-                    );
-                }
-                if let Some((done, releases)) = current.replace((ocid, vec![item])) {
-                    out.group(Group {
-                        releases,
-                        merger: Arc::clone(&mergers.current),
-                        guessed: None,
-                    })?;
-                    finished.insert(done);
-                }
-            }
+        if !groups.add(&ocid, item, false, &mergers.current, &mut out)? {
+            anyhow::bail!(
+                "release {count} has ocid {ocid:?}, whose group ended earlier: `ocds compile` streams input \
+                 grouped by ocid (all releases of a process next to each other, e.g. sorted by ocid). \
+                 Standard input is read once: pass --unsorted, or give the file's name"
+            );
         }
         Ok(())
     })
     .context("reading input")?;
-    if let Some((_, releases)) = current {
+    groups.finish(&mergers.current, &mut out)?;
+    out.flush()
+}
+
+/// Releases gathered into groups of one ocid, in input order: a group is sent when the next
+/// starts.
+#[derive(Default)]
+struct Groups {
+    /// The open group: its ocid, its releases, and whether any was grouped by a guessed ocid.
+    open: Option<(String, Vec<Item>, bool)>,
+    finished: HashSet<String>,
+}
+
+impl Groups {
+    /// Adds a release of `ocid` (`guessed`: read from the line's start alone), sending the open
+    /// group when a new one starts. `false`, and nothing added, when the ocid's group ended
+    /// earlier.
+    fn add(
+        &mut self,
+        ocid: &str,
+        item: Item,
+        guessed: bool,
+        merger: &Arc<Merger>,
+        out: &mut Sender<'_>,
+    ) -> anyhow::Result<bool> {
+        if let Some((open, releases, any_guessed)) = &mut self.open
+            && open == ocid
+        {
+            releases.push(item);
+            *any_guessed |= guessed;
+            return Ok(true);
+        }
+        if self.finished.contains(ocid) {
+            return Ok(false);
+        }
+        if let Some((done, releases, any_guessed)) =
+            self.open.replace((ocid.to_owned(), vec![item], guessed))
+        {
+            Self::send(releases, any_guessed.then(|| done.clone()), merger, out)?;
+            self.finished.insert(done);
+        }
+        Ok(true)
+    }
+
+    /// Sends the last group.
+    fn finish(self, merger: &Arc<Merger>, out: &mut Sender<'_>) -> anyhow::Result<()> {
+        match self.open {
+            Some((done, releases, any_guessed)) => {
+                Self::send(releases, any_guessed.then_some(done), merger, out)
+            }
+            None => Ok(()),
+        }
+    }
+
+    fn send(
+        releases: Vec<Item>,
+        guessed: Option<String>,
+        merger: &Arc<Merger>,
+        out: &mut Sender<'_>,
+    ) -> anyhow::Result<()> {
         out.group(Group {
             releases,
-            merger: Arc::clone(&mergers.current),
-            guessed: None,
-        })?;
+            merger: Arc::clone(merger),
+            guessed,
+        })
     }
-    out.flush()
 }
 
 /// [`Route::Hopeful`]: JSON Lines of releases grouped by ocid, each line's ocid read from its
@@ -618,46 +659,23 @@ fn read_hopefully(
     mergers: &Mergers,
     out: &mut Sender<'_>,
 ) -> anyhow::Result<()> {
-    let mut current: Option<(String, Vec<Item>, bool)> = None;
-    let mut finished: HashSet<String> = HashSet::new();
-    let send = |releases, guessed: Option<String>, out: &mut Sender<'_>| {
-        out.group(Group {
-            releases,
-            merger: Arc::clone(&mergers.current),
-            guessed,
-        })
-    };
+    let mut groups = Groups::default();
     input::lines(files, progress, &mut |line| {
         let (ocid, guessed) = match ocds_schema::read::leading_ocid(&line) {
-            Some(ocid) => (ocid, true),
+            Some(ocid) => (ocid.to_owned(), true),
             None => (
-                ocds_schema::read::release_ocid(&line).ok_or(StartOver)?,
+                ocds_schema::read::release_ocid(&line)
+                    .ok_or(StartOver)?
+                    .to_owned(),
                 false,
             ),
         };
-        match &mut current {
-            Some((open, releases, any_guessed)) if open == ocid => {
-                releases.push(Item::Raw(line));
-                *any_guessed |= guessed;
-            }
-            _ => {
-                if finished.contains(ocid) {
-                    anyhow::bail!(SplitFound);
-                }
-                let ocid = ocid.to_owned();
-                if let Some((done, releases, any_guessed)) =
-                    current.replace((ocid, vec![Item::Raw(line)], guessed))
-                {
-                    send(releases, any_guessed.then(|| done.clone()), out)?;
-                    finished.insert(done);
-                }
-            }
+        if !groups.add(&ocid, Item::Raw(line), guessed, &mergers.current, out)? {
+            anyhow::bail!(SplitFound);
         }
         Ok(())
     })?;
-    if let Some((done, releases, any_guessed)) = current {
-        send(releases, any_guessed.then_some(done), out)?;
-    }
+    groups.finish(&mergers.current, out)?;
     out.flush()
 }
 
